@@ -1,0 +1,43 @@
+import { AppError, CreateCommentRequest, type Comment } from '@board/shared';
+import type { PostBroadcaster } from '../posts/post-broadcaster.js';
+import type { Presence } from '../presence/presence.js';
+import type { Store } from '../store/types.js';
+import { handle, type Log } from '../socket/handle.js';
+import type { BoardSocket } from '../socket/types.js';
+
+export interface CommentDeps {
+  store: Store;
+  broadcaster: PostBroadcaster;
+  presence: Presence;
+  log: Log;
+}
+
+export function registerCommentHandlers(socket: BoardSocket, deps: CommentDeps): void {
+  const { store, broadcaster, presence, log } = deps;
+
+  socket.on(
+    'comment:create',
+    handle(socket, 'comment:create', CreateCommentRequest, async (req, reply: (c: Comment) => void) => {
+      // authorize: the name comes from the signed session, never from the payload
+      const { id, name } = socket.data.user;
+      if (!name) throw new AppError('INVALID', 'Choose a display name before commenting');
+
+      // act: stored (and given its sequence number) before anyone hears of it
+      const { comment, duplicate } = await store.addComment({
+        postId: req.postId,
+        parentId: req.parentId,
+        body: req.body,
+        author: { id, name },
+        clientId: req.clientId,
+      });
+
+      reply(comment);
+
+      // A resend of a stored comment was broadcast the first time; do not repeat it.
+      if (!duplicate) {
+        broadcaster.send(comment.postId, [{ type: 'comment', seq: comment.seq, comment }]);
+        presence.statsChanged(comment.postId);
+      }
+    }, log),
+  );
+}

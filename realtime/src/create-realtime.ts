@@ -1,0 +1,124 @@
+/**
+ * Builds the whole service (HTTP app, Socket.IO server, store, coalescer,
+ * presence) without listening. main.ts listens; tests call this on port 0.
+ */
+import { createServer, type Server as HttpServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { randomBytes } from 'node:crypto';
+import type { RequestHandler } from 'express';
+import { Server } from 'socket.io';
+import { createAdapter } from '@socket.io/redis-adapter';
+import type { Redis } from 'ioredis';
+import { allowedOrigins, type Config } from './config.js';
+import { createHttpApp } from './http/app.js';
+import { createStoreFromConfig, type Store } from './store/index.js';
+import { createSessionSigner } from './session/tokens.js';
+import { loadOrCreateSecret } from './session/secret.js';
+import { installHandshake } from './session/handshake.js';
+import { registerSessionHandlers } from './session/session.handlers.js';
+import { createPresence } from './presence/presence.js';
+import { createPostBroadcaster } from './posts/post-broadcaster.js';
+import { registerPostHandlers } from './posts/posts.handlers.js';
+import { registerCommentHandlers } from './comments/comments.handlers.js';
+import { createReactionCoalescer } from './reactions/reaction-coalescer.js';
+import { registerReactionHandlers } from './reactions/reactions.handlers.js';
+import { consoleLog, type Log } from './socket/handle.js';
+import type { BoardServer } from './socket/types.js';
+
+export interface RealtimeDeps {
+  /** Use this store instead of the one the config selects (tests). */
+  store?: Store;
+  log?: Log;
+  /** Serves the board's pages for every path the service does not own. */
+  webHandler?: RequestHandler;
+}
+
+export interface Realtime {
+  io: BoardServer;
+  http: HttpServer;
+  store: Store;
+  nodeId: string;
+  /** Listens and resolves with the bound port (pass 0 for a free one). */
+  listen(port?: number, host?: string): Promise<number>;
+  /** Stops accepting, stores pending reactions, closes sockets, then storage. */
+  close(): Promise<void>;
+}
+
+export function createRealtime(config: Config, deps: RealtimeDeps = {}): Realtime {
+  const log = deps.log ?? consoleLog;
+  const nodeId = config.NODE_ID ?? `node-${randomBytes(3).toString('hex')}`;
+  const owned = deps.store ? { store: deps.store, redis: null } : createStoreFromConfig(config);
+  const { store } = owned;
+  let origins = allowedOrigins(config, config.PORT);
+
+  const app = createHttpApp({ store, nodeId, log, allowedOrigins: () => origins, fallback: deps.webHandler });
+  const http = createServer(app);
+
+  const io: BoardServer = new Server(http, {
+    // Websocket only: every message of a client reaches one node, so several
+    // nodes need no sticky sessions (docs/decisions/0002-websocket-only.md).
+    transports: ['websocket'],
+    serveClient: false,
+    maxHttpBufferSize: config.MAX_FRAME_BYTES,
+    // Broadcast frames are small JSON; compressing them per socket costs more CPU than it saves.
+    perMessageDeflate: false,
+    // The cors option does not stop a WebSocket from another site: check Origin before the upgrade.
+    allowRequest: (req, callback) => {
+      const origin = req.headers.origin;
+      callback(null, origin === undefined || origins.includes(origin));
+    },
+  });
+
+  let adapterClients: Redis[] = [];
+  if (owned.redis) {
+    const pub = owned.redis.duplicate();
+    const sub = owned.redis.duplicate();
+    adapterClients = [pub, sub];
+    io.adapter(createAdapter(pub, sub, { key: `${config.REDIS_PREFIX}socket.io` }));
+  }
+
+  const secret = config.SESSION_SECRET ?? loadOrCreateSecret(config.DATA_DIR);
+  const signer = createSessionSigner(secret);
+  const broadcaster = createPostBroadcaster(io);
+  const presence = createPresence({ io, store, nodeId, log });
+  const coalescer = createReactionCoalescer({
+    store,
+    flushMs: config.REACTION_FLUSH_MS,
+    onBatch: (postId, seq, totals) => broadcaster.send(postId, [{ type: 'reactions', seq, totals }]),
+  });
+
+  installHandshake(io, signer);
+  io.on('connection', (socket) => {
+    registerSessionHandlers(socket, signer, log);
+    registerPostHandlers(socket, { store, presence, log });
+    registerCommentHandlers(socket, { store, broadcaster, presence, log });
+    registerReactionHandlers(socket, { coalescer, log });
+  });
+
+  return {
+    io,
+    http,
+    store,
+    nodeId,
+    listen(port = config.PORT, host = config.HOST) {
+      return new Promise((resolve, reject) => {
+        http.once('error', reject);
+        http.listen(port, host, () => {
+          const bound = (http.address() as AddressInfo).port;
+          if (config.ALLOWED_ORIGINS.length === 0) origins = allowedOrigins(config, bound);
+          resolve(bound);
+        });
+      });
+    },
+    async close() {
+      await coalescer.drain();
+      await presence.close();
+      // Socket.IO first, Redis last: closing Redis under live sockets ends in EPIPE.
+      await new Promise<void>((resolve) => io.close(() => resolve()));
+      if (http.listening) await new Promise<void>((resolve) => http.close(() => resolve()));
+      await Promise.all(adapterClients.map((c) => c.quit().catch(() => undefined)));
+      if (owned.redis) await owned.redis.quit().catch(() => undefined);
+      else if (!deps.store) await store.close();
+    },
+  };
+}

@@ -1,0 +1,89 @@
+/**
+ * HTTP side of the service: health, the JSON reads the SvelteKit loads use,
+ * and (optionally) the board's pages. Errors are always JSON { error: { code, message } }.
+ */
+import express, { type ErrorRequestHandler, type RequestHandler } from 'express';
+import { AppError, Id, type ErrorCode, type PostSummary } from '@board/shared';
+import type { Store } from '../store/types.js';
+import { toFailure, type Log } from '../socket/handle.js';
+
+export interface HttpDeps {
+  store: Store;
+  nodeId: string;
+  log: Log;
+  /** Origins allowed to make state-changing requests; read once per request. */
+  allowedOrigins: () => string[];
+  /** Serves everything that is not /api or /healthz (the SvelteKit handler). */
+  fallback?: RequestHandler;
+}
+
+const STATUS: Record<ErrorCode, number> = {
+  INVALID: 400,
+  NOT_FOUND: 404,
+  PROTOCOL_MISMATCH: 400,
+  UNAUTHENTICATED: 401,
+  FORBIDDEN: 403,
+  RATE_LIMITED: 429,
+  LOCKED: 423,
+  UNAVAILABLE: 503,
+  INTERNAL: 500,
+};
+
+export function createHttpApp(deps: HttpDeps): express.Express {
+  const { store, nodeId, log } = deps;
+  const app = express();
+  app.disable('x-powered-by');
+
+  app.get('/healthz', (_req, res) => {
+    res.json({ ok: true, engine: store.engine, nodeId });
+  });
+
+  const api = express.Router();
+  api.use(express.json({ limit: '32kb' }));
+
+  // A browser on another site must not change anything here: refuse cross-site writes by Origin.
+  api.use((req, _res, next) => {
+    if (req.method === 'GET' || req.method === 'HEAD' || req.method === 'OPTIONS') return next();
+    const origin = req.get('origin');
+    if (origin && !deps.allowedOrigins().includes(origin)) {
+      return next(new AppError('FORBIDDEN', 'Cross-site request refused'));
+    }
+    next();
+  });
+
+  api.get('/posts', async (_req, res) => {
+    const posts = await store.listPosts();
+    const viewers = await store.viewers(posts.map((p) => p.id));
+    const out: PostSummary[] = posts.map(({ body: _body, ...p }) => ({ ...p, viewers: viewers[p.id] ?? 0 }));
+    res.json({ posts: out });
+  });
+
+  api.get('/posts/:id', async (req, res) => {
+    const id = Id.safeParse(req.params.id);
+    if (!id.success) throw new AppError('NOT_FOUND', 'No such post');
+    const [post, page, viewers] = await Promise.all([
+      store.getPost(id.data),
+      store.listComments(id.data),
+      store.viewers([id.data]),
+    ]);
+    if (!post || !page) throw new AppError('NOT_FOUND', 'No such post');
+    res.json({ post: { ...post, viewers: viewers[id.data] ?? 0 }, comments: page.comments, seq: page.seq });
+  });
+
+  api.use((_req, _res, next) => next(new AppError('NOT_FOUND', 'No such endpoint')));
+  app.use('/api', api);
+
+  if (deps.fallback) app.use(deps.fallback);
+
+  const onError: ErrorRequestHandler = (err: unknown, _req, res, _next) => {
+    // express.json() raises SyntaxError with status 400 on malformed bodies, 413 on big ones
+    const status = (err as { status?: number }).status;
+    if (!(err instanceof AppError) && status === 400) err = new AppError('INVALID', 'Body is not valid JSON');
+    if (!(err instanceof AppError) && status === 413) err = new AppError('INVALID', 'Body is too large');
+    const failure = toFailure(err, log, 'http');
+    if (failure.ok) return;
+    res.status(STATUS[failure.error.code]).json({ error: failure.error });
+  };
+  app.use(onError);
+  return app;
+}

@@ -1,0 +1,61 @@
+import { AppError, JoinPostRequest, LeavePostRequest, rooms, type JoinResult } from '@board/shared';
+import { z } from 'zod';
+import type { Presence } from '../presence/presence.js';
+import type { Store } from '../store/types.js';
+import { handle, type Log } from '../socket/handle.js';
+import type { BoardSocket } from '../socket/types.js';
+
+/** A socket may watch a handful of posts at once (tabs share nothing); more is abuse. */
+const MAX_JOINED_POSTS = 20;
+
+export function registerPostHandlers(socket: BoardSocket, deps: { store: Store; presence: Presence; log: Log }): void {
+  const { store, presence, log } = deps;
+
+  socket.on(
+    'post:join',
+    handle(socket, 'post:join', JoinPostRequest, async ({ postId, sinceSeq }, reply: (r: JoinResult) => void) => {
+      const post = await store.getPost(postId);
+      if (!post) throw new AppError('NOT_FOUND', 'No such post');
+      if (!socket.data.posts.has(postId) && socket.data.posts.size >= MAX_JOINED_POSTS) {
+        throw new AppError('INVALID', `A connection can watch at most ${MAX_JOINED_POSTS} posts`);
+      }
+      // Join before reading: an event stored meanwhile is both broadcast to us and
+      // maybe in the read; the client's sequence buffer drops the double.
+      await socket.join(rooms.post(postId));
+      socket.data.posts.add(postId);
+      presence.touched(postId);
+      const mine = await store.myReactions(postId, socket.data.user.id);
+
+      if (sinceSeq !== undefined) {
+        const events = await store.eventsSince(postId, sinceSeq);
+        if (events) return reply({ mode: 'replay', events, seq: events.at(-1)?.seq ?? sinceSeq, mine });
+      }
+      const page = await store.listComments(postId);
+      if (!page) throw new AppError('NOT_FOUND', 'No such post');
+      const viewers = (await store.viewers([postId]))[postId] ?? 0;
+      reply({ mode: 'snapshot', post: { ...post, viewers }, comments: page.comments, seq: page.seq, mine });
+    }, log),
+  );
+
+  socket.on(
+    'post:leave',
+    handle(socket, 'post:leave', LeavePostRequest, async ({ postId }, reply: (r: null) => void) => {
+      await socket.leave(rooms.post(postId));
+      socket.data.posts.delete(postId);
+      presence.touched(postId);
+      reply(null);
+    }, log),
+  );
+
+  socket.on(
+    'lobby:join',
+    handle(socket, 'lobby:join', z.undefined(), async (_none, reply: (r: null) => void) => {
+      await socket.join(rooms.lobby);
+      reply(null);
+    }, log),
+  );
+
+  socket.on('disconnect', () => {
+    for (const postId of socket.data.posts) presence.touched(postId);
+  });
+}

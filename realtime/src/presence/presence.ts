@@ -1,0 +1,102 @@
+/**
+ * "N watching now". Each node counts the sockets in its own post rooms and
+ * writes that number to the store under its node id; the total is the sum over
+ * live nodes. Changes are flushed at most every `flushMs`, so a crowd joining at
+ * once costs a few writes and broadcasts per second, not one per join.
+ */
+import { rooms } from '@board/shared';
+import type { Store } from '../store/types.js';
+import type { Log } from '../socket/handle.js';
+import type { BoardServer } from '../socket/types.js';
+
+export interface PresenceOptions {
+  io: BoardServer;
+  store: Store;
+  nodeId: string;
+  log: Log;
+  /** Coalescing window for presence and lobby updates, ms. */
+  flushMs?: number;
+  /** Node liveness heartbeat period, ms; a third of the store's node TTL. */
+  heartbeatMs?: number;
+}
+
+export interface Presence {
+  /** The number of viewers on a post changed on this node. */
+  touched(postId: string): void;
+  /** Comment count changed: the lobby should hear about it. */
+  statsChanged(postId: string): void;
+  /** Flushes pending counts now (tests, shutdown). */
+  flush(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export function createPresence(opts: PresenceOptions): Presence {
+  const { io, store, nodeId, log } = opts;
+  const dirtyViewers = new Set<string>();
+  const dirtyStats = new Set<string>();
+  const lastTotal = new Map<string, number>();
+  let flushing: Promise<void> | null = null;
+
+  const localCount = (postId: string) => io.of('/').adapter.rooms.get(rooms.post(postId))?.size ?? 0;
+
+  const publishTotal = (postId: string, total: number) => {
+    if (lastTotal.get(postId) === total) return;
+    if (total === 0) lastTotal.delete(postId);
+    else lastTotal.set(postId, total);
+    io.to(rooms.post(postId)).emit('presence', { postId, viewers: total });
+    io.to(rooms.lobby).emit('lobby:stats', { postId, viewers: total });
+  };
+
+  const doFlush = async () => {
+    const viewerPosts = [...dirtyViewers];
+    const statPosts = [...dirtyStats];
+    dirtyViewers.clear();
+    dirtyStats.clear();
+    await Promise.all([
+      ...viewerPosts.map(async (postId) => publishTotal(postId, await store.setViewers(nodeId, postId, localCount(postId)))),
+      ...statPosts.map(async (postId) => {
+        const post = await store.getPost(postId);
+        if (post) io.to(rooms.lobby).emit('lobby:stats', { postId, commentCount: post.commentCount });
+      }),
+    ]);
+  };
+
+  const flush = async () => {
+    if (flushing) return flushing;
+    flushing = doFlush()
+      .catch((err: unknown) => log.error('presence flush', err))
+      .finally(() => (flushing = null));
+    return flushing;
+  };
+
+  const flushTimer = setInterval(() => {
+    if (dirtyViewers.size + dirtyStats.size > 0) void flush();
+  }, opts.flushMs ?? 250);
+  flushTimer.unref();
+
+  // Heartbeat keeps this node counted; re-reading totals heals counts left by a node that died.
+  const beat = async () => {
+    try {
+      await store.heartbeat(nodeId);
+      const known = [...lastTotal.keys()];
+      const totals = await store.viewers(known);
+      for (const postId of known) publishTotal(postId, totals[postId] ?? 0);
+    } catch (err) {
+      log.error('presence heartbeat', err);
+    }
+  };
+  void beat();
+  const beatTimer = setInterval(() => void beat(), opts.heartbeatMs ?? 5_000);
+  beatTimer.unref();
+
+  return {
+    touched: (postId) => void dirtyViewers.add(postId),
+    statsChanged: (postId) => void dirtyStats.add(postId),
+    flush,
+    async close() {
+      clearInterval(flushTimer);
+      clearInterval(beatTimer);
+      await flushing;
+    },
+  };
+}

@@ -1,0 +1,30 @@
+import { AppError, SetReactionRequest, type ReactionCounts } from '@board/shared';
+import { handle, type Log } from '../socket/handle.js';
+import type { BoardSocket } from '../socket/types.js';
+import type { ReactionCoalescer } from './reaction-coalescer.js';
+
+export function registerReactionHandlers(socket: BoardSocket, deps: { coalescer: ReactionCoalescer; log: Log }): void {
+  const { coalescer, log } = deps;
+
+  socket.on(
+    'reaction:set',
+    handle(
+      socket,
+      'reaction:set',
+      SetReactionRequest,
+      async (req, reply: (r: { active: boolean; counts: ReactionCounts }) => void) => {
+        // act: the coalescer stores it with the rest of this window's clicks and
+        // broadcasts the batch's totals; we resume once it is stored.
+        const result = await coalescer.submit(req.postId, {
+          commentId: req.commentId,
+          kind: req.kind,
+          userId: socket.data.user.id,
+          active: req.active,
+        });
+        if (!result.ok) throw new AppError('NOT_FOUND', 'That comment no longer exists');
+        reply({ active: result.active, counts: result.counts });
+      },
+      log,
+    ),
+  );
+}

@@ -1,0 +1,69 @@
+/**
+ * Socket event wiring shared by every capability. The wrapper guarantees:
+ * the payload is parsed by its zod schema before the handler runs; the ack is
+ * always a callable (a client may send none, or junk); every failure reaches the
+ * ack once as a typed Result; nothing a client sends can throw out of a handler.
+ */
+import type { z } from 'zod';
+import { AppError, fail, ok, parseOrThrow, type Result } from '@board/shared';
+import type { BoardSocket } from './types.js';
+
+export interface Log {
+  info(message: string): void;
+  error(message: string, err?: unknown): void;
+}
+
+export const consoleLog: Log = {
+  info: (m) => console.log(m),
+  error: (m, e) => console.error(m, e),
+};
+
+export const silentLog: Log = { info: () => undefined, error: () => undefined };
+
+/** Maps a thrown value to the Result a client sees; unexpected ones are logged, never leaked. */
+export function toFailure(err: unknown, log: Log, context: string): Result<never> {
+  if (err instanceof AppError) return { ok: false, error: err.toBody() };
+  if (isStorageDown(err)) return fail('UNAVAILABLE', 'Storage is unreachable right now; nothing was saved. Try again.');
+  log.error(`${context} failed`, err);
+  return fail('INTERNAL', 'Something went wrong on our side; nothing was saved.');
+}
+
+function isStorageDown(err: unknown): boolean {
+  const msg = err instanceof Error ? err.message : '';
+  return /Connection is closed|ECONNREFUSED|ECONNRESET|Stream isn't writeable|MaxRetriesPerRequest|enableOfflineQueue|LOADING/i.test(
+    msg,
+  );
+}
+
+/** Sends the successful result; a handler calls it after acting and before broadcasting. */
+export type Reply<T> = (data: T) => void;
+
+export function handle<S extends z.ZodType, T>(
+  socket: BoardSocket,
+  event: string,
+  schema: S,
+  fn: (input: z.output<S>, reply: Reply<T>) => Promise<void>,
+  log: Log,
+) {
+  return (...args: unknown[]): void => {
+    const last = args[args.length - 1];
+    let acked = false;
+    const send = (res: Result<unknown>) => {
+      if (acked || typeof last !== 'function') return;
+      acked = true;
+      (last as (r: Result<unknown>) => void)(res);
+    };
+    const raw = typeof args[0] === 'function' ? undefined : args[0];
+    let input: z.output<S>;
+    try {
+      input = parseOrThrow(schema, raw);
+    } catch (err) {
+      send(toFailure(err, log, event));
+      return;
+    }
+    fn(input, (data) => send(ok(data))).catch((err: unknown) => {
+      if (acked) log.error(`${event} failed after its ack`, err);
+      else send(toFailure(err, log, `${event} from ${socket.data.user?.id ?? '?'}`));
+    });
+  };
+}

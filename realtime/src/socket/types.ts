@@ -1,0 +1,14 @@
+import type { Server, Socket } from 'socket.io';
+import type { ClientToServerEvents, ServerToClientEvents, User } from '@board/shared';
+
+export interface SocketData {
+  user: User;
+  /** Posts this socket has joined, for presence bookkeeping on disconnect. */
+  posts: Set<string>;
+}
+
+// No events travel between nodes other than the adapter's own broadcasts.
+export type InterServerEvents = Record<string, never>;
+
+export type BoardServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
+export type BoardSocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;

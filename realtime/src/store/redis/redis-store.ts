@@ -1,0 +1,257 @@
+/**
+ * The production engine. Per post: a meta hash, a sequence counter, comments in
+ * a hash plus a seq-ordered sorted set, reaction counts in a hash, each person's
+ * pressed reactions in a set, and a capped stream (entry id 0-<seq>) as the
+ * replay log. Every write that takes a sequence number is one Lua script.
+ */
+import type { Redis } from 'ioredis';
+import {
+  AppError,
+  Comment,
+  PostEvent,
+  REACTION_KINDS,
+  type MyReactions,
+  type ReactionCounts,
+  type ReactionKind,
+} from '@board/shared';
+import type { CommentPage, PostRecord, ReactionBatchResult, ReactionOp, Store } from '../types.js';
+import { newId, REPLAY_MAX } from '../types.js';
+import { ADD_COMMENT, APPLY_REACTIONS, CREATE_POST } from './scripts.js';
+
+export interface RedisStoreOptions {
+  /** Data connection; the store quits it on close() only if it owns it. */
+  redis: Redis;
+  prefix?: string;
+  replayLogMax?: number;
+  /** How long a (user, clientId) write is remembered for resends, in seconds. A day covers any reconnect. */
+  idempotencyTtlS?: number;
+  /** A node that has not sent a heartbeat for this long stops counting toward presence (ms). */
+  nodeTtlMs?: number;
+  ownsConnection?: boolean;
+}
+
+type ScriptFn = (...args: (string | number)[]) => Promise<unknown>;
+
+function defineScript(redis: Redis, name: string, lua: string, numberOfKeys: number): ScriptFn {
+  if (!(name in redis)) redis.defineCommand(name, { lua, numberOfKeys });
+  const fn = (redis as unknown as Record<string, ScriptFn>)[name]!;
+  return (...args) => fn.apply(redis, args);
+}
+
+/** ioredis MULTI replies are [error, value] pairs; any error fails the read. */
+function unwrap(replies: [Error | null, unknown][] | null): unknown[] {
+  if (!replies) throw new AppError('UNAVAILABLE', 'Storage transaction was aborted');
+  return replies.map(([err, value]) => {
+    if (err) throw err;
+    return value;
+  });
+}
+
+export function createRedisStore(opts: RedisStoreOptions): Store {
+  const { redis } = opts;
+  const prefix = opts.prefix ?? 'board:';
+  const replayLogMax = opts.replayLogMax ?? 10_000;
+  const idemTtl = opts.idempotencyTtlS ?? 86_400;
+  const nodeTtlMs = opts.nodeTtlMs ?? 15_000;
+
+  const postBase = (postId: string) => `${prefix}{p:${postId}}`;
+  const postsIndex = `${prefix}posts`;
+  const nodesKey = `${prefix}nodes`;
+  const presenceKey = (postId: string) => `${prefix}presence:${postId}`;
+
+  const addCommentScript = defineScript(redis, 'boardAddComment', ADD_COMMENT, 1);
+  const applyReactionsScript = defineScript(redis, 'boardApplyReactions', APPLY_REACTIONS, 1);
+  const createPostScript = defineScript(redis, 'boardCreatePost', CREATE_POST, 2);
+
+  const toRecord = (h: Record<string, string>): PostRecord | null =>
+    h.id
+      ? {
+          id: h.id,
+          title: h.title ?? '',
+          description: h.description ?? '',
+          body: h.body ?? '',
+          createdAt: Number(h.createdAt),
+          commentCount: Number(h.commentCount ?? 0),
+        }
+      : null;
+
+  const countsOf = (rc: Record<string, string>, commentId: string): ReactionCounts => {
+    const counts = { like: 0, love: 0, laugh: 0, wow: 0 };
+    for (const kind of REACTION_KINDS) counts[kind] = Math.max(0, Number(rc[`${commentId}|${kind}`] ?? 0));
+    return counts;
+  };
+
+  const parseComment = (json: string, reactions: ReactionCounts): Comment =>
+    Comment.parse({ ...JSON.parse(json), reactions });
+
+  const sumAlive = async (postId: string): Promise<number> => {
+    const [counts, alive] = unwrap(
+      await redis.multi().hgetall(presenceKey(postId)).zrangebyscore(nodesKey, Date.now(), '+inf').exec(),
+    ) as [Record<string, string>, string[]];
+    const live = new Set(alive);
+    let total = 0;
+    for (const [node, n] of Object.entries(counts)) if (live.has(node)) total += Number(n);
+    return total;
+  };
+
+  return {
+    engine: 'redis',
+
+    async createPost(input) {
+      const record: PostRecord = {
+        id: input.id ?? newId('p'),
+        title: input.title,
+        description: input.description,
+        body: input.body,
+        createdAt: input.createdAt ?? Date.now(),
+        commentCount: 0,
+      };
+      const fields = Object.entries(record).flatMap(([k, v]) => [k, String(v)]);
+      const created = await createPostScript(
+        `${postBase(record.id)}:meta`,
+        postsIndex,
+        record.createdAt,
+        record.id,
+        ...fields,
+      );
+      if (created === 0) throw new AppError('INVALID', 'A post with this id exists');
+      return record;
+    },
+
+    async getPost(postId) {
+      return toRecord(await redis.hgetall(`${postBase(postId)}:meta`));
+    },
+
+    async listPosts() {
+      const ids = await redis.zrevrange(postsIndex, 0, -1);
+      if (ids.length === 0) return [];
+      const pipe = redis.pipeline();
+      for (const id of ids) pipe.hgetall(`${postBase(id)}:meta`);
+      return (unwrap(await pipe.exec()) as Record<string, string>[])
+        .map(toRecord)
+        .filter((p): p is PostRecord => p !== null);
+    },
+
+    async addComment(input) {
+      const base = postBase(input.postId);
+      const id = newId('c');
+      const draft = JSON.stringify({
+        id,
+        postId: input.postId,
+        parentId: input.parentId,
+        author: input.author,
+        body: input.body,
+        createdAt: input.createdAt ?? Date.now(),
+      });
+      const [status, value] = (await addCommentScript(
+        base,
+        `${input.author.id}:${input.clientId}`,
+        id,
+        input.parentId ?? '',
+        draft,
+        idemTtl,
+        replayLogMax,
+      )) as [string, string];
+      if (status === 'ERR') {
+        throw new AppError(
+          'NOT_FOUND',
+          value === 'post' ? 'No such post' : 'The comment you replied to no longer exists',
+        );
+      }
+      if (status === 'OK') return { comment: parseComment(value, { like: 0, love: 0, laugh: 0, wow: 0 }), duplicate: false };
+      const stored = JSON.parse(value) as { id: string };
+      const rc = await redis.hmget(`${base}:rc`, ...REACTION_KINDS.map((k) => `${stored.id}|${k}`));
+      const counts = Object.fromEntries(REACTION_KINDS.map((k, i) => [k, Number(rc[i] ?? 0)])) as ReactionCounts;
+      return { comment: parseComment(value, counts), duplicate: true };
+    },
+
+    async listComments(postId): Promise<CommentPage | null> {
+      const base = postBase(postId);
+      const [exists, seq, comments, rc] = unwrap(
+        await redis.multi().exists(`${base}:meta`).get(`${base}:seq`).hgetall(`${base}:c`).hgetall(`${base}:rc`).exec(),
+      ) as [number, string | null, Record<string, string>, Record<string, string>];
+      if (!exists) return null;
+      const list = Object.entries(comments).map(([id, json]) => parseComment(json, countsOf(rc, id)));
+      list.sort((a, b) => a.seq - b.seq);
+      return { comments: list, seq: Number(seq ?? 0) };
+    },
+
+    async applyReactions(postId: string, ops: ReactionOp[]): Promise<ReactionBatchResult> {
+      const args = ops.flatMap((op) => [op.commentId, op.kind, op.userId, op.active ? '1' : '0']);
+      const out = (await applyReactionsScript(postBase(postId), replayLogMax, ...args)) as (number | string)[];
+      if (out[0] === -1) throw new AppError('NOT_FOUND', 'No such post');
+      const seq = Number(out[0]);
+      const found = out.slice(1, 1 + ops.length).map(Number);
+      const counts = new Map<string, ReactionCounts>();
+      const totals: ReactionBatchResult['totals'] = [];
+      for (let i = 1 + ops.length; i < out.length; i += 6) {
+        const commentId = String(out[i]);
+        const c: ReactionCounts = {
+          like: Number(out[i + 2]),
+          love: Number(out[i + 3]),
+          laugh: Number(out[i + 4]),
+          wow: Number(out[i + 5]),
+        };
+        counts.set(commentId, c);
+        if (Number(out[i + 1]) === 1) totals.push({ commentId, counts: c });
+      }
+      const results = ops.map((op, i): ReactionBatchResult['results'][number] =>
+        found[i] === 1 ? { ok: true, active: op.active, counts: { ...counts.get(op.commentId)! } } : { ok: false, code: 'NOT_FOUND' },
+      );
+      return { seq: seq > 0 ? seq : null, totals, results };
+    },
+
+    async myReactions(postId, userId): Promise<MyReactions> {
+      const members = await redis.smembers(`${postBase(postId)}:ru:${userId}`);
+      const mine: MyReactions = {};
+      for (const member of members) {
+        const [commentId, kind] = member.split('|') as [string, ReactionKind];
+        (mine[commentId] ??= []).push(kind);
+      }
+      for (const kinds of Object.values(mine)) kinds.sort((a, b) => REACTION_KINDS.indexOf(a) - REACTION_KINDS.indexOf(b));
+      return mine;
+    },
+
+    async eventsSince(postId, sinceSeq) {
+      const base = postBase(postId);
+      const [exists, seqRaw] = unwrap(await redis.multi().exists(`${base}:meta`).get(`${base}:seq`).exec()) as [
+        number,
+        string | null,
+      ];
+      if (!exists) return null;
+      const seq = Number(seqRaw ?? 0);
+      if (sinceSeq >= seq) return [];
+      if (seq - sinceSeq > REPLAY_MAX) return null;
+      const entries = await redis.xrange(`${base}:log`, `(0-${sinceSeq}`, '+', 'COUNT', REPLAY_MAX + 1);
+      const events = entries.map(([, fields]) => PostEvent.parse(JSON.parse(fields[1]!)));
+      // The log may have been trimmed past sinceSeq: then the first event is not sinceSeq + 1.
+      if (events[0]?.seq !== sinceSeq + 1) return null;
+      return events;
+    },
+
+    async setViewers(nodeId, postId, count) {
+      if (count > 0) await redis.hset(presenceKey(postId), nodeId, count);
+      else await redis.hdel(presenceKey(postId), nodeId);
+      return sumAlive(postId);
+    },
+
+    async viewers(postIds) {
+      const out: Record<string, number> = {};
+      await Promise.all(postIds.map(async (id) => (out[id] = await sumAlive(id))));
+      return out;
+    },
+
+    async heartbeat(nodeId) {
+      const now = Date.now();
+      await redis
+        .multi()
+        .zadd(nodesKey, now + nodeTtlMs, nodeId)
+        .zremrangebyscore(nodesKey, '-inf', now - nodeTtlMs * 10)
+        .exec();
+    },
+
+    async close() {
+      if (opts.ownsConnection) await redis.quit().catch(() => undefined);
+    },
+  };
+}

@@ -1,0 +1,95 @@
+/**
+ * The storage contract. Two engines implement it (memory, redis) and one test
+ * suite (tests/contract) holds both to the same behaviour.
+ */
+import { randomBytes } from 'node:crypto';
+import type {
+  Author,
+  Comment,
+  CommentTotals,
+  MyReactions,
+  NewPostInput,
+  Post,
+  PostEvent,
+  ReactionCounts,
+  ReactionKind,
+} from '@board/shared';
+
+export type PostRecord = Omit<Post, 'viewers'>;
+
+export interface NewComment {
+  postId: string;
+  parentId: string | null;
+  body: string;
+  author: Author;
+  /** Idempotency key from the client; with author.id it names the write. */
+  clientId: string;
+  /** Only for seeding history; live comments take the server clock. */
+  createdAt?: number;
+}
+
+export interface ReactionOp {
+  commentId: string;
+  kind: ReactionKind;
+  userId: string;
+  active: boolean;
+}
+
+export type ReactionOpResult =
+  | { ok: true; active: boolean; counts: ReactionCounts }
+  | { ok: false; code: 'NOT_FOUND' };
+
+export interface ReactionBatchResult {
+  /** Sequence number of the batch's event; null when nothing changed (no event). */
+  seq: number | null;
+  /** Absolute totals of every comment the batch changed. */
+  totals: CommentTotals[];
+  /** One entry per op, in order. */
+  results: ReactionOpResult[];
+}
+
+export interface CommentPage {
+  comments: Comment[];
+  /** The post's sequence number this list is consistent with. */
+  seq: number;
+}
+
+export interface Store {
+  readonly engine: 'memory' | 'redis';
+
+  createPost(input: NewPostInput & { id?: string; createdAt?: number }): Promise<PostRecord>;
+  getPost(postId: string): Promise<PostRecord | null>;
+  /** Newest first. */
+  listPosts(): Promise<PostRecord[]>;
+
+  /**
+   * Stores a comment and gives it the post's next sequence number. A repeat of
+   * (author.id, clientId) returns the stored comment with duplicate=true and
+   * changes nothing. Throws AppError NOT_FOUND for a missing post or parent.
+   */
+  addComment(input: NewComment): Promise<{ comment: Comment; duplicate: boolean }>;
+  /** All comments of a post in sequence order, with the matching seq. Null if no such post. */
+  listComments(postId: string): Promise<CommentPage | null>;
+
+  /** Applies reaction settings in order as one step; at most one event (one seq). */
+  applyReactions(postId: string, ops: ReactionOp[]): Promise<ReactionBatchResult>;
+  myReactions(postId: string, userId: string): Promise<MyReactions>;
+
+  /** Events with seq > sinceSeq in order; null when the log no longer reaches back that far. */
+  eventsSince(postId: string, sinceSeq: number): Promise<PostEvent[] | null>;
+
+  /** Records how many viewers this node has on a post; returns the all-node total. */
+  setViewers(nodeId: string, postId: string, count: number): Promise<number>;
+  viewers(postIds: string[]): Promise<Record<string, number>>;
+  /** Keeps this node's presence counted; a node silent for a while stops counting. */
+  heartbeat(nodeId: string): Promise<void>;
+
+  close(): Promise<void>;
+}
+
+/** Time-ordered, unguessable id: base36 ms clock then 48 random bits. */
+export const newId = (prefix: string): string =>
+  `${prefix}${Date.now().toString(36)}${randomBytes(6).toString('base64url')}`;
+
+/** Longest replay a store answers (events); further behind, a snapshot is cheaper than the events. */
+export const REPLAY_MAX = 1_000;

@@ -1,0 +1,132 @@
+/**
+ * The one event contract. realtime/ and web/ both import these maps; neither
+ * redeclares an event. Request-like events end in an ack that receives a Result.
+ */
+import { z } from 'zod';
+import type { Result } from './errors.js';
+import {
+  ClientId,
+  Comment,
+  CommentBody,
+  DisplayName,
+  Id,
+  Post,
+  ReactionCounts,
+  ReactionKind,
+  User,
+} from './schemas.js';
+
+// ---- requests (client → server), each parsed by the server before anything else
+
+export const HandshakeAuth = z.object({
+  /** PROTOCOL_VERSION the client was built with. */
+  v: z.number().int(),
+  /** Signed session token from an earlier `session` event; absent on a first visit. */
+  token: z.string().max(1_000).optional(),
+});
+export type HandshakeAuth = z.infer<typeof HandshakeAuth>;
+
+export const JoinPostRequest = z.object({
+  postId: Id,
+  /**
+   * The last sequence number the client applied for this post. When given and
+   * still in the replay window, the server answers with the events after it
+   * instead of a full snapshot.
+   */
+  sinceSeq: z.number().int().nonnegative().optional(),
+});
+export type JoinPostRequest = z.infer<typeof JoinPostRequest>;
+
+export const LeavePostRequest = z.object({ postId: Id });
+
+export const CreateCommentRequest = z.object({
+  postId: Id,
+  parentId: Id.nullable().default(null),
+  body: CommentBody,
+  /** Client-made idempotency key: a resend with the same key is stored once. */
+  clientId: ClientId,
+});
+export type CreateCommentRequest = z.input<typeof CreateCommentRequest>;
+
+export const SetReactionRequest = z.object({
+  postId: Id,
+  commentId: Id,
+  kind: ReactionKind,
+  /** The state the person wants (pressed or not). Setting is idempotent; toggling would not be. */
+  active: z.boolean(),
+});
+export type SetReactionRequest = z.infer<typeof SetReactionRequest>;
+
+export const RenameRequest = z.object({ name: DisplayName });
+
+// ---- ordered post events (server → client), each with the post's sequence number
+
+export const CommentTotals = z.object({ commentId: Id, counts: ReactionCounts });
+export type CommentTotals = z.infer<typeof CommentTotals>;
+
+export const PostEvent = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('comment'), seq: z.number().int(), comment: Comment }),
+  /** Absolute totals after a coalesced batch of reaction changes: a later frame heals a lost one. */
+  z.object({ type: z.literal('reactions'), seq: z.number().int(), totals: z.array(CommentTotals) }),
+]);
+export type PostEvent = z.infer<typeof PostEvent>;
+
+/** Reactions the current person has pressed, per comment id. */
+export type MyReactions = Record<string, ReactionKind[]>;
+
+export type JoinResult =
+  | {
+      mode: 'snapshot';
+      post: Post;
+      /** Every comment, oldest first (sequence order). */
+      comments: Comment[];
+      /** Sequence number the snapshot is consistent with. */
+      seq: number;
+      mine: MyReactions;
+    }
+  | {
+      mode: 'replay';
+      /** Events after the requested sinceSeq, in order, none missing. */
+      events: PostEvent[];
+      seq: number;
+      mine: MyReactions;
+    };
+
+export interface SessionInfo {
+  /** Opaque signed token to send back in the handshake `auth.token`. */
+  token: string;
+  user: User;
+}
+
+export interface PresenceUpdate {
+  postId: string;
+  /** People viewing the post now, all nodes together. */
+  viewers: number;
+}
+
+/** A change to one row of the post list; only the fields that changed are present. */
+export interface PostStats {
+  postId: string;
+  commentCount?: number;
+  viewers?: number;
+}
+
+type Ack<T> = (res: Result<T>) => void;
+
+export interface ClientToServerEvents {
+  'post:join': (req: JoinPostRequest, ack: Ack<JoinResult>) => void;
+  'post:leave': (req: z.input<typeof LeavePostRequest>, ack?: Ack<null>) => void;
+  'lobby:join': (ack: Ack<null>) => void;
+  'comment:create': (req: CreateCommentRequest, ack: Ack<Comment>) => void;
+  'reaction:set': (req: SetReactionRequest, ack: Ack<{ active: boolean; counts: ReactionCounts }>) => void;
+  'session:rename': (req: z.input<typeof RenameRequest>, ack: Ack<SessionInfo>) => void;
+}
+
+export interface ServerToClientEvents {
+  /** Sent right after connecting: who the server thinks this client is. */
+  session: (info: SessionInfo) => void;
+  /** Ordered events for one post; an array so a busy tick costs one frame. */
+  'post:events': (postId: string, events: PostEvent[]) => void;
+  presence: (update: PresenceUpdate) => void;
+  'lobby:stats': (stats: PostStats) => void;
+}

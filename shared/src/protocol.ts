@@ -1,0 +1,21 @@
+/**
+ * Wire-level constants both sides agree on. Bump PROTOCOL_VERSION whenever an
+ * event name or payload shape changes incompatibly; the server refuses a
+ * handshake from another version with PROTOCOL_MISMATCH instead of guessing.
+ */
+export const PROTOCOL_VERSION = 1;
+
+export const LIMITS = {
+  /** Characters in one comment body, after trimming. Said in the composer too. */
+  commentMax: 5_000,
+  /** Characters in a display name, after trimming. */
+  nameMax: 40,
+  postTitleMax: 120,
+  postDescriptionMax: 2_000,
+} as const;
+
+/** Room names. One room per post; the lobby hears list-level stats. */
+export const rooms = {
+  post: (postId: string) => `post:${postId}`,
+  lobby: 'lobby',
+} as const;

@@ -1,0 +1,98 @@
+/**
+ * zod is the source of truth for every shape that crosses a boundary
+ * (socket event, HTTP body, stored record). Types come from z.infer.
+ */
+import { z } from 'zod';
+import { LIMITS } from './protocol.js';
+
+/** Server-made ids and client-made idempotency keys: short, URL-safe. */
+export const Id = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'Not a valid id');
+export const ClientId = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, 'Not a valid client id');
+
+/** Line endings normalised, control characters other than newline and tab dropped, ends trimmed. */
+const cleanText = (s: string) =>
+  s
+    .replace(/\r\n?/g, '\n')
+    // eslint-disable-next-line no-control-regex
+    .replace(/[\u0000-\u0008\u000B-\u001F\u007F]/g, '')
+    .trim();
+
+export const CommentBody = z
+  .string({ error: 'A comment needs some text' })
+  .max(LIMITS.commentMax * 2, `Comments are limited to ${LIMITS.commentMax.toLocaleString('en-US')} characters`)
+  .transform(cleanText)
+  .pipe(
+    z
+      .string()
+      .min(1, 'Write something before posting')
+      .max(LIMITS.commentMax, `Comments are limited to ${LIMITS.commentMax.toLocaleString('en-US')} characters`),
+  );
+
+export const DisplayName = z
+  .string({ error: 'A name is needed' })
+  .max(LIMITS.nameMax * 4)
+  .transform((s) => cleanText(s).replace(/\s+/g, ' '))
+  .pipe(
+    z
+      .string()
+      .min(1, 'Choose a name to show beside your comments')
+      .max(LIMITS.nameMax, `Names are limited to ${LIMITS.nameMax} characters`),
+  );
+
+export const REACTION_KINDS = ['like', 'love', 'laugh', 'wow'] as const;
+export const ReactionKind = z.enum(REACTION_KINDS);
+export type ReactionKind = z.infer<typeof ReactionKind>;
+
+/** Count per reaction kind; every kind is always present and never negative. */
+export const ReactionCounts = z.object({
+  like: z.number().int().nonnegative(),
+  love: z.number().int().nonnegative(),
+  laugh: z.number().int().nonnegative(),
+  wow: z.number().int().nonnegative(),
+});
+export type ReactionCounts = z.infer<typeof ReactionCounts>;
+export const emptyCounts = (): ReactionCounts => ({ like: 0, love: 0, laugh: 0, wow: 0 });
+
+export const Author = z.object({ id: Id, name: z.string() });
+export type Author = z.infer<typeof Author>;
+
+export const Comment = z.object({
+  id: Id,
+  postId: Id,
+  /** null for a top-level comment; replies name the comment they answer. */
+  parentId: Id.nullable(),
+  author: Author,
+  body: z.string(),
+  /** Milliseconds since the epoch, server clock. */
+  createdAt: z.number().int(),
+  /** The post's sequence number at which this comment was stored. */
+  seq: z.number().int().positive(),
+  reactions: ReactionCounts,
+});
+export type Comment = z.infer<typeof Comment>;
+
+export const PostSummary = z.object({
+  id: Id,
+  title: z.string(),
+  description: z.string(),
+  createdAt: z.number().int(),
+  commentCount: z.number().int().nonnegative(),
+  /** People with the post open right now, across all nodes. */
+  viewers: z.number().int().nonnegative(),
+});
+export type PostSummary = z.infer<typeof PostSummary>;
+
+export const Post = PostSummary.extend({
+  body: z.string(),
+});
+export type Post = z.infer<typeof Post>;
+
+export const User = z.object({ id: Id, name: z.string().nullable() });
+export type User = z.infer<typeof User>;
+
+export const NewPostInput = z.object({
+  title: z.string().trim().min(1, 'A discussion needs a title').max(LIMITS.postTitleMax),
+  description: z.string().trim().max(LIMITS.postDescriptionMax).default(''),
+  body: z.string().trim().max(LIMITS.postDescriptionMax * 5).default(''),
+});
+export type NewPostInput = z.infer<typeof NewPostInput>;
