@@ -116,7 +116,14 @@ export function createRealtime(config: Config, deps: RealtimeDeps = {}): Realtim
       // Socket.IO first, Redis last: closing Redis under live sockets ends in EPIPE.
       await new Promise<void>((resolve) => io.close(() => resolve()));
       if (http.listening) await new Promise<void>((resolve) => http.close(() => resolve()));
-      await Promise.all(adapterClients.map((c) => c.quit().catch(() => undefined)));
+      // The adapter's close() does not await its UNSUBSCRIBEs; awaiting ours (answered
+      // in order after them) keeps QUIT from failing those as unhandled rejections.
+      await Promise.all(
+        adapterClients.map(async (c) => {
+          await Promise.all([c.punsubscribe(), c.unsubscribe()]).catch(() => undefined);
+          await c.quit().catch(() => undefined);
+        }),
+      );
       if (owned.redis) await owned.redis.quit().catch(() => undefined);
       else if (!deps.store) await store.close();
     },

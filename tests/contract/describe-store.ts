@@ -1,0 +1,229 @@
+/**
+ * The store contract: every engine must pass exactly these tests.
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { AppError } from '@board/shared';
+import type { Store } from '@board/realtime';
+
+export type MakeStore = (opts?: { replayLogMax?: number }) => Store;
+
+const alice = { id: 'u_alice', name: 'Alice' };
+const bob = { id: 'u_bob', name: 'Bob' };
+
+export function describeStore(engine: string, makeStore: MakeStore): void {
+  describe(`store contract: ${engine}`, () => {
+    let store: Store;
+    const opened: Store[] = [];
+    const fresh = (opts?: { replayLogMax?: number }) => {
+      const s = makeStore(opts);
+      opened.push(s);
+      return s;
+    };
+
+    beforeEach(async () => {
+      store = fresh();
+      await store.createPost({ id: 'p1', title: 'One', description: 'first', body: 'b' });
+    });
+    afterEach(async () => {
+      await Promise.all(opened.splice(0).map((s) => s.close()));
+    });
+
+    const comment = (body: string, extra: { parentId?: string | null; clientId?: string; author?: typeof alice; postId?: string } = {}) =>
+      store.addComment({
+        postId: extra.postId ?? 'p1',
+        parentId: extra.parentId ?? null,
+        body,
+        author: extra.author ?? alice,
+        clientId: extra.clientId ?? `k-${Math.random().toString(36).slice(2)}`,
+      });
+
+    const expectCode = async (p: Promise<unknown>, code: string) => {
+      const err = await p.then(
+        () => null,
+        (e: unknown) => e,
+      );
+      expect(err).toBeInstanceOf(AppError);
+      expect((err as AppError).code).toBe(code);
+    };
+
+    describe('posts', () => {
+      it('creates, reads and lists posts newest first', async () => {
+        await store.createPost({ id: 'p0', title: 'Old', description: '', body: '', createdAt: 1 });
+        const made = await store.createPost({ title: 'New', description: 'd', body: '' });
+        expect(await store.getPost(made.id)).toEqual(made);
+        expect((await store.listPosts()).map((p) => p.id)).toEqual([made.id, 'p1', 'p0']);
+        expect(await store.getPost('missing')).toBeNull();
+      });
+
+      it('refuses a second post with the same id and keeps the first', async () => {
+        await expectCode(store.createPost({ id: 'p1', title: 'Imposter', description: '', body: '' }), 'INVALID');
+        expect((await store.getPost('p1'))?.title).toBe('One');
+      });
+    });
+
+    describe('comments', () => {
+      it('gives each comment the next sequence number and lists them in order', async () => {
+        const a = await comment('first');
+        const b = await comment('second');
+        const c = await comment('third', { author: bob });
+        expect([a.comment.seq, b.comment.seq, c.comment.seq]).toEqual([1, 2, 3]);
+        const page = await store.listComments('p1');
+        expect(page?.seq).toBe(3);
+        expect(page?.comments.map((x) => x.body)).toEqual(['first', 'second', 'third']);
+        expect(page?.comments[2]).toMatchObject({ author: bob, parentId: null, reactions: { like: 0, love: 0, laugh: 0, wow: 0 } });
+        expect((await store.getPost('p1'))?.commentCount).toBe(3);
+      });
+
+      it('keeps replies linked to their parent', async () => {
+        const parent = await comment('question');
+        const reply = await comment('answer', { parentId: parent.comment.id, author: bob });
+        expect(reply.comment.parentId).toBe(parent.comment.id);
+        expect((await store.listComments('p1'))?.comments[1]?.parentId).toBe(parent.comment.id);
+      });
+
+      it('refuses an unknown post or parent and changes nothing', async () => {
+        await comment('kept');
+        await expectCode(comment('x', { postId: 'nope' }), 'NOT_FOUND');
+        await expectCode(comment('x', { parentId: 'c_missing' }), 'NOT_FOUND');
+        const page = await store.listComments('p1');
+        expect(page?.seq).toBe(1);
+        expect(page?.comments).toHaveLength(1);
+        expect((await store.getPost('p1'))?.commentCount).toBe(1);
+        expect(await store.listComments('nope')).toBeNull();
+      });
+
+      it('stores a resend with the same client id once and returns the original', async () => {
+        const first = await comment('hello', { clientId: 'same-key-1' });
+        const again = await comment('hello', { clientId: 'same-key-1' });
+        expect(first.duplicate).toBe(false);
+        expect(again.duplicate).toBe(true);
+        expect(again.comment).toEqual(first.comment);
+        // The key belongs to its author: another person may use the same one.
+        const other = await comment('hello', { clientId: 'same-key-1', author: bob });
+        expect(other.duplicate).toBe(false);
+        expect((await store.listComments('p1'))?.comments.map((c) => c.seq)).toEqual([1, 2]);
+      });
+
+      it('numbers concurrent comments 1..N with no gap or repeat', async () => {
+        const n = 60;
+        const made = await Promise.all(Array.from({ length: n }, (_, i) => comment(`c${i}`)));
+        const seqs = made.map((m) => m.comment.seq).sort((a, b) => a - b);
+        expect(seqs).toEqual(Array.from({ length: n }, (_, i) => i + 1));
+        const page = await store.listComments('p1');
+        expect(page?.comments.map((c) => c.seq)).toEqual(seqs);
+      });
+    });
+
+    describe('reactions', () => {
+      it('sets, keeps and clears one reaction per person per kind; counts never go negative', async () => {
+        const { comment: c } = await comment('react to me');
+        const on = await store.applyReactions('p1', [{ commentId: c.id, kind: 'like', userId: 'u1', active: true }]);
+        expect(on.seq).toBe(2);
+        expect(on.totals).toEqual([{ commentId: c.id, counts: { like: 1, love: 0, laugh: 0, wow: 0 } }]);
+        expect(on.results).toEqual([{ ok: true, active: true, counts: { like: 1, love: 0, laugh: 0, wow: 0 } }]);
+
+        // Setting the same state again changes nothing and takes no sequence number.
+        const again = await store.applyReactions('p1', [{ commentId: c.id, kind: 'like', userId: 'u1', active: true }]);
+        expect(again.seq).toBeNull();
+        expect(again.totals).toEqual([]);
+        expect(again.results[0]).toMatchObject({ ok: true, counts: { like: 1 } });
+
+        const off = await store.applyReactions('p1', [{ commentId: c.id, kind: 'like', userId: 'u1', active: false }]);
+        expect(off.seq).toBe(3);
+        const offAgain = await store.applyReactions('p1', [{ commentId: c.id, kind: 'like', userId: 'u1', active: false }]);
+        expect(offAgain.seq).toBeNull();
+        expect(offAgain.results[0]).toMatchObject({ ok: true, counts: { like: 0 } });
+        expect((await store.listComments('p1'))?.comments[0]?.reactions.like).toBe(0);
+      });
+
+      it('reports what each person pressed', async () => {
+        const { comment: a } = await comment('a');
+        const { comment: b } = await comment('b');
+        await store.applyReactions('p1', [
+          { commentId: a.id, kind: 'wow', userId: 'u1', active: true },
+          { commentId: a.id, kind: 'like', userId: 'u1', active: true },
+          { commentId: b.id, kind: 'love', userId: 'u1', active: true },
+          { commentId: b.id, kind: 'love', userId: 'u2', active: true },
+        ]);
+        expect(await store.myReactions('p1', 'u1')).toEqual({ [a.id]: ['like', 'wow'], [b.id]: ['love'] });
+        expect(await store.myReactions('p1', 'nobody')).toEqual({});
+      });
+
+      it('applies a batch as one event with totals of the changed comments only', async () => {
+        const { comment: a } = await comment('a');
+        const { comment: b } = await comment('b');
+        const res = await store.applyReactions('p1', [
+          { commentId: a.id, kind: 'like', userId: 'u1', active: true },
+          { commentId: a.id, kind: 'like', userId: 'u2', active: true },
+          { commentId: b.id, kind: 'love', userId: 'u3', active: false },
+          { commentId: 'c_missing', kind: 'love', userId: 'u3', active: true },
+        ]);
+        expect(res.seq).toBe(3);
+        expect(res.totals).toEqual([{ commentId: a.id, counts: { like: 2, love: 0, laugh: 0, wow: 0 } }]);
+        expect(res.results.map((r) => r.ok)).toEqual([true, true, true, false]);
+        await expectCode(store.applyReactions('nope', [{ commentId: a.id, kind: 'like', userId: 'u1', active: true }]), 'NOT_FOUND');
+      });
+
+      it('gives exact totals when many people react at once', async () => {
+        const { comment: c } = await comment('popular');
+        const people = 300;
+        // Everyone presses like and love in separate concurrent calls; a third take love back.
+        await Promise.all(
+          Array.from({ length: people }, (_, i) =>
+            store.applyReactions('p1', [
+              { commentId: c.id, kind: 'like', userId: `u${i}`, active: true },
+              { commentId: c.id, kind: 'love', userId: `u${i}`, active: true },
+            ]),
+          ),
+        );
+        await Promise.all(
+          Array.from({ length: people / 3 }, (_, i) =>
+            store.applyReactions('p1', [{ commentId: c.id, kind: 'love', userId: `u${i * 3}`, active: false }]),
+          ),
+        );
+        const page = await store.listComments('p1');
+        expect(page?.comments[0]?.reactions).toEqual({ like: people, love: people - people / 3, laugh: 0, wow: 0 });
+        expect(page?.seq).toBe(1 + people + people / 3);
+      });
+    });
+
+    describe('replay log', () => {
+      it('returns the events after a sequence number, in order', async () => {
+        const { comment: a } = await comment('a');
+        await store.applyReactions('p1', [{ commentId: a.id, kind: 'like', userId: 'u1', active: true }]);
+        await comment('b');
+        const events = await store.eventsSince('p1', 1);
+        expect(events?.map((e) => [e.type, e.seq])).toEqual([
+          ['reactions', 2],
+          ['comment', 3],
+        ]);
+        expect(events?.[1]).toMatchObject({ type: 'comment', comment: { body: 'b', seq: 3 } });
+        expect(await store.eventsSince('p1', 3)).toEqual([]);
+        expect(await store.eventsSince('p1', 0)).toHaveLength(3);
+        expect(await store.eventsSince('nope', 0)).toBeNull();
+      });
+
+      it('says so when the log no longer reaches back far enough', async () => {
+        const small = fresh({ replayLogMax: 100 });
+        await small.createPost({ id: 'busy', title: 't', description: '', body: '' });
+        for (let i = 0; i < 400; i++) {
+          await small.addComment({ postId: 'busy', parentId: null, body: `m${i}`, author: alice, clientId: `key-busy-${i}` });
+        }
+        expect(await small.eventsSince('busy', 0)).toBeNull();
+        const recent = await small.eventsSince('busy', 390);
+        expect(recent?.map((e) => e.seq)).toEqual([391, 392, 393, 394, 395, 396, 397, 398, 399, 400]);
+      });
+    });
+
+    describe('presence', () => {
+      it('sums viewers over nodes and forgets a node that reports zero', async () => {
+        await store.heartbeat('n1');
+        await store.heartbeat('n2');
+        expect(await store.setViewers('n1', 'p1', 3)).toBe(3);
+        expect(await store.setViewers('n2', 'p1', 2)).toBe(5);
+        expect(await store.setViewers('n1', 'p1', 0)).toBe(2);
+        expect(await store.viewers(['p1', 'other'])).toEqual({ p1: 2, other: 0 });
+      });
+    });
+  });
+}

@@ -1,0 +1,154 @@
+/**
+ * The live slice on a real server: one viewer acts, the others must see it.
+ * Runs on both engines.
+ */
+import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
+import { closeAll, connect, join, nextPostEvent, postComment, recordEvents, unwrap, waitFor } from '../support/clients.js';
+import { startBoard, type Board, type Engine } from '../support/board.js';
+
+describe.each<Engine>(['memory', 'redis'])('live comments and reactions (%s engine)', (engine) => {
+  let board: Board;
+
+  beforeAll(async () => {
+    board = await startBoard({ engine, redisUrl: inject('redisUrl') });
+    await board.store.createPost({ id: 'watch', title: 'Watch', description: '', body: '' });
+    await board.store.createPost({ id: 'other', title: 'Other', description: '', body: '' });
+  });
+  afterEach(closeAll);
+  afterAll(() => board.close());
+
+  it('delivers a comment to viewers of the same post only', async () => {
+    const a = await connect(board.url, { name: 'Ana' });
+    const b = await connect(board.url);
+    const c = await connect(board.url);
+    await join(a, 'watch');
+    await join(b, 'watch');
+    await join(c, 'other');
+    const cSaw = recordEvents(c);
+
+    const seen = nextPostEvent(b, (e) => e.type === 'comment');
+    const acked = await postComment(a, 'watch', 'The storm is coming');
+    const { postId, event } = await seen;
+    expect(postId).toBe('watch');
+    expect(event).toEqual({ type: 'comment', seq: acked.seq, comment: acked });
+    expect(acked).toMatchObject({ body: 'The storm is coming', author: { id: a.session.user.id, name: 'Ana' } });
+
+    // Anything for "watch" would reach C before this later comment on its own post
+    // (one server, one connection: frames keep their order), so C saw nothing else.
+    const marker = nextPostEvent(c, (e) => e.type === 'comment');
+    await postComment(a, 'other', 'marker');
+    await marker;
+    expect(cSaw.map((s) => s.postId)).toEqual(['other']);
+  });
+
+  it('broadcasts reaction totals and acks the setter with the counts', async () => {
+    const a = await connect(board.url, { name: 'Ana' });
+    const b = await connect(board.url, { name: 'Ben' });
+    await join(a, 'watch');
+    await join(b, 'watch');
+    const target = await postComment(a, 'watch', 'react here');
+
+    const seenOn = nextPostEvent(a, (e) => e.type === 'reactions' && e.totals.some((t) => t.commentId === target.id));
+    const ack = unwrap(await b.emitWithAck('reaction:set', { postId: 'watch', commentId: target.id, kind: 'love', active: true }));
+    expect(ack).toEqual({ active: true, counts: { like: 0, love: 1, laugh: 0, wow: 0 } });
+    const on = (await seenOn).event;
+    expect(on.type === 'reactions' && on.totals).toEqual([{ commentId: target.id, counts: { like: 0, love: 1, laugh: 0, wow: 0 } }]);
+
+    const seenOff = nextPostEvent(a, (e) => e.type === 'reactions' && e.totals.some((t) => t.commentId === target.id && t.counts.love === 0));
+    unwrap(await b.emitWithAck('reaction:set', { postId: 'watch', commentId: target.id, kind: 'love', active: false }));
+    await seenOff;
+
+    // A late joiner's snapshot carries the counts and, for the person who reacted, their own state.
+    unwrap(await b.emitWithAck('reaction:set', { postId: 'watch', commentId: target.id, kind: 'wow', active: true }));
+    const late = await connect(board.url, { token: b.session.token });
+    const snap = await join(late, 'watch');
+    expect(snap.mode).toBe('snapshot');
+    if (snap.mode !== 'snapshot') return;
+    expect(snap.comments.find((c) => c.id === target.id)?.reactions).toEqual({ like: 0, love: 0, laugh: 0, wow: 1 });
+    expect(snap.mine[target.id]).toEqual(['wow']);
+  });
+
+  it('gives exact totals when many clients react at once', async () => {
+    const author = await connect(board.url, { name: 'Host' });
+    await join(author, 'watch');
+    const target = await postComment(author, 'watch', 'everyone press like');
+    const crowd = await Promise.all(Array.from({ length: 40 }, () => connect(board.url)));
+    const acks = await Promise.all(
+      crowd.map((s) => s.emitWithAck('reaction:set', { postId: 'watch', commentId: target.id, kind: 'like', active: true })),
+    );
+    expect(acks.every((r) => r.ok)).toBe(true);
+    const page = await board.store.listComments('watch');
+    expect(page?.comments.find((c) => c.id === target.id)?.reactions.like).toBe(40);
+  });
+
+  it('lets a late joiner see everything, then the live stream, with nothing missing or doubled', async () => {
+    const a = await connect(board.url, { name: 'Ana' });
+    await join(a, 'watch');
+    const before = await postComment(a, 'watch', 'before the late joiner');
+    const late = await connect(board.url);
+    const seen = recordEvents(late);
+    const snap = await join(late, 'watch');
+    if (snap.mode !== 'snapshot') throw new Error('expected a snapshot');
+    expect(snap.comments.map((c) => c.id)).toContain(before.id);
+    expect(snap.seq).toBeGreaterThanOrEqual(before.seq);
+    const after = nextPostEvent(late, (e) => e.type === 'comment' && e.comment.body === 'after');
+    const made = await postComment(a, 'watch', 'after');
+    expect((await after).event.seq).toBe(made.seq);
+    expect(made.seq).toBeGreaterThan(snap.seq);
+    expect(seen.filter((s) => s.event.seq > snap.seq).map((s) => s.event.seq)).toEqual([made.seq]);
+  });
+
+  it('replays what a returning viewer missed from its last sequence number', async () => {
+    const a = await connect(board.url, { name: 'Ana' });
+    const snap = await join(a, 'watch');
+    const from = snap.seq;
+    const x = await postComment(a, 'watch', 'missed one');
+    const y = await postComment(a, 'watch', 'missed two');
+    const back = await connect(board.url);
+    const res = await join(back, 'watch', from);
+    expect(res.mode).toBe('replay');
+    if (res.mode !== 'replay') return;
+    expect(res.events.map((e) => e.seq)).toEqual([x.seq, y.seq]);
+    expect(res.seq).toBe(y.seq);
+  });
+
+  it('keeps replies attached to their parent', async () => {
+    const a = await connect(board.url, { name: 'Ana' });
+    const b = await connect(board.url, { name: 'Ben' });
+    await join(a, 'watch');
+    await join(b, 'watch');
+    const parent = await postComment(a, 'watch', 'question?');
+    const seen = nextPostEvent(a, (e) => e.type === 'comment' && e.comment.parentId === parent.id);
+    const reply = await postComment(b, 'watch', 'answer!', parent.id);
+    expect((await seen).event).toMatchObject({ comment: { id: reply.id, parentId: parent.id, author: { name: 'Ben' } } });
+  });
+
+  it('counts viewers live as people arrive and leave', async () => {
+    await board.store.createPost({ id: `presence-${engine}`, title: 'P', description: '', body: '' });
+    const postId = `presence-${engine}`;
+    const a = await connect(board.url);
+    const two = waitFor<{ postId: string; viewers: number }>(a, 'presence', (p) => p.postId === postId && p.viewers === 2);
+    await join(a, postId);
+    const b = await connect(board.url);
+    await join(b, postId);
+    await two;
+    const one = waitFor<{ postId: string; viewers: number }>(a, 'presence', (p) => p.postId === postId && p.viewers === 1);
+    b.disconnect();
+    await one;
+  });
+
+  it('tells the lobby about new comments and viewers', async () => {
+    const lobby = await connect(board.url);
+    unwrap(await lobby.emitWithAck('lobby:join'));
+    const a = await connect(board.url, { name: 'Ana' });
+    await join(a, 'other');
+    const before = (await board.store.getPost('other'))!.commentCount;
+    const stats = waitFor<{ postId: string; commentCount?: number }>(
+      lobby,
+      'lobby:stats',
+      (s) => s.postId === 'other' && s.commentCount === before + 1,
+    );
+    await postComment(a, 'other', 'lobby should hear');
+    await stats;
+  });
+});

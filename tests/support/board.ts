@@ -1,0 +1,74 @@
+/**
+ * A real board service on a free port, on the memory or the Redis engine.
+ * Each Redis-backed board gets its own key prefix so tests never see each other.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Redis } from 'ioredis';
+import {
+  configFrom,
+  createMemoryStore,
+  createRealtime,
+  createRedisStore,
+  redisOptions,
+  silentLog,
+  type Realtime,
+  type Store,
+} from '@board/realtime';
+
+export type Engine = 'memory' | 'redis';
+
+export const uniquePrefix = () => `t${randomBytes(5).toString('hex')}:`;
+
+export interface BoardOptions {
+  engine: Engine;
+  redisUrl?: string;
+  /** Share one prefix between nodes to make them one cluster. */
+  prefix?: string;
+  nodeId?: string;
+  env?: Record<string, string>;
+}
+
+export interface Board {
+  realtime: Realtime;
+  store: Store;
+  url: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+export async function startBoard(opts: BoardOptions): Promise<Board> {
+  const overrides: Record<string, string> = {
+    DATA_DIR: mkdtempSync(join(tmpdir(), 'board-data-')),
+    SESSION_SECRET: 'test-secret-that-is-long-enough-for-hmac-0123456789',
+    ...opts.env,
+  };
+  if (opts.nodeId) overrides.NODE_ID = opts.nodeId;
+  if (opts.engine === 'redis') {
+    if (!opts.redisUrl) throw new Error('redis engine needs redisUrl');
+    overrides.REDIS_URL = opts.redisUrl;
+    overrides.REDIS_PREFIX = opts.prefix ?? uniquePrefix();
+  }
+  const realtime = createRealtime(configFrom(overrides), { log: silentLog });
+  const port = await realtime.listen(0, '127.0.0.1');
+  return {
+    realtime,
+    store: realtime.store,
+    port,
+    url: `http://127.0.0.1:${port}`,
+    close: () => realtime.close(),
+  };
+}
+
+/** A bare store for the contract suite, with its own connection and prefix. */
+export function makeStore(engine: Engine, redisUrl: string, opts: { replayLogMax?: number } = {}): Store {
+  if (engine === 'memory') return createMemoryStore(opts);
+  return createRedisStore({
+    redis: new Redis(redisUrl, redisOptions),
+    prefix: uniquePrefix(),
+    ownsConnection: true,
+    ...opts,
+  });
+}

@@ -1,0 +1,109 @@
+/**
+ * Real socket.io-client connections and helpers that await what a person would
+ * wait for. Waiting is always on an event with a deadline, never a sleep.
+ */
+import { io, type Socket } from 'socket.io-client';
+import {
+  PROTOCOL_VERSION,
+  type ClientToServerEvents,
+  type Comment,
+  type JoinResult,
+  type PostEvent,
+  type Result,
+  type ServerToClientEvents,
+  type SessionInfo,
+} from '@board/shared';
+
+export type Client = Socket<ServerToClientEvents, ClientToServerEvents> & { session: SessionInfo };
+
+let counter = 0;
+export const clientId = () => `cid-${process.pid}-${Date.now().toString(36)}-${++counter}`;
+
+export interface ConnectOptions {
+  name?: string;
+  token?: string;
+  v?: number;
+  origin?: string;
+}
+
+const open: Socket[] = [];
+
+/** Connects, waits for the `session` event, and sets a display name if given. */
+export async function connect(url: string, opts: ConnectOptions = {}): Promise<Client> {
+  const socket = io(url, {
+    transports: ['websocket'],
+    auth: { v: opts.v ?? PROTOCOL_VERSION, token: opts.token },
+    reconnection: false,
+    forceNew: true,
+    extraHeaders: opts.origin ? { origin: opts.origin } : undefined,
+  }) as Client;
+  open.push(socket);
+  socket.session = await new Promise<SessionInfo>((resolve, reject) => {
+    socket.once('session', resolve);
+    socket.once('connect_error', reject);
+  });
+  if (opts.name) socket.session = unwrap(await socket.emitWithAck('session:rename', { name: opts.name }));
+  return socket;
+}
+
+export function closeAll(): void {
+  for (const s of open.splice(0)) s.disconnect();
+}
+
+export function unwrap<T>(res: Result<T>): T {
+  if (!res.ok) throw new Error(`${res.error.code}: ${res.error.message}`);
+  return res.data;
+}
+
+/** Resolves with the first `post:events` event matching `match`; rejects after `ms`. */
+export function nextPostEvent(
+  socket: Client,
+  match: (e: PostEvent, postId: string) => boolean = () => true,
+  ms = 5_000,
+): Promise<{ postId: string; event: PostEvent }> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      socket.off('post:events', onEvents);
+      reject(new Error(`no matching post event within ${ms} ms`));
+    }, ms);
+    const onEvents = (postId: string, events: PostEvent[]) => {
+      const hit = events.find((e) => match(e, postId));
+      if (!hit) return;
+      clearTimeout(timer);
+      socket.off('post:events', onEvents);
+      resolve({ postId, event: hit });
+    };
+    socket.on('post:events', onEvents);
+  });
+}
+
+/** Collects every post event a socket receives, for exact accounting. */
+export function recordEvents(socket: Client): { postId: string; event: PostEvent }[] {
+  const seen: { postId: string; event: PostEvent }[] = [];
+  socket.on('post:events', (postId, events) => events.forEach((event) => seen.push({ postId, event })));
+  return seen;
+}
+
+export function waitFor<T>(socket: Client, event: keyof ServerToClientEvents, match: (payload: T) => boolean, ms = 5_000): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      socket.off(event, handler);
+      reject(new Error(`no matching ${event} within ${ms} ms`));
+    }, ms);
+    const handler = (payload: T) => {
+      if (!match(payload)) return;
+      clearTimeout(timer);
+      socket.off(event, handler);
+      resolve(payload);
+    };
+    socket.on(event, handler as never);
+  });
+}
+
+export async function join(socket: Client, postId: string, sinceSeq?: number): Promise<JoinResult> {
+  return unwrap(await socket.emitWithAck('post:join', sinceSeq === undefined ? { postId } : { postId, sinceSeq }));
+}
+
+export async function postComment(socket: Client, postId: string, body: string, parentId: string | null = null): Promise<Comment> {
+  return unwrap(await socket.emitWithAck('comment:create', { postId, body, parentId, clientId: clientId() }));
+}
