@@ -1,0 +1,163 @@
+/**
+ * The one Socket.IO connection of this tab. It connects lazily (browser only),
+ * keeps the session token, reconnects, and tells subscribers each time it is
+ * connected again so they can rejoin their rooms and resync.
+ * Everything socket-shaped in the web app goes through here.
+ */
+import { io, type Socket } from 'socket.io-client';
+import {
+  PROTOCOL_VERSION,
+  fail,
+  type ClientToServerEvents,
+  type Result,
+  type ServerToClientEvents,
+  type SessionInfo,
+  type User,
+} from '@board/shared';
+import { loadName, loadToken, saveName, saveToken } from './session-storage.js';
+
+export type BoardSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+
+/**
+ * idle: no socket yet (server render, or nothing asked for one).
+ * connecting: first attempt. online: connected.
+ * reconnecting: was connected (or the first attempt failed) and is retrying.
+ * refused: the server will not accept this page (protocol mismatch); reloading is the fix.
+ */
+export type ConnectionStatus = 'idle' | 'connecting' | 'online' | 'reconnecting' | 'refused';
+
+type Events = ClientToServerEvents;
+type RequestEvent = keyof Events;
+type ArgsOf<E extends RequestEvent> = Parameters<Events[E]>;
+/** The payload part of an event's arguments: nothing for `lobby:join`, one object for the rest. */
+type PayloadOf<E extends RequestEvent> = ArgsOf<E> extends [unknown] ? [] : ArgsOf<E> extends [infer P, ...unknown[]] ? [P] : never;
+type AckOf<E extends RequestEvent> = ArgsOf<E> extends [infer A] ? A : ArgsOf<E> extends [unknown, (infer A)?] ? A : never;
+export type DataOf<E extends RequestEvent> = NonNullable<AckOf<E>> extends (res: Result<infer T>) => void ? T : never;
+
+/** How long a request waits for its ack, ms. A comment write is well under a second; this covers a slow Redis. */
+const REQUEST_TIMEOUT_MS = 8_000;
+
+class Connection {
+  status = $state<ConnectionStatus>('idle');
+  /** Who the server says we are; null until the first `session` event. */
+  user = $state<User | null>(null);
+  /** Why the server refused the handshake, in words for people. */
+  refusal = $state<string | null>(null);
+  /** The name chosen on an earlier visit, to prefill the "Your name" field. */
+  rememberedName = $state<string | null>(null);
+
+  #socket: BoardSocket | null = null;
+  readonly #connectListeners = new Set<() => void>();
+
+  /** The socket, created on first use. Only call this in the browser. */
+  get socket(): BoardSocket {
+    this.#socket ??= this.#open();
+    return this.#socket;
+  }
+
+  /** Runs `fn` now if connected and after every (re)connect; returns an unsubscribe. */
+  onConnect(fn: () => void): () => void {
+    this.#connectListeners.add(fn);
+    if (this.socket.connected) fn();
+    return () => this.#connectListeners.delete(fn);
+  }
+
+  /**
+   * Emits a request and resolves with its Result. Never rejects: no answer in
+   * time, or no connection in time, becomes UNAVAILABLE so callers handle one shape.
+   * Waits for a connection first instead of letting Socket.IO buffer the packet,
+   * so a stale join or comment is never replayed behind the caller's back.
+   */
+  async request<E extends RequestEvent>(event: E, ...payload: PayloadOf<E>): Promise<Result<DataOf<E>>> {
+    const socket = this.socket;
+    const deadline = Date.now() + REQUEST_TIMEOUT_MS;
+    if (!socket.connected && !(await this.#waitForConnect(REQUEST_TIMEOUT_MS))) {
+      return fail('UNAVAILABLE', 'Not connected to the board. Trying again…');
+    }
+    return new Promise((resolve) => {
+      const ack = (err: Error | null, res: Result<DataOf<E>>) =>
+        resolve(err ? fail('UNAVAILABLE', 'The board did not answer in time.') : res);
+      // Socket.IO's typed emit cannot follow a generic event name; the public signature above is the typed one.
+      (socket.timeout(Math.max(1, deadline - Date.now())) as unknown as { emit: (...args: unknown[]) => void }).emit(
+        event,
+        ...payload,
+        ack,
+      );
+    });
+  }
+
+  /** Sets the display name; the server answers with a re-signed token that carries it. */
+  async rename(name: string): Promise<Result<SessionInfo>> {
+    const res = await this.request('session:rename', { name });
+    if (res.ok) {
+      this.#adoptSession(res.data);
+      if (res.data.user.name) {
+        saveName(res.data.user.name);
+        this.rememberedName = res.data.user.name;
+      }
+    }
+    return res;
+  }
+
+  #open(): BoardSocket {
+    this.rememberedName = loadName();
+    const socket: BoardSocket = io({
+      transports: ['websocket'],
+      auth: { v: PROTOCOL_VERSION, token: loadToken() },
+      // Back off to 5 s at most: during a watch-along a longer silence feels broken.
+      reconnectionDelayMax: 5_000,
+    });
+    this.status = 'connecting';
+
+    socket.on('connect', () => {
+      this.status = 'online';
+      for (const fn of this.#connectListeners) fn();
+    });
+    socket.on('session', (info) => {
+      this.#adoptSession(info);
+      // A token from an older server secret comes back as a fresh guest: restore the remembered name.
+      if (!info.user.name && this.rememberedName) void this.rename(this.rememberedName);
+    });
+    socket.on('disconnect', (reason) => {
+      if (this.status === 'refused') return;
+      this.status = 'reconnecting';
+      // The server closed us on purpose (restart, deploy): Socket.IO does not retry that by itself.
+      if (reason === 'io server disconnect') socket.connect();
+    });
+    socket.on('connect_error', (err) => {
+      const code = (err as Error & { data?: { code?: string } }).data?.code;
+      if (code === 'PROTOCOL_MISMATCH' || code === 'INVALID') {
+        this.status = 'refused';
+        this.refusal = err.message;
+        socket.disconnect();
+      } else {
+        // Also after a failed first attempt: the reader should know why nothing is live.
+        this.status = 'reconnecting';
+      }
+    });
+    return socket;
+  }
+
+  #adoptSession(info: SessionInfo): void {
+    saveToken(info.token);
+    this.user = info.user;
+    // Read at every reconnect: the next handshake presents the newest token.
+    if (this.#socket) this.#socket.auth = { v: PROTOCOL_VERSION, token: info.token };
+  }
+
+  #waitForConnect(timeoutMs: number): Promise<boolean> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        off();
+        resolve(false);
+      }, timeoutMs);
+      const off = this.onConnect(() => {
+        clearTimeout(timer);
+        queueMicrotask(off);
+        resolve(true);
+      });
+    });
+  }
+}
+
+export const connection = new Connection();

@@ -1,0 +1,228 @@
+/**
+ * Live state of one post's discussion: starts from the server-rendered
+ * snapshot, joins the post's room, and applies every ordered event exactly
+ * once. Follow a comment from here: submit() → `comment:create` → ack replaces
+ * the pending copy; everyone else gets it through `post:events` → #apply().
+ */
+import {
+  CommentBody,
+  PostEvent,
+  SeqBuffer,
+  emptyCounts,
+  fail,
+  type Comment,
+  type JoinResult,
+  type MyReactions,
+  type Post,
+  type ReactionKind,
+  type Result,
+} from '@board/shared';
+import { z } from 'zod';
+import { newClientId } from './client-id.js';
+import { connection } from './connection.svelte.js';
+import { FeedEntry, PENDING_SEQ } from './feed-entry.svelte.js';
+import { buildThreads } from './threads.js';
+
+export interface FeedSnapshot {
+  post: Post;
+  /** Oldest first, as the server sends them. */
+  comments: Comment[];
+  seq: number;
+}
+
+const PostEvents = z.array(PostEvent);
+
+/** A comment send that finds no connection is retried this many times (same clientId, so never stored twice). */
+const SEND_ATTEMPTS = 5;
+/** Wait before re-asking for a join the server did not answer, ms. */
+const REJOIN_DELAY_MS = 2_000;
+
+export class PostFeed {
+  post = $state<Post>() as Post;
+  /** Every comment in sequence order, my pending ones last. */
+  entries = $state<FeedEntry[]>([]);
+  viewers = $state(0);
+  /** A problem worth telling the reader about (a reaction that did not save, a vanished post). */
+  notice = $state<string | null>(null);
+
+  readonly threads = $derived(buildThreads(this.entries));
+  readonly commentCount = $derived(this.entries.filter((e) => !e.pending).length);
+
+  readonly #byId = new Map<string, FeedEntry>();
+  readonly #buffer: SeqBuffer<PostEvent>;
+  /** Last sequence number applied; survives the buffer's suspend() so a rejoin knows where to resume. */
+  #lastSeq: number;
+  /** Bumped per join; an ack from an older join is ignored. */
+  #joinGeneration = 0;
+  #cleanup: (() => void) | null = null;
+
+  constructor(snapshot: FeedSnapshot) {
+    this.post = snapshot.post;
+    this.viewers = snapshot.post.viewers;
+    this.#lastSeq = snapshot.seq;
+    this.#replaceComments(snapshot.comments, {});
+    this.#buffer = new SeqBuffer<PostEvent>({
+      apply: (event) => this.#apply(event),
+      onGap: ({ expected }) => void this.#join(expected - 1),
+    });
+  }
+
+  /** Browser only: join the room and follow it until stop(). */
+  start(): void {
+    if (this.#cleanup) return;
+    const socket = connection.socket;
+    const postId = this.post.id;
+    const onEvents = (id: string, raw: unknown) => {
+      if (id !== postId) return;
+      const events = PostEvents.safeParse(raw);
+      // A frame we cannot read means we may have missed something: resync from where we are.
+      if (events.success) this.#buffer.push(events.data);
+      else void this.#join(this.#lastSeq);
+    };
+    const onPresence = (update: { postId: string; viewers: number }) => {
+      if (update.postId === postId) this.viewers = update.viewers;
+    };
+    socket.on('post:events', onEvents);
+    socket.on('presence', onPresence);
+    // Every (re)connect starts in no rooms: rejoin from the last applied event.
+    const offConnect = connection.onConnect(() => void this.#join(this.#lastSeq));
+
+    this.#cleanup = () => {
+      offConnect();
+      socket.off('post:events', onEvents);
+      socket.off('presence', onPresence);
+      if (socket.connected) socket.emit('post:leave', { postId });
+      this.#buffer.dispose();
+    };
+  }
+
+  stop(): void {
+    this.#cleanup?.();
+    this.#cleanup = null;
+    this.#joinGeneration++;
+  }
+
+  /** Validates, shows the comment at once as pending, sends it, and returns the server's answer. */
+  async submit(text: string, parentId: string | null): Promise<Result<Comment>> {
+    const body = CommentBody.safeParse(text);
+    if (!body.success) return fail('INVALID', body.error.issues[0]?.message ?? 'This comment cannot be posted');
+
+    const clientId = newClientId();
+    const me = connection.user;
+    const pending = new FeedEntry({
+      id: `pending-${clientId}`,
+      postId: this.post.id,
+      parentId,
+      author: { id: me?.id ?? 'me', name: me?.name ?? 'You' },
+      body: body.data,
+      createdAt: Date.now(),
+      seq: PENDING_SEQ,
+      reactions: emptyCounts(),
+    });
+    pending.status = 'sending';
+    this.entries.push(pending);
+
+    let res: Result<Comment> = fail('UNAVAILABLE', 'Not sent');
+    for (let attempt = 1; attempt <= SEND_ATTEMPTS; attempt++) {
+      res = await connection.request('comment:create', { postId: this.post.id, parentId, body: body.data, clientId });
+      if (res.ok || res.error.code !== 'UNAVAILABLE') break;
+    }
+    this.#remove(pending);
+    if (res.ok) this.#addComment(res.data);
+    return res;
+  }
+
+  /** Toggles by asking for the opposite of what is shown (set semantics: a resend cannot flip it back). */
+  async toggleReaction(entry: FeedEntry, kind: ReactionKind): Promise<void> {
+    if (entry.pending) return;
+    const active = !entry.reactions.pressed(kind);
+    const ticket = entry.reactions.begin(kind, active);
+    const res = await connection.request('reaction:set', { postId: this.post.id, commentId: entry.id, kind, active });
+    if (res.ok) {
+      entry.reactions.settle(kind, ticket, res.data.active, res.data.counts);
+    } else {
+      entry.reactions.abandon(kind, ticket);
+      this.notice = `Your reaction was not saved: ${res.error.message}`;
+    }
+  }
+
+  async #join(sinceSeq: number): Promise<void> {
+    const generation = ++this.#joinGeneration;
+    // Hold live events until the ack says where they fit.
+    this.#buffer.suspend();
+    const res = await connection.request('post:join', { postId: this.post.id, sinceSeq });
+    if (generation !== this.#joinGeneration) return;
+    if (!res.ok) {
+      if (res.error.code === 'NOT_FOUND') {
+        this.notice = 'This discussion has been removed.';
+      } else if (connection.socket.connected) {
+        // Connected but unanswered: ask again. (When disconnected, the next connect rejoins.)
+        setTimeout(() => generation === this.#joinGeneration && void this.#join(this.#lastSeq), REJOIN_DELAY_MS);
+      }
+      return;
+    }
+    this.#applyJoin(res.data, sinceSeq);
+  }
+
+  #applyJoin(result: JoinResult, sinceSeq: number): void {
+    if (result.mode === 'snapshot') {
+      this.post = result.post;
+      this.viewers = result.post.viewers;
+      this.#replaceComments(result.comments, result.mine);
+      this.#lastSeq = result.seq;
+      this.#buffer.reset(result.seq);
+    } else {
+      // Held broadcasts and the replay overlap; the buffer applies each seq once.
+      this.#buffer.reset(sinceSeq);
+      this.#buffer.push(result.events);
+      for (const entry of this.entries) entry.reactions.setMine(result.mine[entry.id] ?? []);
+    }
+  }
+
+  #apply(event: PostEvent): void {
+    this.#lastSeq = event.seq;
+    if (event.type === 'comment') {
+      this.#addComment(event.comment);
+    } else {
+      for (const { commentId, counts } of event.totals) this.#byId.get(commentId)?.reactions.setCounts(counts);
+    }
+  }
+
+  #addComment(comment: Comment): void {
+    if (this.#byId.has(comment.id)) return;
+    // My comment can arrive before its ack (replayed after a reconnect): it takes the pending copy's place.
+    const mine = comment.author.id === connection.user?.id;
+    const twin = mine
+      ? this.entries.find((e) => e.pending && e.comment.body === comment.body && e.comment.parentId === comment.parentId)
+      : undefined;
+    if (twin) this.#remove(twin);
+
+    const entry = new FeedEntry(comment);
+    this.#byId.set(comment.id, entry);
+    const at = this.entries.findIndex((e) => e.comment.seq > comment.seq);
+    if (at === -1) this.entries.push(entry);
+    else this.entries.splice(at, 0, entry);
+  }
+
+  #remove(entry: FeedEntry): void {
+    const at = this.entries.indexOf(entry);
+    if (at !== -1) this.entries.splice(at, 1);
+  }
+
+  /** A full snapshot: keep entries we already show (their reaction state), keep my unsent comments. */
+  #replaceComments(comments: Comment[], mine: MyReactions): void {
+    const next: FeedEntry[] = [];
+    for (const comment of comments) {
+      const existing = this.#byId.get(comment.id);
+      const entry = existing ?? new FeedEntry(comment, mine[comment.id] ?? []);
+      if (existing) {
+        existing.reactions.setCounts(comment.reactions);
+        existing.reactions.setMine(mine[comment.id] ?? []);
+      }
+      next.push(entry);
+    }
+    this.#byId.clear();
+    for (const entry of next) this.#byId.set(entry.id, entry);
+    this.entries = [...next, ...this.entries.filter((e) => e.pending)];
+  }
+}

@@ -1,0 +1,29 @@
+/**
+ * What this browser remembers between visits: the signed session token (same
+ * identity across reloads and tabs) and the display name last chosen. Storage
+ * can be unavailable (private windows, blocked cookies): then nothing is kept
+ * and the board still works for the length of the visit.
+ */
+const TOKEN_KEY = 'board.session-token';
+const NAME_KEY = 'board.display-name';
+
+function read(key: string): string | null {
+  try {
+    return globalThis.localStorage?.getItem(key) ?? null;
+  } catch {
+    return null;
+  }
+}
+
+function write(key: string, value: string): void {
+  try {
+    globalThis.localStorage?.setItem(key, value);
+  } catch {
+    // Storage refused (quota, privacy mode): remembering is a convenience, not a requirement.
+  }
+}
+
+export const loadToken = () => read(TOKEN_KEY) ?? undefined;
+export const saveToken = (token: string) => write(TOKEN_KEY, token);
+export const loadName = () => read(NAME_KEY);
+export const saveName = (name: string) => write(NAME_KEY, name);

@@ -1,0 +1,39 @@
+/**
+ * Server-side reads from the realtime service's JSON API, for SSR loads.
+ * In the one-process board this is the same process over loopback; in
+ * `pnpm dev` it is the separately started service. Responses are parsed with
+ * the shared schemas: a page never renders an unchecked shape.
+ */
+import { env } from '$env/dynamic/private';
+import { error } from '@sveltejs/kit';
+import { Comment, Post, PostSummary } from '@board/shared';
+import { z } from 'zod';
+
+const PostListResponse = z.object({ posts: z.array(PostSummary) });
+const PostPageResponse = z.object({ post: Post, comments: z.array(Comment), seq: z.number().int().nonnegative() });
+
+type Fetch = typeof fetch;
+
+function apiUrl(path: string): string {
+  const base = env.REALTIME_INTERNAL_URL ?? 'http://127.0.0.1:3001';
+  return new URL(path, base).href;
+}
+
+async function getJson<S extends z.ZodType>(fetch: Fetch, path: string, schema: S): Promise<z.output<S>> {
+  let res: Response;
+  try {
+    res = await fetch(apiUrl(path));
+  } catch {
+    error(503, 'The board is not reachable right now. Try again in a moment.');
+  }
+  if (res.status === 404) error(404, 'There is no discussion at this address.');
+  if (!res.ok) error(502, 'The board answered with an error. Try again in a moment.');
+  const parsed = schema.safeParse(await res.json());
+  if (!parsed.success) error(502, 'The board sent something this page cannot read.');
+  return parsed.data;
+}
+
+export const fetchPostList = (fetch: Fetch) => getJson(fetch, '/api/posts', PostListResponse);
+
+export const fetchPostPage = (fetch: Fetch, id: string) =>
+  getJson(fetch, `/api/posts/${encodeURIComponent(id)}`, PostPageResponse);
