@@ -116,11 +116,11 @@ export function createRealtime(config: Config, deps: RealtimeDeps = {}): Realtim
       // Socket.IO first, Redis last: closing Redis under live sockets ends in EPIPE.
       await new Promise<void>((resolve) => io.close(() => resolve()));
       if (http.listening) await new Promise<void>((resolve) => http.close(() => resolve()));
-      // The adapter's close() does not await its UNSUBSCRIBEs; awaiting ours (answered
-      // in order after them) keeps QUIT from failing those as unhandled rejections.
+      // The adapter's close() does not await its UNSUBSCRIBEs; a PING is answered in
+      // order after them, so QUIT cannot fail them as unhandled rejections.
       await Promise.all(
         adapterClients.map(async (c) => {
-          await Promise.all([c.punsubscribe(), c.unsubscribe()]).catch(() => undefined);
+          await c.ping().catch(() => undefined);
           await c.quit().catch(() => undefined);
         }),
       );

@@ -127,12 +127,12 @@ describe.each<Engine>(['memory', 'redis'])('live comments and reactions (%s engi
     await board.store.createPost({ id: `presence-${engine}`, title: 'P', description: '', body: '' });
     const postId = `presence-${engine}`;
     const a = await connect(board.url);
-    const two = waitFor<{ postId: string; viewers: number }>(a, 'presence', (p) => p.postId === postId && p.viewers === 2);
+    const two = waitFor(a, 'presence', (p) => p.postId === postId && p.viewers === 2);
     await join(a, postId);
     const b = await connect(board.url);
     await join(b, postId);
     await two;
-    const one = waitFor<{ postId: string; viewers: number }>(a, 'presence', (p) => p.postId === postId && p.viewers === 1);
+    const one = waitFor(a, 'presence', (p) => p.postId === postId && p.viewers === 1);
     b.disconnect();
     await one;
   });
@@ -143,7 +143,7 @@ describe.each<Engine>(['memory', 'redis'])('live comments and reactions (%s engi
     const a = await connect(board.url, { name: 'Ana' });
     await join(a, 'other');
     const before = (await board.store.getPost('other'))!.commentCount;
-    const stats = waitFor<{ postId: string; commentCount?: number }>(
+    const stats = waitFor(
       lobby,
       'lobby:stats',
       (s) => s.postId === 'other' && s.commentCount === before + 1,

@@ -84,19 +84,43 @@ export function recordEvents(socket: Client): { postId: string; event: PostEvent
   return seen;
 }
 
-export function waitFor<T>(socket: Client, event: keyof ServerToClientEvents, match: (payload: T) => boolean, ms = 5_000): Promise<T> {
+/** Resolves once `log` holds an entry matching `match` (already or later); rejects after `ms`. */
+export function untilLogged(
+  socket: Client,
+  log: { postId: string; event: PostEvent }[],
+  match: (e: PostEvent) => boolean,
+  ms = 5_000,
+): Promise<void> {
+  if (log.some((l) => match(l.event))) return Promise.resolve();
+  return nextPostEvent(socket, match, ms).then(() => undefined);
+}
+
+type SingleArgEvent = 'presence' | 'lobby:stats' | 'session';
+type PayloadOf<E extends SingleArgEvent> = Parameters<ServerToClientEvents[E]>[0];
+
+/** Resolves with the first `event` payload matching `match`; rejects after `ms`. */
+export function waitFor<E extends SingleArgEvent>(
+  socket: Client,
+  event: E,
+  match: (payload: PayloadOf<E>) => boolean,
+  ms = 5_000,
+): Promise<PayloadOf<E>> {
+  const target = socket as unknown as {
+    on(e: string, h: (p: PayloadOf<E>) => void): void;
+    off(e: string, h: (p: PayloadOf<E>) => void): void;
+  };
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
-      socket.off(event, handler);
+      target.off(event, handler);
       reject(new Error(`no matching ${event} within ${ms} ms`));
     }, ms);
-    const handler = (payload: T) => {
+    const handler = (payload: PayloadOf<E>) => {
       if (!match(payload)) return;
       clearTimeout(timer);
-      socket.off(event, handler);
+      target.off(event, handler);
       resolve(payload);
     };
-    socket.on(event, handler as never);
+    target.on(event, handler);
   });
 }
 

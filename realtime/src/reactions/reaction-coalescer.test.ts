@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest';
+import { createMemoryStore } from '../store/memory.js';
+import { createReactionCoalescer } from './reaction-coalescer.js';
+
+const alice = { id: 'u_a', name: 'A' };
+
+async function setup(flushMs = 50) {
+  const store = createMemoryStore();
+  await store.createPost({ id: 'p', title: 't', description: '', body: '' });
+  const { comment } = await store.addComment({ postId: 'p', parentId: null, body: 'x', author: alice, clientId: 'client-1' });
+  const batches: { seq: number; likes: number }[] = [];
+  let writes = 0;
+  const counting = {
+    ...store,
+    applyReactions: (postId: string, ops: Parameters<typeof store.applyReactions>[1]) => {
+      writes++;
+      return store.applyReactions(postId, ops);
+    },
+  };
+  const coalescer = createReactionCoalescer({
+    store: counting,
+    flushMs,
+    onBatch: (_postId, seq, totals) => batches.push({ seq, likes: totals[0]!.counts.like }),
+  });
+  return { store, coalescer, comment, batches, writes: () => writes };
+}
+
+describe('reaction coalescer', () => {
+  it('stores a burst from many people in a few writes with exact totals', async () => {
+    const { coalescer, comment, batches, writes, store } = await setup();
+    const clicks = Array.from({ length: 500 }, (_, i) =>
+      coalescer.submit('p', { commentId: comment.id, kind: 'like', userId: `u${i}`, active: true }),
+    );
+    const results = await Promise.all(clicks);
+    expect(results.every((r) => r.ok)).toBe(true);
+    // The first click goes alone (quiet spell), the rest wait for one window.
+    expect(writes()).toBeLessThanOrEqual(3);
+    expect(batches.at(-1)?.likes).toBe(500);
+    expect((await store.listComments('p'))?.comments[0]?.reactions.like).toBe(500);
+  });
+
+  it('keeps the last setting per person within a window and answers every caller with it', async () => {
+    const { coalescer, comment, store } = await setup();
+    // Occupy the window so the next three settings share one batch.
+    await coalescer.submit('p', { commentId: comment.id, kind: 'wow', userId: 'other', active: true });
+    const op = (active: boolean) => ({ commentId: comment.id, kind: 'like' as const, userId: 'u1', active });
+    const answers = await Promise.all([coalescer.submit('p', op(true)), coalescer.submit('p', op(false)), coalescer.submit('p', op(true))]);
+    expect(answers.map((a) => a.ok && a.active)).toEqual([true, true, true]);
+    expect(await store.myReactions('p', 'u1')).toEqual({ [comment.id]: ['like'] });
+  });
+
+  it('fails every caller of a batch when storage fails, and stores nothing', async () => {
+    const { coalescer, comment } = await setup();
+    const missing = coalescer.submit('nope', { commentId: comment.id, kind: 'like', userId: 'u1', active: true });
+    await expect(missing).rejects.toMatchObject({ code: 'NOT_FOUND' });
+  });
+});

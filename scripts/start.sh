@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Installs everything and runs the board (memory engine, demo data) on one port.
+# PORT changes the port (default 3000); REDIS_URL switches to the Redis engine.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/lib/ensure-tools.sh
+
+ensure_pnpm
+pnpm install --frozen-lockfile --reporter=silent
+echo "Building the web app..."
+pnpm --filter @board/web build >/dev/null
+
+export WEB_HANDLER="$PWD/web/build/handler.js"
+export DATA_DIR="${DATA_DIR:-$PWD/.data}"
+exec node --import tsx realtime/src/main.ts

@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Installs everything (pnpm, redis-server and chromium from Debian when missing)
+# and runs every test: typecheck, unit, store contract on both engines,
+# integration, chaos, and Playwright end-to-end in Chromium.
+# Ends with one line: "N passed, N failed".
+set -uo pipefail
+cd "$(dirname "$0")/.."
+source scripts/lib/ensure-tools.sh
+
+ensure_pnpm
+ensure_debian_packages redis-server:redis-server /usr/bin/chromium:chromium
+pnpm install --frozen-lockfile --reporter=silent || { echo "0 passed, 1 failed"; exit 1; }
+
+mkdir -p .tmp
+echo "== typecheck"
+if ! pnpm -s typecheck; then echo "typecheck failed"; echo "0 passed, 1 failed"; exit 1; fi
+echo "== build web"
+if ! pnpm --filter @board/web build >.tmp/web-build.log 2>&1; then
+  cat .tmp/web-build.log; echo "0 passed, 1 failed"; exit 1
+fi
+
+# Our own redis-server on a free port: never the machine's Redis on 6379.
+REDIS_PORT=$(free_port)
+REDIS_DIR=$(mktemp -d)
+redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save '' --appendonly no --dir "$REDIS_DIR" \
+  --daemonize no --loglevel warning >.tmp/redis.log 2>&1 &
+REDIS_PID=$!
+trap 'kill $REDIS_PID 2>/dev/null; rm -rf "$REDIS_DIR"' EXIT
+for _ in $(seq 100); do redis-cli -p "$REDIS_PORT" ping >/dev/null 2>&1 && break; sleep 0.1; done
+export TEST_REDIS_URL="redis://127.0.0.1:$REDIS_PORT"
+
+echo "== unit, contract, integration (vitest)"
+rm -f .tmp/vitest.json .tmp/e2e.json
+pnpm exec vitest run --reporter=default --reporter=json --outputFile.json=.tmp/vitest.json
+VITEST_EXIT=$?
+
+echo "== end-to-end (Playwright, Chromium)"
+PLAYWRIGHT_JSON_OUTPUT_NAME="$PWD/.tmp/e2e.json" pnpm --filter @board/tests exec playwright test -c e2e/playwright.config.ts
+E2E_EXIT=$?
+
+node scripts/count-results.mjs .tmp/vitest.json "$VITEST_EXIT" .tmp/e2e.json "$E2E_EXIT"
