@@ -11,7 +11,7 @@ import { createAdapter } from '@socket.io/redis-adapter';
 import type { Redis } from 'ioredis';
 import { allowedOrigins, type Config } from './config.js';
 import { createHttpApp } from './http/app.js';
-import { createStoreFromConfig, type Store } from './store/index.js';
+import { createStoreFromConfig, watchRedis, type Store } from './store/index.js';
 import { createSessionSigner } from './session/tokens.js';
 import { loadOrCreateSecret } from './session/secret.js';
 import { installHandshake } from './session/handshake.js';
@@ -22,8 +22,12 @@ import { registerPostHandlers } from './posts/posts.handlers.js';
 import { registerCommentHandlers } from './comments/comments.handlers.js';
 import { createReactionCoalescer } from './reactions/reaction-coalescer.js';
 import { registerReactionHandlers } from './reactions/reactions.handlers.js';
-import { consoleLog, type Log } from './socket/handle.js';
+import { consoleLog, type HandlerContext, type Log } from './socket/handle.js';
+import { InFlight } from './socket/in-flight.js';
 import type { BoardServer } from './socket/types.js';
+
+/** Longest wait for requests in flight during a shutdown (ms); a deploy should not hang on one slow client. */
+const SHUTDOWN_GRACE_MS = 5_000;
 
 export interface RealtimeDeps {
   /** Use this store instead of the one the config selects (tests). */
@@ -47,11 +51,22 @@ export interface Realtime {
 export function createRealtime(config: Config, deps: RealtimeDeps = {}): Realtime {
   const log = deps.log ?? consoleLog;
   const nodeId = config.NODE_ID ?? `node-${randomBytes(3).toString('hex')}`;
-  const owned = deps.store ? { store: deps.store, redis: null } : createStoreFromConfig(config);
+  const owned = deps.store ? { store: deps.store, redis: null } : createStoreFromConfig(config, log);
   const { store } = owned;
   let origins = allowedOrigins(config, config.PORT);
 
-  const app = createHttpApp({ store, nodeId, log, allowedOrigins: () => origins, fallback: deps.webHandler });
+  let draining = false;
+  const inflight = new InFlight();
+  const ctx: HandlerContext = { log, inflight };
+
+  const app = createHttpApp({
+    store,
+    nodeId,
+    log,
+    allowedOrigins: () => origins,
+    draining: () => draining,
+    fallback: deps.webHandler,
+  });
   const http = createServer(app);
 
   const io: BoardServer = new Server(http, {
@@ -65,7 +80,8 @@ export function createRealtime(config: Config, deps: RealtimeDeps = {}): Realtim
     // The cors option does not stop a WebSocket from another site: check Origin before the upgrade.
     allowRequest: (req, callback) => {
       const origin = req.headers.origin;
-      callback(null, origin === undefined || origins.includes(origin));
+      // A draining node takes no new connections; the client's retry finds another node.
+      callback(null, !draining && (origin === undefined || origins.includes(origin)));
     },
   });
 
@@ -74,6 +90,8 @@ export function createRealtime(config: Config, deps: RealtimeDeps = {}): Realtim
     const pub = owned.redis.duplicate();
     const sub = owned.redis.duplicate();
     adapterClients = [pub, sub];
+    watchRedis(pub, 'adapter publisher', log);
+    watchRedis(sub, 'adapter subscriber', log);
     io.adapter(createAdapter(pub, sub, { key: `${config.REDIS_PREFIX}socket.io` }));
   }
 
@@ -89,11 +107,39 @@ export function createRealtime(config: Config, deps: RealtimeDeps = {}): Realtim
 
   installHandshake(io, signer);
   io.on('connection', (socket) => {
-    registerSessionHandlers(socket, signer, log);
-    registerPostHandlers(socket, { store, presence, log });
-    registerCommentHandlers(socket, { store, broadcaster, presence, log });
-    registerReactionHandlers(socket, { coalescer, log });
+    registerSessionHandlers(socket, signer, ctx);
+    registerPostHandlers(socket, { store, presence, ctx });
+    registerCommentHandlers(socket, { store, broadcaster, presence, ctx });
+    registerReactionHandlers(socket, { coalescer, ctx });
   });
+
+  /**
+   * Graceful shutdown, in this order: take no new connections; let requests in
+   * flight finish and be acked; store pending reactions; stop counting this
+   * node's viewers; disconnect clients (they reconnect to another node and
+   * resync by sequence number); close storage last.
+   */
+  let closing: Promise<void> | null = null;
+  const shutdown = async () => {
+    draining = true;
+    if (http.listening) http.close();
+    const settled = await inflight.whenIdle(SHUTDOWN_GRACE_MS);
+    if (!settled) log.error(`Shutdown: ${inflight.count} requests still running after ${SHUTDOWN_GRACE_MS} ms`);
+    await coalescer.drain();
+    await presence.close();
+    // Socket.IO first, Redis last: closing Redis under live sockets ends in EPIPE.
+    await new Promise<void>((resolve) => io.close(() => resolve()));
+    // The adapter's close() does not await its UNSUBSCRIBEs; a PING is answered in
+    // order after them, so QUIT cannot fail them as unhandled rejections.
+    await Promise.all(
+      adapterClients.map(async (c) => {
+        await c.ping().catch(() => undefined);
+        await c.quit().catch(() => undefined);
+      }),
+    );
+    if (owned.redis) await owned.redis.quit().catch(() => undefined);
+    else if (!deps.store) await store.close();
+  };
 
   return {
     io,
@@ -110,22 +156,9 @@ export function createRealtime(config: Config, deps: RealtimeDeps = {}): Realtim
         });
       });
     },
-    async close() {
-      await coalescer.drain();
-      await presence.close();
-      // Socket.IO first, Redis last: closing Redis under live sockets ends in EPIPE.
-      await new Promise<void>((resolve) => io.close(() => resolve()));
-      if (http.listening) await new Promise<void>((resolve) => http.close(() => resolve()));
-      // The adapter's close() does not await its UNSUBSCRIBEs; a PING is answered in
-      // order after them, so QUIT cannot fail them as unhandled rejections.
-      await Promise.all(
-        adapterClients.map(async (c) => {
-          await c.ping().catch(() => undefined);
-          await c.quit().catch(() => undefined);
-        }),
-      );
-      if (owned.redis) await owned.redis.quit().catch(() => undefined);
-      else if (!deps.store) await store.close();
+    close() {
+      closing ??= shutdown();
+      return closing;
     },
   };
 }

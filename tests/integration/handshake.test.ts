@@ -65,7 +65,7 @@ describe('HTTP endpoints', () => {
   it('reports health with engine and node id', async () => {
     const res = await fetch(`${board.url}/healthz`);
     expect(res.status).toBe(200);
-    expect(await res.json()).toEqual({ ok: true, engine: 'memory', nodeId: board.realtime.nodeId });
+    expect(await res.json()).toEqual({ ok: true, engine: 'memory', nodeId: board.realtime.nodeId, storage: 'ok', draining: false });
   });
 
   it('lists posts and reads one with its comments and sequence number', async () => {

@@ -95,6 +95,35 @@ export function untilLogged(
   return nextPostEvent(socket, match, ms).then(() => undefined);
 }
 
+/**
+ * Resolves once `log` holds `count` entries matching `match`, counting those
+ * already there; rejects after `ms` saying how many came.
+ */
+export function untilCount(
+  socket: Client,
+  log: { postId: string; event: PostEvent }[],
+  match: (e: PostEvent) => boolean,
+  count: number,
+  ms = 10_000,
+): Promise<void> {
+  const have = () => log.filter((l) => match(l.event)).length;
+  if (have() >= count) return Promise.resolve();
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      socket.off('post:events', check);
+      reject(new Error(`expected ${count} matching events within ${ms} ms, got ${have()}`));
+    }, ms);
+    // recordEvents() registered its listener first, so `log` is up to date here.
+    const check = () => {
+      if (have() < count) return;
+      clearTimeout(timer);
+      socket.off('post:events', check);
+      resolve();
+    };
+    socket.on('post:events', check);
+  });
+}
+
 type SingleArgEvent = 'presence' | 'lobby:stats' | 'session';
 type PayloadOf<E extends SingleArgEvent> = Parameters<ServerToClientEvents[E]>[0];
 

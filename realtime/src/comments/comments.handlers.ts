@@ -2,18 +2,18 @@ import { AppError, CreateCommentRequest, type Comment } from '@board/shared';
 import type { PostBroadcaster } from '../posts/post-broadcaster.js';
 import type { Presence } from '../presence/presence.js';
 import type { Store } from '../store/types.js';
-import { handle, type Log } from '../socket/handle.js';
+import { handle, type HandlerContext } from '../socket/handle.js';
 import type { BoardSocket } from '../socket/types.js';
 
 export interface CommentDeps {
   store: Store;
   broadcaster: PostBroadcaster;
   presence: Presence;
-  log: Log;
+  ctx: HandlerContext;
 }
 
 export function registerCommentHandlers(socket: BoardSocket, deps: CommentDeps): void {
-  const { store, broadcaster, presence, log } = deps;
+  const { store, broadcaster, presence, ctx } = deps;
 
   socket.on(
     'comment:create',
@@ -38,6 +38,6 @@ export function registerCommentHandlers(socket: BoardSocket, deps: CommentDeps):
         broadcaster.send(comment.postId, [{ type: 'comment', seq: comment.seq, comment }]);
         presence.statsChanged(comment.postId);
       }
-    }, log),
+    }, ctx),
   );
 }

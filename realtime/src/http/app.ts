@@ -13,9 +13,14 @@ export interface HttpDeps {
   log: Log;
   /** Origins allowed to make state-changing requests; read once per request. */
   allowedOrigins: () => string[];
+  /** True once a shutdown has begun. */
+  draining: () => boolean;
   /** Serves everything that is not /api or /healthz (the SvelteKit handler). */
   fallback?: RequestHandler;
 }
+
+/** A storage ping slower than this counts as unreachable (ms). */
+const HEALTH_TIMEOUT_MS = 1_000;
 
 const STATUS: Record<ErrorCode, number> = {
   INVALID: 400,
@@ -34,8 +39,15 @@ export function createHttpApp(deps: HttpDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
 
-  app.get('/healthz', (_req, res) => {
-    res.json({ ok: true, engine: store.engine, nodeId });
+  // For load balancers: 503 while storage is unreachable, so traffic goes to a healthy node.
+  app.get('/healthz', async (_req, res) => {
+    const storage = await Promise.race([
+      store.ping().then(() => 'ok' as const),
+      new Promise<'unreachable'>((resolve) => setTimeout(() => resolve('unreachable'), HEALTH_TIMEOUT_MS).unref()),
+    ]).catch(() => 'unreachable' as const);
+    const draining = deps.draining();
+    const ok = storage === 'ok' && !draining;
+    res.status(ok ? 200 : 503).json({ ok, engine: store.engine, nodeId, storage, draining });
   });
 
   const api = express.Router();

@@ -7,6 +7,7 @@
  * totals on top) would cost one frame per event per viewer, so above
  * BATCH_ABOVE_PER_S events per second the events are collected for TICK_MS and
  * leave as one `post:events` frame holding the array, in sequence order.
+ * Reaction totals are coalesced upstream already and never wait here.
  * 5,000 viewers × 100 comments/s is then ~30 frames/s per viewer instead of 100.
  */
 import { rooms, type PostEvent } from '@board/shared';
@@ -115,11 +116,14 @@ export function createPostBroadcaster(io: BoardServer): PostBroadcaster {
       state.count += events.length;
       state.lastEventAt = now;
 
+      // Reaction totals already waited up to REACTION_FLUSH_MS in the coalescer (≤ 10 per second
+      // per post): they go out at once, taking any collected comments with them in the same frame.
+      const urgent = events.some((e) => e.type === 'reactions');
       // A tick already running keeps collecting, so an event never overtakes one that waits.
-      if (state.timer === null && rate + events.length < BATCH_ABOVE_PER_S) return emit(postId, events);
+      if (state.timer === null && (urgent || rate + events.length < BATCH_ABOVE_PER_S)) return emit(postId, events);
 
       for (const e of events) state.pending.push(e);
-      if (state.pending.length >= MAX_EVENTS_PER_FRAME) return flushPost(postId, state);
+      if (urgent || state.pending.length >= MAX_EVENTS_PER_FRAME) return flushPost(postId, state);
       if (state.timer === null) {
         const s = state;
         s.timer = setTimeout(() => flushPost(postId, s), TICK_MS);

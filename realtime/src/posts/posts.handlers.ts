@@ -2,14 +2,14 @@ import { AppError, JoinPostRequest, LeavePostRequest, rooms, type JoinResult } f
 import { z } from 'zod';
 import type { Presence } from '../presence/presence.js';
 import type { Store } from '../store/types.js';
-import { handle, type Log } from '../socket/handle.js';
+import { handle, type HandlerContext } from '../socket/handle.js';
 import type { BoardSocket } from '../socket/types.js';
 
 /** A socket may watch a handful of posts at once (tabs share nothing); more is abuse. */
 const MAX_JOINED_POSTS = 20;
 
-export function registerPostHandlers(socket: BoardSocket, deps: { store: Store; presence: Presence; log: Log }): void {
-  const { store, presence, log } = deps;
+export function registerPostHandlers(socket: BoardSocket, deps: { store: Store; presence: Presence; ctx: HandlerContext }): void {
+  const { store, presence, ctx } = deps;
 
   socket.on(
     'post:join',
@@ -34,7 +34,7 @@ export function registerPostHandlers(socket: BoardSocket, deps: { store: Store; 
       if (!page) throw new AppError('NOT_FOUND', 'No such post');
       const viewers = (await store.viewers([postId]))[postId] ?? 0;
       reply({ mode: 'snapshot', post: { ...post, viewers }, comments: page.comments, seq: page.seq, mine });
-    }, log),
+    }, ctx),
   );
 
   socket.on(
@@ -44,7 +44,7 @@ export function registerPostHandlers(socket: BoardSocket, deps: { store: Store; 
       socket.data.posts.delete(postId);
       presence.touched(postId);
       reply(null);
-    }, log),
+    }, ctx),
   );
 
   socket.on(
@@ -52,7 +52,7 @@ export function registerPostHandlers(socket: BoardSocket, deps: { store: Store; 
     handle(socket, 'lobby:join', z.undefined(), async (_none, reply: (r: null) => void) => {
       await socket.join(rooms.lobby);
       reply(null);
-    }, log),
+    }, ctx),
   );
 
   socket.on('disconnect', () => {

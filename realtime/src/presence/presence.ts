@@ -97,6 +97,16 @@ export function createPresence(opts: PresenceOptions): Presence {
       clearInterval(flushTimer);
       clearInterval(beatTimer);
       await flushing;
+      // This node is going away: its viewers stop counting now, not when its heartbeat expires.
+      await Promise.all(
+        [...lastTotal.keys()].map(async (postId) => {
+          try {
+            publishTotal(postId, await store.setViewers(nodeId, postId, 0));
+          } catch (err) {
+            log.error('presence release', err);
+          }
+        }),
+      );
     },
   };
 }

@@ -1,10 +1,10 @@
 import { AppError, SetReactionRequest, type ReactionCounts } from '@board/shared';
-import { handle, type Log } from '../socket/handle.js';
+import { handle, type HandlerContext } from '../socket/handle.js';
 import type { BoardSocket } from '../socket/types.js';
 import type { ReactionCoalescer } from './reaction-coalescer.js';
 
-export function registerReactionHandlers(socket: BoardSocket, deps: { coalescer: ReactionCoalescer; log: Log }): void {
-  const { coalescer, log } = deps;
+export function registerReactionHandlers(socket: BoardSocket, deps: { coalescer: ReactionCoalescer; ctx: HandlerContext }): void {
+  const { coalescer, ctx } = deps;
 
   socket.on(
     'reaction:set',
@@ -24,7 +24,7 @@ export function registerReactionHandlers(socket: BoardSocket, deps: { coalescer:
         if (!result.ok) throw new AppError('NOT_FOUND', 'That comment no longer exists');
         reply({ active: result.active, counts: result.counts });
       },
-      log,
+      ctx,
     ),
   );
 }

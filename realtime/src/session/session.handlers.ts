@@ -1,9 +1,9 @@
 import { RenameRequest, type SessionInfo } from '@board/shared';
-import { handle, type Log } from '../socket/handle.js';
+import { handle, type HandlerContext } from '../socket/handle.js';
 import type { BoardSocket } from '../socket/types.js';
 import type { SessionSigner } from './tokens.js';
 
-export function registerSessionHandlers(socket: BoardSocket, signer: SessionSigner, log: Log): void {
+export function registerSessionHandlers(socket: BoardSocket, signer: SessionSigner, ctx: HandlerContext): void {
   // Tell the client who it is; it keeps the token for the next handshake.
   socket.emit('session', { token: signer.sign(socket.data.user), user: socket.data.user });
 
@@ -12,6 +12,6 @@ export function registerSessionHandlers(socket: BoardSocket, signer: SessionSign
     handle(socket, 'session:rename', RenameRequest, async ({ name }, reply: (info: SessionInfo) => void) => {
       socket.data.user = { ...socket.data.user, name };
       reply({ token: signer.sign(socket.data.user), user: socket.data.user });
-    }, log),
+    }, ctx),
   );
 }

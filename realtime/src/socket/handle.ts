@@ -7,6 +7,7 @@
 import type { z } from 'zod';
 import { AppError, fail, ok, parseOrThrow, type Result } from '@board/shared';
 import type { BoardSocket } from './types.js';
+import type { InFlight } from './in-flight.js';
 
 export interface Log {
   info(message: string): void;
@@ -19,6 +20,13 @@ export const consoleLog: Log = {
 };
 
 export const silentLog: Log = { info: () => undefined, error: () => undefined };
+
+/** What every handler needs besides its capability's own dependencies. */
+export interface HandlerContext {
+  log: Log;
+  /** Shutdown waits for the requests counted here. */
+  inflight: InFlight;
+}
 
 /** Maps a thrown value to the Result a client sees; unexpected ones are logged, never leaked. */
 export function toFailure(err: unknown, log: Log, context: string): Result<never> {
@@ -43,8 +51,9 @@ export function handle<S extends z.ZodType, T>(
   event: string,
   schema: S,
   fn: (input: z.output<S>, reply: Reply<T>) => Promise<void>,
-  log: Log,
+  ctx: HandlerContext,
 ) {
+  const { log, inflight } = ctx;
   return (...args: unknown[]): void => {
     const last = args[args.length - 1];
     let acked = false;
@@ -61,7 +70,7 @@ export function handle<S extends z.ZodType, T>(
       send(toFailure(err, log, event));
       return;
     }
-    fn(input, (data) => send(ok(data))).catch((err: unknown) => {
+    void inflight.track(fn(input, (data) => send(ok(data)))).catch((err: unknown) => {
       if (acked) log.error(`${event} failed after its ack`, err);
       else send(toFailure(err, log, `${event} from ${socket.data.user?.id ?? '?'}`));
     });

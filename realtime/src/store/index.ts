@@ -1,5 +1,6 @@
 import { Redis } from 'ioredis';
 import type { Config } from '../config.js';
+import type { Log } from '../socket/handle.js';
 import { createMemoryStore } from './memory.js';
 import { createRedisStore } from './redis/redis-store.js';
 import type { Store } from './types.js';
@@ -15,9 +16,28 @@ export const redisOptions = {
   enableAutoPipelining: true,
 } as const;
 
-export function createStoreFromConfig(config: Config): { store: Store; redis: Redis | null } {
+/**
+ * ioredis emits 'error' on every failed reconnect attempt; without a listener it
+ * prints each one. Log the first of a run and the recovery instead.
+ */
+export function watchRedis(client: Redis, name: string, log: Log): void {
+  let down = false;
+  client.on('error', (err: Error) => {
+    if (down) return;
+    down = true;
+    log.error(`Redis (${name}) unreachable; retrying`, err.message);
+  });
+  client.on('ready', () => {
+    if (!down) return;
+    down = false;
+    log.info(`Redis (${name}) is back`);
+  });
+}
+
+export function createStoreFromConfig(config: Config, log: Log): { store: Store; redis: Redis | null } {
   if (!config.REDIS_URL) return { store: createMemoryStore({ replayLogMax: config.REPLAY_LOG_MAX }), redis: null };
   const redis = new Redis(config.REDIS_URL, redisOptions);
+  watchRedis(redis, 'data', log);
   const store = createRedisStore({ redis, prefix: config.REDIS_PREFIX, replayLogMax: config.REPLAY_LOG_MAX });
   return { store, redis };
 }

@@ -189,6 +189,8 @@ export function createMemoryStore(opts: MemoryStoreOptions = {}): Store {
       // One process: every node counted here is alive.
     },
 
+    async ping() {},
+
     async close() {},
   };
 }

@@ -84,6 +84,9 @@ export interface Store {
   /** Keeps this node's presence counted; a node silent for a while stops counting. */
   heartbeat(nodeId: string): Promise<void>;
 
+  /** Resolves when storage answers; rejects when it is unreachable. */
+  ping(): Promise<void>;
+
   close(): Promise<void>;
 }
 

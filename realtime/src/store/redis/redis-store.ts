@@ -250,6 +250,10 @@ export function createRedisStore(opts: RedisStoreOptions): Store {
         .exec();
     },
 
+    async ping() {
+      await redis.ping();
+    },
+
     async close() {
       if (opts.ownsConnection) await redis.quit().catch(() => undefined);
     },
