@@ -1,7 +1,8 @@
 /**
  * The post list, kept live: comment counts and viewers arrive as `lobby:stats`
- * deltas. After a reconnect the deltas missed while away are gone, so the list
- * is fetched again once.
+ * deltas. Deltas sent before we joined the lobby room (between the server
+ * render and the join, or while disconnected) are gone, so the list is
+ * fetched again after every join.
  */
 import { PostSummary } from '@board/shared';
 import { z } from 'zod';
@@ -33,10 +34,9 @@ export class Lobby {
       if (stats.data.commentCount !== undefined) post.commentCount = stats.data.commentCount;
       if (stats.data.viewers !== undefined) post.viewers = stats.data.viewers;
     };
-    let connects = 0;
-    const offConnect = connection.onConnect(() => {
-      void connection.request('lobby:join');
-      if (connects++ > 0) void this.#refresh();
+    const offConnect = connection.onConnect(async () => {
+      const joined = await connection.request('lobby:join');
+      if (joined.ok) await this.#refresh();
     });
     socket.on('lobby:stats', onStats);
     this.#cleanup = () => {
