@@ -21,10 +21,13 @@ export class PostPage {
     this.alert = page.getByRole('alert');
   }
 
+  /** Opens a post as a first-time visitor: interactive, connected, and asked for a name. */
   async open(postId: string): Promise<void> {
     await this.page.goto(`/posts/${postId}`);
-    // Hydrated and joined: the Post button is enabled only once the page is interactive.
+    // The Post button is enabled once the page is interactive...
     await expect(this.postButton).toBeEnabled();
+    // ...and the name field appears once the server has said who we are.
+    await expect(this.nameField).toBeVisible();
   }
 
   /** The comment (an article named by its author) whose text contains `text`. */

@@ -48,6 +48,7 @@ class Connection {
 
   #socket: BoardSocket | null = null;
   readonly #connectListeners = new Set<() => void>();
+  readonly #sessionWaiters = new Set<(user: User) => void>();
 
   /** The socket, created on first use. Only call this in the browser. */
   get socket(): BoardSocket {
@@ -83,6 +84,21 @@ class Connection {
         ...payload,
         ack,
       );
+    });
+  }
+
+  /** Who we are, waiting up to `timeoutMs` for the first `session` event; null if it does not come. */
+  whenIdentified(timeoutMs: number): Promise<User | null> {
+    if (this.user) return Promise.resolve(this.user);
+    void this.socket;
+    return new Promise((resolve) => {
+      const done = (user: User | null) => {
+        clearTimeout(timer);
+        this.#sessionWaiters.delete(done);
+        resolve(user);
+      };
+      const timer = setTimeout(() => done(null), timeoutMs);
+      this.#sessionWaiters.add(done);
     });
   }
 
@@ -141,6 +157,7 @@ class Connection {
   #adoptSession(info: SessionInfo): void {
     saveToken(info.token);
     this.user = info.user;
+    for (const waiter of [...this.#sessionWaiters]) waiter(info.user);
     // Read at every reconnect: the next handshake presents the newest token.
     if (this.#socket) this.#socket.auth = { v: PROTOCOL_VERSION, token: info.token };
   }
