@@ -1,7 +1,7 @@
 import { defineConfig } from 'vitest/config';
 
-// Three projects, one run: fast unit tests, the store contract on both engines,
-// and integration tests against real servers, clients and redis-server.
+// Fast unit tests, the store contract on both engines, integration tests against
+// real servers, clients and redis-server, and the chaos suite.
 export default defineConfig({
   test: {
     projects: [
@@ -26,6 +26,17 @@ export default defineConfig({
           globalSetup: ['tests/support/global-redis.ts'],
           testTimeout: 30_000,
           hookTimeout: 30_000,
+        },
+      },
+      {
+        // Breaks things on purpose (kills nodes, restarts Redis, fuzzes): slow, run apart with `pnpm test:chaos`.
+        test: {
+          name: 'chaos',
+          include: ['tests/chaos/**/*.test.ts'],
+          globalSetup: ['tests/support/global-redis.ts'],
+          testTimeout: 180_000,
+          hookTimeout: 60_000,
+          fileParallelism: false,
         },
       },
     ],
