@@ -48,6 +48,21 @@ export interface Realtime {
   close(): Promise<void>;
 }
 
+/**
+ * The Redis adapter fires PUBLISH without handling its promise, so a broadcast
+ * while Redis is away would surface as an unhandled rejection. Catch it here:
+ * the event is already stored, and viewers heal the gap by sequence number.
+ */
+function guardPublish(client: Redis, log: Log): Redis {
+  const original = client.publish.bind(client) as (...args: unknown[]) => Promise<number>;
+  (client as unknown as { publish: (...args: unknown[]) => Promise<number> }).publish = (...args) =>
+    original(...args).catch((err: unknown) => {
+      log.error('Cross-node broadcast failed (Redis unreachable); viewers resync by sequence number', (err as Error).message);
+      return 0;
+    });
+  return client;
+}
+
 export function createRealtime(config: Config, deps: RealtimeDeps = {}): Realtime {
   const log = deps.log ?? consoleLog;
   const nodeId = config.NODE_ID ?? `node-${randomBytes(3).toString('hex')}`;
@@ -87,7 +102,7 @@ export function createRealtime(config: Config, deps: RealtimeDeps = {}): Realtim
 
   let adapterClients: Redis[] = [];
   if (owned.redis) {
-    const pub = owned.redis.duplicate();
+    const pub = guardPublish(owned.redis.duplicate(), log);
     const sub = owned.redis.duplicate();
     adapterClients = [pub, sub];
     watchRedis(pub, 'adapter publisher', log);

@@ -111,7 +111,10 @@ test.describe('looks and layout', () => {
     test('nothing scrolls sideways and posting works', async ({ viewer }) => {
       const overflow = () => viewer.page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
       expect(await overflow()).toBeLessThanOrEqual(0);
-      const text = unique('Typed on a phone');
+      // One endless word must wrap, not widen the page: in the box and once posted.
+      await viewer.composer.fill('w'.repeat(400));
+      expect(await overflow()).toBeLessThanOrEqual(0);
+      const text = unique('Typed on a phone ' + 'w'.repeat(200));
       await viewer.post(text, 'Phone Person');
       await expect(viewer.comment(text)).toBeVisible();
       expect(await overflow()).toBeLessThanOrEqual(0);

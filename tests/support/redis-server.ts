@@ -33,8 +33,10 @@ export interface RedisServerHandle {
 }
 
 export interface RedisServerOptions {
-  /** AOF with fsync every second, for durability tests. Off by default: nothing on disk. */
+  /** AOF on, for durability tests. Off by default: nothing on disk. */
   appendonly?: boolean;
+  /** AOF fsync policy: 'everysec' (default) may lose about 1 s on a crash; 'always' loses nothing acked. */
+  appendfsync?: 'always' | 'everysec';
 }
 
 export async function startRedisServer(opts: RedisServerOptions = {}): Promise<RedisServerHandle> {
@@ -46,7 +48,7 @@ export async function startRedisServer(opts: RedisServerOptions = {}): Promise<R
     '--save', '',
     '--dir', dir,
     '--appendonly', opts.appendonly ? 'yes' : 'no',
-    '--appendfsync', 'everysec',
+    '--appendfsync', opts.appendfsync ?? 'everysec',
     '--logfile', '',
     '--loglevel', 'warning',
   ];
