@@ -41,6 +41,8 @@ export const ConfigSchema = z.object({
   REACTION_FLUSH_MS: int(5, 2_000).default(100),
   /** Events kept per post for "give me everything after seq N" resyncs. Older gaps reload the snapshot. */
   REPLAY_LOG_MAX: int(100, 1_000_000).default(10_000),
+  /** How often each room hears the post's latest sequence number (ms): the longest a lost broadcast stays unnoticed in a quiet room. */
+  HEAD_BEACON_MS: int(100, 60_000).default(5_000),
   /** Largest Socket.IO frame accepted, in bytes: a 5,000-character comment of 4-byte characters plus framing fits. */
   MAX_FRAME_BYTES: int(4_096, 1_048_576).default(64 * 1024),
   /** Write the demo posts when the store has no posts at all. */

@@ -19,6 +19,7 @@ import { registerSessionHandlers } from './session/session.handlers.js';
 import { createPresence } from './presence/presence.js';
 import { createPostBroadcaster } from './posts/post-broadcaster.js';
 import { registerPostHandlers } from './posts/posts.handlers.js';
+import { startHeadBeacon } from './posts/head-beacon.js';
 import { registerCommentHandlers } from './comments/comments.handlers.js';
 import { createReactionCoalescer } from './reactions/reaction-coalescer.js';
 import { registerReactionHandlers } from './reactions/reactions.handlers.js';
@@ -120,6 +121,8 @@ export function createRealtime(config: Config, deps: RealtimeDeps = {}): Realtim
     onBatch: (postId, seq, totals) => broadcaster.send(postId, [{ type: 'reactions', seq, totals }]),
   });
 
+  const stopBeacon = startHeadBeacon(io, store, config.HEAD_BEACON_MS, log);
+
   installHandshake(io, signer);
   io.on('connection', (socket) => {
     registerSessionHandlers(socket, signer, ctx);
@@ -141,6 +144,7 @@ export function createRealtime(config: Config, deps: RealtimeDeps = {}): Realtim
     const settled = await inflight.whenIdle(SHUTDOWN_GRACE_MS);
     if (!settled) log.error(`Shutdown: ${inflight.count} requests still running after ${SHUTDOWN_GRACE_MS} ms`);
     await coalescer.drain();
+    stopBeacon();
     await presence.close();
     // Socket.IO first, Redis last: closing Redis under live sockets ends in EPIPE.
     await new Promise<void>((resolve) => io.close(() => resolve()));

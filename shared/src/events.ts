@@ -127,6 +127,11 @@ export interface ServerToClientEvents {
   session: (info: SessionInfo) => void;
   /** Ordered events for one post; an array so a busy tick costs one frame. */
   'post:events': (postId: string, events: PostEvent[]) => void;
+  /**
+   * The post's latest sequence number, sent every few seconds to each room. A
+   * viewer behind it missed a broadcast in a quiet moment and resyncs.
+   */
+  'post:head': (postId: string, seq: number) => void;
   presence: (update: PresenceUpdate) => void;
   'lobby:stats': (stats: PostStats) => void;
 }

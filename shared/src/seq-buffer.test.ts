@@ -59,6 +59,22 @@ describe('SeqBuffer', () => {
     expect(applied).toEqual([13]);
   });
 
+  it('treats an announced head beyond what arrived as a gap, unless the events come', () => {
+    buf.reset(10);
+    buf.head(10);
+    vi.advanceTimersByTime(5_000);
+    expect(gaps).toEqual([]);
+    buf.head(12);
+    vi.advanceTimersByTime(500);
+    buf.push([ev(11), ev(12)]);
+    vi.advanceTimersByTime(5_000);
+    expect(gaps).toEqual([]);
+    expect(applied).toEqual([11, 12]);
+    buf.head(13);
+    vi.advanceTimersByTime(1_000);
+    expect(gaps).toEqual([{ expected: 13, held: 0 }]);
+  });
+
   it('reports a gap at once when too much is held', () => {
     const small = new SeqBuffer({ apply: () => undefined, onGap: (g) => gaps.push(g), maxHeld: 3 });
     small.reset(0);

@@ -26,6 +26,8 @@ export class SeqBuffer<E extends Sequenced> {
   private last: number | null = null;
   private readonly held = new Map<number, E>();
   private gapTimer: ReturnType<typeof setTimeout> | null = null;
+  /** Highest sequence number the server said exists (post:head). */
+  private announced = 0;
   private readonly gapTimeoutMs: number;
   private readonly maxHeld: number;
 
@@ -62,6 +64,16 @@ export class SeqBuffer<E extends Sequenced> {
     if (this.last !== null) this.drain();
   }
 
+  /**
+   * The server says events up to `seq` exist. If we are behind and nothing
+   * arrives to close the gap within gapTimeoutMs, it is reported like any gap.
+   */
+  head(seq: number): void {
+    if (seq <= this.announced) return;
+    this.announced = seq;
+    if (this.last !== null) this.drain();
+  }
+
   dispose(): void {
     this.clearTimer();
     this.held.clear();
@@ -77,7 +89,8 @@ export class SeqBuffer<E extends Sequenced> {
       this.opts.apply(next);
       next = this.held.get(this.last + 1);
     }
-    if (this.held.size === 0) {
+    const behind = this.announced > this.last;
+    if (this.held.size === 0 && !behind) {
       this.clearTimer();
     } else if (this.held.size > this.maxHeld) {
       this.reportGap();

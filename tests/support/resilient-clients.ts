@@ -115,6 +115,9 @@ export function startViewer(url: string, postId: string): Viewer {
   socket.on('post:events', (id, events) => {
     if (id === postId) buffer.push(events);
   });
+  socket.on('post:head', (id, seq) => {
+    if (id === postId) buffer.head(seq);
+  });
 
   return {
     socket,

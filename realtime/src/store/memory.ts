@@ -159,6 +159,10 @@ export function createMemoryStore(opts: MemoryStoreOptions = {}): Store {
       return mine;
     },
 
+    async heads(postIds) {
+      return Object.fromEntries(postIds.map((id) => [id, posts.get(id)?.seq ?? 0]));
+    },
+
     async eventsSince(postId, sinceSeq) {
       const post = posts.get(postId);
       if (!post) return null;

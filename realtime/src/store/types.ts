@@ -75,6 +75,9 @@ export interface Store {
   applyReactions(postId: string, ops: ReactionOp[]): Promise<ReactionBatchResult>;
   myReactions(postId: string, userId: string): Promise<MyReactions>;
 
+  /** Latest sequence number per post (0 for a post with no events or no such post). */
+  heads(postIds: string[]): Promise<Record<string, number>>;
+
   /** Events with seq > sinceSeq in order; null when the log no longer reaches back that far. */
   eventsSince(postId: string, sinceSeq: number): Promise<PostEvent[] | null>;
 

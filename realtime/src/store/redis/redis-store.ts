@@ -212,6 +212,12 @@ export function createRedisStore(opts: RedisStoreOptions): Store {
       return mine;
     },
 
+    async heads(postIds) {
+      if (postIds.length === 0) return {};
+      const seqs = await redis.mget(...postIds.map((id) => `${postBase(id)}:seq`));
+      return Object.fromEntries(postIds.map((id, i) => [id, Number(seqs[i] ?? 0)]));
+    },
+
     async eventsSince(postId, sinceSeq) {
       const base = postBase(postId);
       const [exists, seqRaw] = unwrap(await redis.multi().exists(`${base}:meta`).get(`${base}:seq`).exec()) as [
