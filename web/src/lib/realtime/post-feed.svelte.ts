@@ -79,10 +79,15 @@ export class PostFeed {
       if (events.success) this.#buffer.push(events.data);
       else void this.#join(this.#lastSeq);
     };
+    // The server's periodic "latest seq is N": being behind it in a quiet moment is a gap too.
+    const onHead = (id: string, seq: unknown) => {
+      if (id === postId && typeof seq === 'number' && Number.isInteger(seq)) this.#buffer.head(seq);
+    };
     const onPresence = (update: { postId: string; viewers: number }) => {
       if (update.postId === postId) this.viewers = update.viewers;
     };
     socket.on('post:events', onEvents);
+    socket.on('post:head', onHead);
     socket.on('presence', onPresence);
     // Every (re)connect starts in no rooms: rejoin from the last applied event.
     const offConnect = connection.onConnect(() => void this.#join(this.#lastSeq));
@@ -90,6 +95,7 @@ export class PostFeed {
     this.#cleanup = () => {
       offConnect();
       socket.off('post:events', onEvents);
+      socket.off('post:head', onHead);
       socket.off('presence', onPresence);
       if (socket.connected) socket.emit('post:leave', { postId });
       this.#buffer.dispose();
