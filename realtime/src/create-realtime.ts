@@ -23,6 +23,8 @@ import { startHeadBeacon } from './posts/head-beacon.js';
 import { registerCommentHandlers } from './comments/comments.handlers.js';
 import { createReactionCoalescer } from './reactions/reaction-coalescer.js';
 import { registerReactionHandlers } from './reactions/reactions.handlers.js';
+import { registerModerationHandlers } from './moderation/moderation.handlers.js';
+import { registerHostingHandlers } from './posts/hosting.handlers.js';
 import { consoleLog, type HandlerContext, type Log } from './socket/handle.js';
 import { InFlight } from './socket/in-flight.js';
 import type { BoardServer } from './socket/types.js';
@@ -129,6 +131,8 @@ export function createRealtime(config: Config, deps: RealtimeDeps = {}): Realtim
     registerPostHandlers(socket, { store, presence, ctx });
     registerCommentHandlers(socket, { store, broadcaster, presence, ctx });
     registerReactionHandlers(socket, { coalescer, ctx });
+    registerHostingHandlers(socket, { io, store, ctx });
+    registerModerationHandlers(socket, { store, broadcaster, presence, ctx });
   });
 
   /**

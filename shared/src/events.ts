@@ -5,16 +5,22 @@
 import { z } from 'zod';
 import type { Result } from './errors.js';
 import {
+  Author,
   ClientId,
   Comment,
   CommentBody,
   DisplayName,
   Id,
+  NewPostInput,
   Post,
+  PostSummary,
   ReactionCounts,
   ReactionKind,
   User,
+  type PostSettings,
+  type Role,
 } from './schemas.js';
+import { LIMITS } from './protocol.js';
 
 // ---- requests (client → server), each parsed by the server before anything else
 
@@ -59,6 +65,40 @@ export type SetReactionRequest = z.infer<typeof SetReactionRequest>;
 
 export const RenameRequest = z.object({ name: DisplayName });
 
+export const CreatePostRequest = NewPostInput;
+
+export const ClaimFacilitatorRequest = z.object({
+  postId: Id,
+  /** The secret from the facilitator link. */
+  token: z.string().min(20).max(200),
+});
+
+export const PinRequest = z.object({ postId: Id, commentId: Id, pinned: z.boolean() });
+export const HideRequest = z.object({ postId: Id, commentId: Id, hidden: z.boolean() });
+export const DeleteCommentRequest = z.object({ postId: Id, commentId: Id });
+export const SettingsRequest = z
+  .object({
+    postId: Id,
+    locked: z.boolean().optional(),
+    slowModeSeconds: z.number().int().min(0).max(LIMITS.slowModeMaxSeconds).optional(),
+  })
+  .refine((r) => r.locked !== undefined || r.slowModeSeconds !== undefined, 'Nothing to change');
+export const BanRequest = z.object({ postId: Id, userId: Id, banned: z.boolean() });
+export const ModLogRequest = z.object({ postId: Id });
+
+export const MOD_ACTIONS = ['claim', 'pin', 'unpin', 'hide', 'restore', 'delete', 'lock', 'unlock', 'slow-mode', 'ban', 'unban'] as const;
+export const ModLogEntry = z.object({
+  /** ms since the epoch */
+  at: z.number().int(),
+  by: Author,
+  action: z.enum(MOD_ACTIONS),
+  /** The comment or person acted on, when there is one. */
+  target: z.string().nullable(),
+  /** Words for people: "30 s", the first words of a hidden comment. */
+  detail: z.string().nullable(),
+});
+export type ModLogEntry = z.infer<typeof ModLogEntry>;
+
 // ---- ordered post events (server → client), each with the post's sequence number
 
 export const CommentTotals = z.object({ commentId: Id, counts: ReactionCounts });
@@ -68,6 +108,15 @@ export const PostEvent = z.discriminatedUnion('type', [
   z.object({ type: z.literal('comment'), seq: z.number().int(), comment: Comment }),
   /** Absolute totals after a coalesced batch of reaction changes: a later frame heals a lost one. */
   z.object({ type: z.literal('reactions'), seq: z.number().int(), totals: z.array(CommentTotals) }),
+  /** The full pin list after a pin or unpin, in pin order. */
+  z.object({ type: z.literal('pins'), seq: z.number().int(), pinned: z.array(Id) }),
+  /** A facilitator hid a comment. Carries no text: participants must not receive it. */
+  z.object({ type: z.literal('hidden'), seq: z.number().int(), commentId: Id }),
+  /** A facilitator restored a hidden comment; the text comes back with it. */
+  z.object({ type: z.literal('restored'), seq: z.number().int(), commentId: Id, body: z.string() }),
+  /** A facilitator deleted a comment for good; it stays as a tombstone. */
+  z.object({ type: z.literal('deleted'), seq: z.number().int(), commentId: Id }),
+  z.object({ type: z.literal('settings'), seq: z.number().int(), locked: z.boolean(), slowModeSeconds: z.number().int() }),
 ]);
 export type PostEvent = z.infer<typeof PostEvent>;
 
@@ -83,6 +132,7 @@ export type JoinResult =
       /** Sequence number the snapshot is consistent with. */
       seq: number;
       mine: MyReactions;
+      role: Role;
     }
   | {
       mode: 'replay';
@@ -90,7 +140,17 @@ export type JoinResult =
       events: PostEvent[];
       seq: number;
       mine: MyReactions;
+      role: Role;
     };
+
+export interface CreatedPost {
+  post: Post;
+  /**
+   * Secret that makes whoever opens the facilitator link a co-facilitator.
+   * Shown once to the creator; the server keeps only its hash.
+   */
+  facilitatorToken: string;
+}
 
 export interface SessionInfo {
   /** Opaque signed token to send back in the handshake `auth.token`. */
@@ -120,6 +180,15 @@ export interface ClientToServerEvents {
   'comment:create': (req: CreateCommentRequest, ack: Ack<Comment>) => void;
   'reaction:set': (req: SetReactionRequest, ack: Ack<{ active: boolean; counts: ReactionCounts }>) => void;
   'session:rename': (req: z.input<typeof RenameRequest>, ack: Ack<SessionInfo>) => void;
+  'post:create': (req: z.input<typeof CreatePostRequest>, ack: Ack<CreatedPost>) => void;
+  'post:claim': (req: z.input<typeof ClaimFacilitatorRequest>, ack: Ack<{ role: Role }>) => void;
+  // Facilitator actions: each refused with FORBIDDEN for anyone else, and broadcast when it changes something.
+  'mod:pin': (req: z.input<typeof PinRequest>, ack: Ack<{ pinned: string[] }>) => void;
+  'mod:hide': (req: z.input<typeof HideRequest>, ack: Ack<null>) => void;
+  'mod:delete': (req: z.input<typeof DeleteCommentRequest>, ack: Ack<null>) => void;
+  'mod:settings': (req: z.input<typeof SettingsRequest>, ack: Ack<PostSettings>) => void;
+  'mod:ban': (req: z.input<typeof BanRequest>, ack: Ack<null>) => void;
+  'mod:log': (req: z.input<typeof ModLogRequest>, ack: Ack<ModLogEntry[]>) => void;
 }
 
 export interface ServerToClientEvents {
@@ -134,4 +203,6 @@ export interface ServerToClientEvents {
   'post:head': (postId: string, seq: number) => void;
   presence: (update: PresenceUpdate) => void;
   'lobby:stats': (stats: PostStats) => void;
+  /** A discussion was created: the list shows it at the top. */
+  'lobby:post': (post: PostSummary) => void;
 }

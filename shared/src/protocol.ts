@@ -12,6 +12,12 @@ export const LIMITS = {
   nameMax: 40,
   postTitleMax: 120,
   postDescriptionMax: 2_000,
+  /** Pinned comments per post: a few announcements, not a second feed. */
+  maxPins: 3,
+  /** Longest slow-mode interval a facilitator can set, seconds. */
+  slowModeMaxSeconds: 3_600,
+  /** Moderation log entries kept per post. */
+  modLogMax: 500,
 } as const;
 
 /** Room names. One room per post; the lobby hears list-level stats. */

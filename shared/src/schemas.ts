@@ -68,6 +68,15 @@ export const Comment = z.object({
   /** The post's sequence number at which this comment was stored. */
   seq: z.number().int().positive(),
   reactions: ReactionCounts,
+  /** Written by a facilitator of the post: shown with a badge. */
+  byFacilitator: z.boolean().default(false),
+  /**
+   * Hidden by a facilitator. Participants other than the author receive an
+   * empty body; the author and facilitators still see the text.
+   */
+  hidden: z.boolean().default(false),
+  /** Deleted by a facilitator: the text is gone for good; kept as a tombstone so replies stay in place. */
+  deleted: z.boolean().default(false),
 });
 export type Comment = z.infer<typeof Comment>;
 
@@ -82,17 +91,37 @@ export const PostSummary = z.object({
 });
 export type PostSummary = z.infer<typeof PostSummary>;
 
+export const PostSettings = z.object({
+  /** No new comments or reactions from participants. */
+  locked: z.boolean(),
+  /** One comment per this many seconds per participant; 0 is off. */
+  slowModeSeconds: z.number().int().min(0).max(LIMITS.slowModeMaxSeconds),
+});
+export type PostSettings = z.infer<typeof PostSettings>;
+
 export const Post = PostSummary.extend({
   body: z.string(),
+  /** When the watch-along starts, ms since the epoch; null when not scheduled. */
+  scheduledAt: z.number().int().nullable().default(null),
+  locked: z.boolean().default(false),
+  slowModeSeconds: z.number().int().nonnegative().default(0),
+  /** Pinned comment ids, in pin order. */
+  pinned: z.array(Id).default([]),
 });
 export type Post = z.infer<typeof Post>;
+
+/** facilitator: may moderate; participant: may comment and react; removed: banned from this post. */
+export const Role = z.enum(['facilitator', 'participant', 'removed']);
+export type Role = z.infer<typeof Role>;
 
 export const User = z.object({ id: Id, name: z.string().nullable() });
 export type User = z.infer<typeof User>;
 
 export const NewPostInput = z.object({
-  title: z.string().trim().min(1, 'A discussion needs a title').max(LIMITS.postTitleMax),
-  description: z.string().trim().max(LIMITS.postDescriptionMax).default(''),
+  title: z.string().trim().min(1, 'A discussion needs a title').max(LIMITS.postTitleMax, `Titles are limited to ${LIMITS.postTitleMax} characters`),
+  description: z.string().trim().max(LIMITS.postDescriptionMax, `Descriptions are limited to ${LIMITS.postDescriptionMax.toLocaleString('en-US')} characters`).default(''),
   body: z.string().trim().max(LIMITS.postDescriptionMax * 5).default(''),
+  /** Optional start time, ms since the epoch. */
+  scheduledAt: z.number().int().positive().nullable().default(null),
 });
 export type NewPostInput = z.infer<typeof NewPostInput>;

@@ -5,6 +5,7 @@
 import express, { type ErrorRequestHandler, type RequestHandler } from 'express';
 import { AppError, Id, type ErrorCode, type PostSummary } from '@board/shared';
 import type { Store } from '../store/types.js';
+import { redactFor } from '../posts/redact.js';
 import { toFailure, type Log } from '../socket/handle.js';
 
 export interface HttpDeps {
@@ -79,7 +80,9 @@ export function createHttpApp(deps: HttpDeps): express.Express {
       store.viewers([id.data]),
     ]);
     if (!post || !page) throw new AppError('NOT_FOUND', 'No such post');
-    res.json({ post: { ...post, viewers: viewers[id.data] ?? 0 }, comments: page.comments, seq: page.seq });
+    // Server-side renders are anonymous: hidden text is never in the HTML.
+    const comments = redactFor(page.comments, { userId: null, role: 'participant' });
+    res.json({ post: { ...post, viewers: viewers[id.data] ?? 0 }, comments, seq: page.seq });
   });
 
   api.use((_req, _res, next) => next(new AppError('NOT_FOUND', 'No such endpoint')));

@@ -1,6 +1,7 @@
 import { AppError, JoinPostRequest, LeavePostRequest, rooms, type JoinResult } from '@board/shared';
 import { z } from 'zod';
 import type { Presence } from '../presence/presence.js';
+import { redactFor } from './redact.js';
 import type { Store } from '../store/types.js';
 import { handle, type HandlerContext } from '../socket/handle.js';
 import type { BoardSocket } from '../socket/types.js';
@@ -24,16 +25,24 @@ export function registerPostHandlers(socket: BoardSocket, deps: { store: Store; 
       await socket.join(rooms.post(postId));
       socket.data.posts.add(postId);
       presence.touched(postId);
-      const mine = await store.myReactions(postId, socket.data.user.id);
+      const userId = socket.data.user.id;
+      const [mine, role] = await Promise.all([store.myReactions(postId, userId), store.role(postId, userId)]);
 
       if (sinceSeq !== undefined) {
         const events = await store.eventsSince(postId, sinceSeq);
-        if (events) return reply({ mode: 'replay', events, seq: events.at(-1)?.seq ?? sinceSeq, mine });
+        if (events) return reply({ mode: 'replay', events, seq: events.at(-1)?.seq ?? sinceSeq, mine, role });
       }
       const page = await store.listComments(postId);
       if (!page) throw new AppError('NOT_FOUND', 'No such post');
       const viewers = (await store.viewers([postId]))[postId] ?? 0;
-      reply({ mode: 'snapshot', post: { ...post, viewers }, comments: page.comments, seq: page.seq, mine });
+      reply({
+        mode: 'snapshot',
+        post: { ...post, viewers },
+        comments: redactFor(page.comments, { userId, role }),
+        seq: page.seq,
+        mine,
+        role,
+      });
     }, ctx),
   );
 

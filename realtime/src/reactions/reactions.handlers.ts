@@ -3,6 +3,12 @@ import { handle, type HandlerContext } from '../socket/handle.js';
 import type { BoardSocket } from '../socket/types.js';
 import type { ReactionCoalescer } from './reaction-coalescer.js';
 
+const REFUSALS = {
+  NOT_FOUND: 'That comment no longer exists',
+  LOCKED: 'This discussion is locked: reactions are paused',
+  FORBIDDEN: 'A facilitator removed you from this discussion',
+} as const;
+
 export function registerReactionHandlers(socket: BoardSocket, deps: { coalescer: ReactionCoalescer; ctx: HandlerContext }): void {
   const { coalescer, ctx } = deps;
 
@@ -21,7 +27,7 @@ export function registerReactionHandlers(socket: BoardSocket, deps: { coalescer:
           userId: socket.data.user.id,
           active: req.active,
         });
-        if (!result.ok) throw new AppError('NOT_FOUND', 'That comment no longer exists');
+        if (!result.ok) throw new AppError(result.code, REFUSALS[result.code]);
         reply({ active: result.active, counts: result.counts });
       },
       ctx,

@@ -1,10 +1,24 @@
 /**
  * The embedded engine: one process, no Redis. Used by default for trying the
- * board out and by unit tests. Same contract as the Redis engine.
+ * board out and by unit tests. Same contract as the Redis engine; each method
+ * runs to completion without awaiting, which makes it atomic in one process.
  */
-import { AppError, emptyCounts, REACTION_KINDS, type Comment, type MyReactions, type PostEvent, type ReactionKind } from '@board/shared';
+import {
+  AppError,
+  emptyCounts,
+  REACTION_KINDS,
+  type Comment,
+  type ModLogEntry,
+  type MyReactions,
+  type PostEvent,
+  type ReactionKind,
+  type Role,
+} from '@board/shared';
 import type { CommentPage, NewComment, PostRecord, ReactionBatchResult, ReactionOp, Store } from './types.js';
 import { newId, REPLAY_MAX } from './types.js';
+
+/** A post event before it has its sequence number (Omit distributed over the union). */
+type Unsequenced = PostEvent extends infer E ? (E extends PostEvent ? Omit<E, 'seq'> : never) : never;
 
 interface PostState {
   record: PostRecord;
@@ -16,6 +30,12 @@ interface PostState {
   /** `${userId}:${clientId}` → comment id, for idempotent resends. */
   written: Map<string, string>;
   log: PostEvent[];
+  hosts: Set<string>;
+  banned: Set<string>;
+  hostTokenHash: string | null;
+  /** userId → when that person may comment again in slow mode (ms since epoch). */
+  slowUntil: Map<string, number>;
+  modLog: ModLogEntry[];
 }
 
 export interface MemoryStoreOptions {
@@ -37,13 +57,23 @@ export function createMemoryStore(opts: MemoryStoreOptions = {}): Store {
     return post;
   };
 
-  const append = (post: PostState, event: PostEvent) => {
-    post.log.push(event);
+  const requireComment = (post: PostState, commentId: string): Comment => {
+    const comment = post.comments.get(commentId);
+    if (!comment || comment.deleted) throw new AppError('NOT_FOUND', 'No such comment');
+    return comment;
+  };
+
+  /** Takes the next sequence number and records the event in the replay log. */
+  const append = (post: PostState, event: Unsequenced): number => {
+    post.seq += 1;
+    post.log.push({ ...event, seq: post.seq } as PostEvent);
     // Trim in chunks so the array is not shifted on every write.
     if (post.log.length > replayLogMax * 1.1) post.log.splice(0, post.log.length - replayLogMax);
+    return post.seq;
   };
 
   const copy = (c: Comment): Comment => ({ ...c, author: { ...c.author }, reactions: { ...c.reactions } });
+  const copyRecord = (r: PostRecord): PostRecord => ({ ...r, pinned: [...r.pinned] });
 
   return {
     engine: 'memory',
@@ -54,10 +84,14 @@ export function createMemoryStore(opts: MemoryStoreOptions = {}): Store {
       const record: PostRecord = {
         id,
         title: input.title,
-        description: input.description,
-        body: input.body,
+        description: input.description ?? '',
+        body: input.body ?? '',
         createdAt: input.createdAt ?? Date.now(),
         commentCount: 0,
+        scheduledAt: input.scheduledAt ?? null,
+        locked: false,
+        slowModeSeconds: 0,
+        pinned: [],
       };
       posts.set(id, {
         record,
@@ -67,17 +101,22 @@ export function createMemoryStore(opts: MemoryStoreOptions = {}): Store {
         pressed: new Map(),
         written: new Map(),
         log: [],
+        hosts: new Set(input.hostId ? [input.hostId] : []),
+        banned: new Set(),
+        hostTokenHash: input.hostTokenHash ?? null,
+        slowUntil: new Map(),
+        modLog: [],
       });
-      return { ...record };
+      return copyRecord(record);
     },
 
     async getPost(postId) {
       const post = posts.get(postId);
-      return post ? { ...post.record } : null;
+      return post ? copyRecord(post.record) : null;
     },
 
     async listPosts() {
-      return [...posts.values()].map((p) => ({ ...p.record })).sort((a, b) => b.createdAt - a.createdAt);
+      return [...posts.values()].map((p) => copyRecord(p.record)).sort((a, b) => b.createdAt - a.createdAt);
     },
 
     async addComment(input: NewComment) {
@@ -85,10 +124,21 @@ export function createMemoryStore(opts: MemoryStoreOptions = {}): Store {
       const writeKey = `${input.author.id}:${input.clientId}`;
       const earlier = post.written.get(writeKey);
       if (earlier) return { comment: copy(post.comments.get(earlier)!), duplicate: true };
-      if (input.parentId !== null && !post.comments.has(input.parentId)) {
+      const userId = input.author.id;
+      if (post.banned.has(userId)) throw new AppError('FORBIDDEN', 'A facilitator removed you from this discussion');
+      const host = post.hosts.has(userId);
+      if (!host && post.record.locked) throw new AppError('LOCKED', 'This discussion is locked: no new comments for now');
+      if (input.parentId !== null && !post.comments.get(input.parentId)) {
         throw new AppError('NOT_FOUND', 'The comment you replied to no longer exists');
       }
-      post.seq += 1;
+      if (!host && post.record.slowModeSeconds > 0) {
+        const now = Date.now();
+        const until = post.slowUntil.get(userId) ?? 0;
+        if (until > now) {
+          throw new AppError('RATE_LIMITED', 'Slow mode is on: please wait before commenting again', until - now);
+        }
+        post.slowUntil.set(userId, now + post.record.slowModeSeconds * 1_000);
+      }
       const comment: Comment = {
         id: newId('c'),
         postId: input.postId,
@@ -96,14 +146,17 @@ export function createMemoryStore(opts: MemoryStoreOptions = {}): Store {
         author: { ...input.author },
         body: input.body,
         createdAt: input.createdAt ?? Date.now(),
-        seq: post.seq,
+        seq: post.seq + 1,
         reactions: emptyCounts(),
+        byFacilitator: host,
+        hidden: false,
+        deleted: false,
       };
+      append(post, { type: 'comment', comment: copy(comment) });
       post.comments.set(comment.id, comment);
       post.order.push(comment);
       post.written.set(writeKey, comment.id);
       post.record.commentCount += 1;
-      append(post, { type: 'comment', seq: comment.seq, comment: copy(comment) });
       return { comment: copy(comment), duplicate: false };
     },
 
@@ -116,9 +169,12 @@ export function createMemoryStore(opts: MemoryStoreOptions = {}): Store {
     async applyReactions(postId: string, ops: ReactionOp[]): Promise<ReactionBatchResult> {
       const post = requirePost(postId);
       const touched = new Set<string>();
+      const locked = post.record.locked;
       const results: ReactionBatchResult['results'] = ops.map((op) => {
         const comment = post.comments.get(op.commentId);
-        if (!comment) return { ok: false, code: 'NOT_FOUND' };
+        if (!comment || comment.deleted) return { ok: false, code: 'NOT_FOUND' };
+        if (locked) return { ok: false, code: 'LOCKED' };
+        if (post.banned.has(op.userId)) return { ok: false, code: 'FORBIDDEN' };
         let mine = post.pressed.get(op.userId);
         if (!mine) post.pressed.set(op.userId, (mine = new Set()));
         const member = `${op.commentId}|${op.kind}`;
@@ -134,19 +190,18 @@ export function createMemoryStore(opts: MemoryStoreOptions = {}): Store {
         }
         return { ok: true, active: op.active, counts: { ...comment.reactions } };
       });
-      if (touched.size === 0) return { seq: null, totals: [], results };
-      post.seq += 1;
-      const totals = [...touched].map((commentId) => ({
-        commentId,
-        counts: { ...post.comments.get(commentId)!.reactions },
-      }));
-      append(post, { type: 'reactions', seq: post.seq, totals });
       // Results carry the counts after the whole batch, as the broadcast does.
       for (let i = 0; i < ops.length; i++) {
         const r = results[i]!;
         if (r.ok) r.counts = { ...post.comments.get(ops[i]!.commentId)!.reactions };
       }
-      return { seq: post.seq, totals, results };
+      if (touched.size === 0) return { seq: null, totals: [], results };
+      const totals = [...touched].map((commentId) => ({
+        commentId,
+        counts: { ...post.comments.get(commentId)!.reactions },
+      }));
+      const seq = append(post, { type: 'reactions', totals });
+      return { seq, totals, results };
     },
 
     async myReactions(postId, userId): Promise<MyReactions> {
@@ -159,6 +214,90 @@ export function createMemoryStore(opts: MemoryStoreOptions = {}): Store {
       return mine;
     },
 
+    async role(postId, userId): Promise<Role> {
+      const post = posts.get(postId);
+      if (post?.banned.has(userId)) return 'removed';
+      return post?.hosts.has(userId) ? 'facilitator' : 'participant';
+    },
+
+    async hostTokenHash(postId) {
+      return posts.get(postId)?.hostTokenHash ?? null;
+    },
+
+    async addHost(postId, userId) {
+      const post = requirePost(postId);
+      post.hosts.add(userId);
+      post.banned.delete(userId);
+    },
+
+    async setPinned(postId, commentId, pinned, maxPins) {
+      const post = requirePost(postId);
+      requireComment(post, commentId);
+      const list = post.record.pinned;
+      const has = list.includes(commentId);
+      if (has === pinned) return { seq: null, value: [...list] };
+      if (pinned && list.length >= maxPins) {
+        throw new AppError('INVALID', `At most ${maxPins} comments can be pinned; unpin one first`);
+      }
+      post.record.pinned = pinned ? [...list, commentId] : list.filter((id) => id !== commentId);
+      const seq = append(post, { type: 'pins', pinned: [...post.record.pinned] });
+      return { seq, value: [...post.record.pinned] };
+    },
+
+    async setHidden(postId, commentId, hidden) {
+      const post = requirePost(postId);
+      const comment = requireComment(post, commentId);
+      if (comment.hidden === hidden) return { seq: null, value: comment.body };
+      comment.hidden = hidden;
+      const seq = append(post, hidden ? { type: 'hidden', commentId } : { type: 'restored', commentId, body: comment.body });
+      return { seq, value: comment.body };
+    },
+
+    async deleteComment(postId, commentId) {
+      const post = requirePost(postId);
+      const comment = requireComment(post, commentId);
+      comment.deleted = true;
+      comment.body = '';
+      comment.hidden = false;
+      post.record.pinned = post.record.pinned.filter((id) => id !== commentId);
+      post.record.commentCount = Math.max(0, post.record.commentCount - 1);
+      // The text must not survive in the replay log either; replays across this gap fall back to a snapshot.
+      post.log = post.log.filter((e) => !(e.type === 'comment' && e.comment.id === commentId));
+      const seq = append(post, { type: 'deleted', commentId });
+      return { seq, value: null };
+    },
+
+    async updateSettings(postId, patch) {
+      const post = requirePost(postId);
+      const before = { locked: post.record.locked, slowModeSeconds: post.record.slowModeSeconds };
+      const after = { ...before, ...patch };
+      if (after.locked === before.locked && after.slowModeSeconds === before.slowModeSeconds) return { seq: null, value: after };
+      post.record.locked = after.locked;
+      post.record.slowModeSeconds = after.slowModeSeconds;
+      if (after.slowModeSeconds !== before.slowModeSeconds) post.slowUntil.clear();
+      const seq = append(post, { type: 'settings', ...after });
+      return { seq, value: after };
+    },
+
+    async setBanned(postId, userId, banned) {
+      const post = requirePost(postId);
+      if (post.hosts.has(userId)) throw new AppError('INVALID', 'A facilitator cannot be removed');
+      const had = post.banned.has(userId);
+      if (banned) post.banned.add(userId);
+      else post.banned.delete(userId);
+      return had !== banned;
+    },
+
+    async appendModLog(postId, entry, keep) {
+      const post = requirePost(postId);
+      post.modLog.unshift(entry);
+      post.modLog.length = Math.min(post.modLog.length, keep);
+    },
+
+    async modLog(postId) {
+      return [...(posts.get(postId)?.modLog ?? [])];
+    },
+
     async heads(postIds) {
       return Object.fromEntries(postIds.map((id) => [id, posts.get(id)?.seq ?? 0]));
     },
@@ -167,10 +306,10 @@ export function createMemoryStore(opts: MemoryStoreOptions = {}): Store {
       const post = posts.get(postId);
       if (!post) return null;
       if (sinceSeq >= post.seq) return [];
-      const first = post.log[0];
-      if (!first || first.seq > sinceSeq + 1 || post.seq - sinceSeq > replayMax) return null;
-      // The log is contiguous in seq, so the position of sinceSeq + 1 is known.
-      return post.log.slice(sinceSeq + 1 - first.seq);
+      if (post.seq - sinceSeq > replayMax) return null;
+      const events = post.log.filter((e) => e.seq > sinceSeq);
+      // Contiguous from sinceSeq + 1, or the log was trimmed or scrubbed: the caller sends a snapshot.
+      return events.every((e, i) => e.seq === sinceSeq + 1 + i) && events.length === post.seq - sinceSeq ? events : null;
     },
 
     async setViewers(nodeId, postId, count) {

@@ -7,15 +7,37 @@ import type {
   Author,
   Comment,
   CommentTotals,
+  ModLogEntry,
   MyReactions,
-  NewPostInput,
   Post,
   PostEvent,
+  PostSettings,
   ReactionCounts,
   ReactionKind,
+  Role,
 } from '@board/shared';
 
 export type PostRecord = Omit<Post, 'viewers'>;
+
+export interface NewPostRecord {
+  title: string;
+  description?: string;
+  body?: string;
+  scheduledAt?: number | null;
+  /** Fixed id (demo data, tests); random when absent. */
+  id?: string;
+  createdAt?: number;
+  /** The creator, who becomes the first facilitator. */
+  hostId?: string;
+  /** SHA-256 (hex) of the facilitator link's secret; the secret itself is never stored. */
+  hostTokenHash?: string;
+}
+
+/** A change that took the post's next sequence number; null when nothing changed. */
+export interface Sequenced<T> {
+  seq: number | null;
+  value: T;
+}
 
 export interface NewComment {
   postId: string;
@@ -37,7 +59,8 @@ export interface ReactionOp {
 
 export type ReactionOpResult =
   | { ok: true; active: boolean; counts: ReactionCounts }
-  | { ok: false; code: 'NOT_FOUND' };
+  /** NOT_FOUND: no such comment (or deleted); LOCKED: the post is locked; FORBIDDEN: the person was removed. */
+  | { ok: false; code: 'NOT_FOUND' | 'LOCKED' | 'FORBIDDEN' };
 
 export interface ReactionBatchResult {
   /** Sequence number of the batch's event; null when nothing changed (no event). */
@@ -57,7 +80,7 @@ export interface CommentPage {
 export interface Store {
   readonly engine: 'memory' | 'redis';
 
-  createPost(input: NewPostInput & { id?: string; createdAt?: number }): Promise<PostRecord>;
+  createPost(input: NewPostRecord): Promise<PostRecord>;
   getPost(postId: string): Promise<PostRecord | null>;
   /** Newest first. */
   listPosts(): Promise<PostRecord[]>;
@@ -65,15 +88,35 @@ export interface Store {
   /**
    * Stores a comment and gives it the post's next sequence number. A repeat of
    * (author.id, clientId) returns the stored comment with duplicate=true and
-   * changes nothing. Throws AppError NOT_FOUND for a missing post or parent.
+   * changes nothing. Throws AppError NOT_FOUND for a missing post or parent,
+   * FORBIDDEN for a removed person, and, for participants (not facilitators),
+   * LOCKED for a locked post and RATE_LIMITED (with retryAfterMs) in slow mode.
+   * These checks and the write are one atomic step.
    */
   addComment(input: NewComment): Promise<{ comment: Comment; duplicate: boolean }>;
-  /** All comments of a post in sequence order, with the matching seq. Null if no such post. */
+  /** All comments of a post in sequence order, unredacted (hidden bodies included), with the matching seq. Null if no such post. */
   listComments(postId: string): Promise<CommentPage | null>;
 
   /** Applies reaction settings in order as one step; at most one event (one seq). */
   applyReactions(postId: string, ops: ReactionOp[]): Promise<ReactionBatchResult>;
   myReactions(postId: string, userId: string): Promise<MyReactions>;
+
+  role(postId: string, userId: string): Promise<Role>;
+  /** SHA-256 hex of the post's facilitator secret, or null. */
+  hostTokenHash(postId: string): Promise<string | null>;
+  addHost(postId: string, userId: string): Promise<void>;
+
+  /** Pins or unpins; throws NOT_FOUND (no comment), INVALID (pin limit reached). */
+  setPinned(postId: string, commentId: string, pinned: boolean, maxPins: number): Promise<Sequenced<string[]>>;
+  /** Hides or restores; value is the comment's body (for the restored event). Throws NOT_FOUND. */
+  setHidden(postId: string, commentId: string, hidden: boolean): Promise<Sequenced<string>>;
+  /** Deletes for good: the body is erased, the log entry that carried it removed. Throws NOT_FOUND. */
+  deleteComment(postId: string, commentId: string): Promise<Sequenced<null>>;
+  updateSettings(postId: string, patch: Partial<PostSettings>): Promise<Sequenced<PostSettings>>;
+  setBanned(postId: string, userId: string, banned: boolean): Promise<boolean>;
+  appendModLog(postId: string, entry: ModLogEntry, keep: number): Promise<void>;
+  /** Newest first. */
+  modLog(postId: string): Promise<ModLogEntry[]>;
 
   /** Latest sequence number per post (0 for a post with no events or no such post). */
   heads(postIds: string[]): Promise<Record<string, number>>;

@@ -8,15 +8,17 @@ import type { Redis } from 'ioredis';
 import {
   AppError,
   Comment,
+  ModLogEntry,
   PostEvent,
   REACTION_KINDS,
   type MyReactions,
   type ReactionCounts,
   type ReactionKind,
+  type Role,
 } from '@board/shared';
 import type { CommentPage, PostRecord, ReactionBatchResult, ReactionOp, Store } from '../types.js';
 import { newId, REPLAY_MAX } from '../types.js';
-import { ADD_COMMENT, APPLY_REACTIONS, CREATE_POST } from './scripts.js';
+import { ADD_COMMENT, APPLY_REACTIONS, CREATE_POST, DELETE_COMMENT, SET_HIDDEN, SET_PINNED, UPDATE_SETTINGS } from './scripts.js';
 
 export interface RedisStoreOptions {
   /** Data connection; the store quits it on close() only if it owns it. */
@@ -47,6 +49,21 @@ function unwrap(replies: [Error | null, unknown][] | null): unknown[] {
   });
 }
 
+function refusal(reason: string, retryAfterMs: number): AppError {
+  switch (reason) {
+    case 'post':
+      return new AppError('NOT_FOUND', 'No such post');
+    case 'parent':
+      return new AppError('NOT_FOUND', 'The comment you replied to no longer exists');
+    case 'banned':
+      return new AppError('FORBIDDEN', 'A facilitator removed you from this discussion');
+    case 'locked':
+      return new AppError('LOCKED', 'This discussion is locked: no new comments for now');
+    default:
+      return new AppError('RATE_LIMITED', 'Slow mode is on: please wait before commenting again', Math.max(1, retryAfterMs));
+  }
+}
+
 export function createRedisStore(opts: RedisStoreOptions): Store {
   const { redis } = opts;
   const prefix = opts.prefix ?? 'board:';
@@ -62,8 +79,14 @@ export function createRedisStore(opts: RedisStoreOptions): Store {
   const addCommentScript = defineScript(redis, 'boardAddComment', ADD_COMMENT, 1);
   const applyReactionsScript = defineScript(redis, 'boardApplyReactions', APPLY_REACTIONS, 1);
   const createPostScript = defineScript(redis, 'boardCreatePost', CREATE_POST, 2);
+  const setPinnedScript = defineScript(redis, 'boardSetPinned', SET_PINNED, 1);
+  const setHiddenScript = defineScript(redis, 'boardSetHidden', SET_HIDDEN, 1);
+  const deleteCommentScript = defineScript(redis, 'boardDeleteComment', DELETE_COMMENT, 1);
+  const updateSettingsScript = defineScript(redis, 'boardUpdateSettings', UPDATE_SETTINGS, 1);
 
-  const toRecord = (h: Record<string, string>): PostRecord | null =>
+  const notFound = () => new AppError('NOT_FOUND', 'No such comment');
+
+  const toRecord = (h: Record<string, string>, pinned: string[]): PostRecord | null =>
     h.id
       ? {
           id: h.id,
@@ -71,7 +94,11 @@ export function createRedisStore(opts: RedisStoreOptions): Store {
           description: h.description ?? '',
           body: h.body ?? '',
           createdAt: Number(h.createdAt),
-          commentCount: Number(h.commentCount ?? 0),
+          commentCount: Math.max(0, Number(h.commentCount ?? 0)),
+          scheduledAt: h.scheduledAt ? Number(h.scheduledAt) : null,
+          locked: h.locked === '1',
+          slowModeSeconds: Number(h.slowModeSeconds ?? 0),
+          pinned,
         }
       : null;
 
@@ -81,8 +108,8 @@ export function createRedisStore(opts: RedisStoreOptions): Store {
     return counts;
   };
 
-  const parseComment = (json: string, reactions: ReactionCounts): Comment =>
-    Comment.parse({ ...JSON.parse(json), reactions });
+  const parseComment = (json: string, reactions: ReactionCounts, flags: { hidden?: boolean; deleted?: boolean } = {}): Comment =>
+    Comment.parse({ ...JSON.parse(json), reactions, hidden: flags.hidden ?? false, deleted: flags.deleted ?? false });
 
   const sumAlive = async (postId: string): Promise<number> => {
     const [counts, alive] = unwrap(
@@ -101,12 +128,22 @@ export function createRedisStore(opts: RedisStoreOptions): Store {
       const record: PostRecord = {
         id: input.id ?? newId('p'),
         title: input.title,
-        description: input.description,
-        body: input.body,
+        description: input.description ?? '',
+        body: input.body ?? '',
         createdAt: input.createdAt ?? Date.now(),
         commentCount: 0,
+        scheduledAt: input.scheduledAt ?? null,
+        locked: false,
+        slowModeSeconds: 0,
+        pinned: [],
       };
-      const fields = Object.entries(record).flatMap(([k, v]) => [k, String(v)]);
+      const fields: string[] = [];
+      for (const [k, v] of Object.entries(record)) {
+        if (k === 'pinned') continue;
+        if (k === 'locked') fields.push(k, '0');
+        else if (v !== null) fields.push(k, String(v));
+      }
+      if (input.hostTokenHash) fields.push('hostTokenHash', input.hostTokenHash);
       const created = await createPostScript(
         `${postBase(record.id)}:meta`,
         postsIndex,
@@ -115,20 +152,27 @@ export function createRedisStore(opts: RedisStoreOptions): Store {
         ...fields,
       );
       if (created === 0) throw new AppError('INVALID', 'A post with this id exists');
+      if (input.hostId) await redis.sadd(`${postBase(record.id)}:hosts`, input.hostId);
       return record;
     },
 
     async getPost(postId) {
-      return toRecord(await redis.hgetall(`${postBase(postId)}:meta`));
+      const base = postBase(postId);
+      const [meta, pinned] = unwrap(await redis.multi().hgetall(`${base}:meta`).lrange(`${base}:pins`, 0, -1).exec()) as [
+        Record<string, string>,
+        string[],
+      ];
+      return toRecord(meta, pinned);
     },
 
     async listPosts() {
       const ids = await redis.zrevrange(postsIndex, 0, -1);
       if (ids.length === 0) return [];
       const pipe = redis.pipeline();
-      for (const id of ids) pipe.hgetall(`${postBase(id)}:meta`);
-      return (unwrap(await pipe.exec()) as Record<string, string>[])
-        .map(toRecord)
+      for (const id of ids) pipe.hgetall(`${postBase(id)}:meta`).lrange(`${postBase(id)}:pins`, 0, -1);
+      const replies = unwrap(await pipe.exec());
+      return ids
+        .map((_, i) => toRecord(replies[i * 2] as Record<string, string>, replies[i * 2 + 1] as string[]))
         .filter((p): p is PostRecord => p !== null);
     },
 
@@ -143,7 +187,7 @@ export function createRedisStore(opts: RedisStoreOptions): Store {
         body: input.body,
         createdAt: input.createdAt ?? Date.now(),
       });
-      const [status, value] = (await addCommentScript(
+      const [status, value, retryMs] = (await addCommentScript(
         base,
         `${input.author.id}:${input.clientId}`,
         id,
@@ -151,27 +195,42 @@ export function createRedisStore(opts: RedisStoreOptions): Store {
         draft,
         idemTtl,
         replayLogMax,
-      )) as [string, string];
-      if (status === 'ERR') {
-        throw new AppError(
-          'NOT_FOUND',
-          value === 'post' ? 'No such post' : 'The comment you replied to no longer exists',
-        );
-      }
+        input.author.id,
+      )) as [string, string, number?];
+      if (status === 'ERR') throw refusal(value, Number(retryMs ?? 0));
       if (status === 'OK') return { comment: parseComment(value, { like: 0, love: 0, laugh: 0, wow: 0 }), duplicate: false };
       const stored = JSON.parse(value) as { id: string };
-      const rc = await redis.hmget(`${base}:rc`, ...REACTION_KINDS.map((k) => `${stored.id}|${k}`));
+      const [rc, hidden, deleted] = unwrap(
+        await redis
+          .multi()
+          .hmget(`${base}:rc`, ...REACTION_KINDS.map((k) => `${stored.id}|${k}`))
+          .sismember(`${base}:hidden`, stored.id)
+          .sismember(`${base}:deleted`, stored.id)
+          .exec(),
+      ) as [(string | null)[], number, number];
       const counts = Object.fromEntries(REACTION_KINDS.map((k, i) => [k, Number(rc[i] ?? 0)])) as ReactionCounts;
-      return { comment: parseComment(value, counts), duplicate: true };
+      return { comment: parseComment(value, counts, { hidden: hidden === 1, deleted: deleted === 1 }), duplicate: true };
     },
 
     async listComments(postId): Promise<CommentPage | null> {
       const base = postBase(postId);
-      const [exists, seq, comments, rc] = unwrap(
-        await redis.multi().exists(`${base}:meta`).get(`${base}:seq`).hgetall(`${base}:c`).hgetall(`${base}:rc`).exec(),
-      ) as [number, string | null, Record<string, string>, Record<string, string>];
+      const [exists, seq, comments, rc, hidden, deleted] = unwrap(
+        await redis
+          .multi()
+          .exists(`${base}:meta`)
+          .get(`${base}:seq`)
+          .hgetall(`${base}:c`)
+          .hgetall(`${base}:rc`)
+          .smembers(`${base}:hidden`)
+          .smembers(`${base}:deleted`)
+          .exec(),
+      ) as [number, string | null, Record<string, string>, Record<string, string>, string[], string[]];
       if (!exists) return null;
-      const list = Object.entries(comments).map(([id, json]) => parseComment(json, countsOf(rc, id)));
+      const hiddenSet = new Set(hidden);
+      const deletedSet = new Set(deleted);
+      const list = Object.entries(comments).map(([id, json]) =>
+        parseComment(json, countsOf(rc, id), { hidden: hiddenSet.has(id), deleted: deletedSet.has(id) }),
+      );
       list.sort((a, b) => a.seq - b.seq);
       return { comments: list, seq: Number(seq ?? 0) };
     },
@@ -181,7 +240,7 @@ export function createRedisStore(opts: RedisStoreOptions): Store {
       const out = (await applyReactionsScript(postBase(postId), replayLogMax, ...args)) as (number | string)[];
       if (out[0] === -1) throw new AppError('NOT_FOUND', 'No such post');
       const seq = Number(out[0]);
-      const found = out.slice(1, 1 + ops.length).map(Number);
+      const status = out.slice(1, 1 + ops.length).map(Number);
       const counts = new Map<string, ReactionCounts>();
       const totals: ReactionBatchResult['totals'] = [];
       for (let i = 1 + ops.length; i < out.length; i += 6) {
@@ -195,8 +254,11 @@ export function createRedisStore(opts: RedisStoreOptions): Store {
         counts.set(commentId, c);
         if (Number(out[i + 1]) === 1) totals.push({ commentId, counts: c });
       }
+      const refused = { 0: 'NOT_FOUND', 2: 'LOCKED', 3: 'FORBIDDEN' } as const;
       const results = ops.map((op, i): ReactionBatchResult['results'][number] =>
-        found[i] === 1 ? { ok: true, active: op.active, counts: { ...counts.get(op.commentId)! } } : { ok: false, code: 'NOT_FOUND' },
+        status[i] === 1
+          ? { ok: true, active: op.active, counts: { ...counts.get(op.commentId)! } }
+          : { ok: false, code: refused[status[i] as 0 | 2 | 3] ?? 'NOT_FOUND' },
       );
       return { seq: seq > 0 ? seq : null, totals, results };
     },
@@ -210,6 +272,80 @@ export function createRedisStore(opts: RedisStoreOptions): Store {
       }
       for (const kinds of Object.values(mine)) kinds.sort((a, b) => REACTION_KINDS.indexOf(a) - REACTION_KINDS.indexOf(b));
       return mine;
+    },
+
+    async role(postId, userId): Promise<Role> {
+      const base = postBase(postId);
+      const [host, banned] = unwrap(
+        await redis.multi().sismember(`${base}:hosts`, userId).sismember(`${base}:banned`, userId).exec(),
+      ) as [number, number];
+      if (banned) return 'removed';
+      return host ? 'facilitator' : 'participant';
+    },
+
+    async hostTokenHash(postId) {
+      return redis.hget(`${postBase(postId)}:meta`, 'hostTokenHash');
+    },
+
+    async addHost(postId, userId) {
+      const base = postBase(postId);
+      if (!(await redis.exists(`${base}:meta`))) throw new AppError('NOT_FOUND', 'No such post');
+      await redis.multi().sadd(`${base}:hosts`, userId).srem(`${base}:banned`, userId).exec();
+    },
+
+    async setPinned(postId, commentId, pinned, maxPins) {
+      const out = (await setPinnedScript(postBase(postId), commentId, pinned ? '1' : '0', maxPins, replayLogMax)) as (string | number)[];
+      if (out[0] === 'ERR') throw notFound();
+      if (out[0] === 'FULL') throw new AppError('INVALID', `At most ${maxPins} comments can be pinned; unpin one first`);
+      const seq = Number(out[1]);
+      return { seq: seq > 0 ? seq : null, value: out.slice(2).map(String) };
+    },
+
+    async setHidden(postId, commentId, hidden) {
+      const [status, seq, body] = (await setHiddenScript(postBase(postId), commentId, hidden ? '1' : '0', replayLogMax)) as [
+        string,
+        number,
+        string,
+      ];
+      if (status === 'ERR') throw notFound();
+      return { seq: seq > 0 ? seq : null, value: body };
+    },
+
+    async deleteComment(postId, commentId) {
+      const [status, seq] = (await deleteCommentScript(postBase(postId), commentId, replayLogMax)) as [string, number];
+      if (status === 'ERR') throw notFound();
+      return { seq, value: null };
+    },
+
+    async updateSettings(postId, patch) {
+      const locked = patch.locked === undefined ? '' : patch.locked ? '1' : '0';
+      const slow = patch.slowModeSeconds === undefined ? '' : String(patch.slowModeSeconds);
+      const [status, seq, l, sm] = (await updateSettingsScript(postBase(postId), locked, slow, replayLogMax)) as [
+        string,
+        number,
+        number,
+        number,
+      ];
+      if (status === 'ERR') throw new AppError('NOT_FOUND', 'No such post');
+      return { seq: seq > 0 ? seq : null, value: { locked: l === 1, slowModeSeconds: sm } };
+    },
+
+    async setBanned(postId, userId, banned) {
+      const base = postBase(postId);
+      if (!(await redis.exists(`${base}:meta`))) throw new AppError('NOT_FOUND', 'No such post');
+      if (await redis.sismember(`${base}:hosts`, userId)) throw new AppError('INVALID', 'A facilitator cannot be removed');
+      const changed = banned ? await redis.sadd(`${base}:banned`, userId) : await redis.srem(`${base}:banned`, userId);
+      return changed === 1;
+    },
+
+    async appendModLog(postId, entry, keep) {
+      const key = `${postBase(postId)}:modlog`;
+      await redis.multi().lpush(key, JSON.stringify(entry)).ltrim(key, 0, keep - 1).exec();
+    },
+
+    async modLog(postId) {
+      const raw = await redis.lrange(`${postBase(postId)}:modlog`, 0, -1);
+      return raw.map((r) => ModLogEntry.parse(JSON.parse(r)));
     },
 
     async heads(postIds) {
@@ -230,9 +366,9 @@ export function createRedisStore(opts: RedisStoreOptions): Store {
       if (seq - sinceSeq > REPLAY_MAX) return null;
       const entries = await redis.xrange(`${base}:log`, `(0-${sinceSeq}`, '+', 'COUNT', REPLAY_MAX + 1);
       const events = entries.map(([, fields]) => PostEvent.parse(JSON.parse(fields[1]!)));
-      // The log may have been trimmed past sinceSeq: then the first event is not sinceSeq + 1.
-      if (events[0]?.seq !== sinceSeq + 1) return null;
-      return events;
+      // Trimmed past sinceSeq, or an entry scrubbed by a deletion: not contiguous, so the caller sends a snapshot.
+      const contiguous = events.length === seq - sinceSeq && events.every((e, i) => e.seq === sinceSeq + 1 + i);
+      return contiguous ? events : null;
     },
 
     async setViewers(nodeId, postId, count) {

@@ -6,8 +6,10 @@
 
 /**
  * ARGV: 1 write key (userId:clientId), 2 comment id, 3 parent id or '',
- * 4 comment JSON without seq/reactions, 5 idempotency TTL (s), 6 replay log length.
- * Returns {'OK', json} | {'DUP', json} | {'ERR', 'post'|'parent'}.
+ * 4 comment JSON without seq/reactions/flags, 5 idempotency TTL (s), 6 replay log length, 7 user id.
+ * Returns {'OK', json} | {'DUP', json} | {'ERR', 'post'|'parent'|'banned'|'locked'} | {'ERR', 'slow', pttl}.
+ * Order matters: a resend of a stored comment is answered before any rule that
+ * could refuse it now (slow mode, lock).
  */
 export const ADD_COMMENT = `
 local base = KEYS[1]
@@ -18,27 +20,42 @@ if earlier then
   local stored = redis.call('HGET', base .. ':c', earlier)
   if stored then return {'DUP', stored} end
 end
+local uid = ARGV[7]
+if redis.call('SISMEMBER', base .. ':banned', uid) == 1 then return {'ERR', 'banned'} end
+local host = redis.call('SISMEMBER', base .. ':hosts', uid) == 1
+if not host and redis.call('HGET', base .. ':meta', 'locked') == '1' then return {'ERR', 'locked'} end
 if ARGV[3] ~= '' and redis.call('HEXISTS', base .. ':c', ARGV[3]) == 0 then return {'ERR', 'parent'} end
+if not host then
+  local slow = tonumber(redis.call('HGET', base .. ':meta', 'slowModeSeconds') or '0') or 0
+  if slow > 0 then
+    local key = base .. ':slow:' .. uid
+    if not redis.call('SET', key, '1', 'PX', slow * 1000, 'NX') then
+      return {'ERR', 'slow', redis.call('PTTL', key)}
+    end
+  end
+end
 local seq = redis.call('INCR', base .. ':seq')
-local json = string.sub(ARGV[4], 1, -2) .. ',"seq":' .. seq .. '}'
+local json = string.sub(ARGV[4], 1, -2) .. ',"seq":' .. seq .. ',"byFacilitator":' .. (host and 'true' or 'false') .. '}'
 redis.call('HSET', base .. ':c', ARGV[2], json)
 redis.call('ZADD', base .. ':order', seq, ARGV[2])
 redis.call('HINCRBY', base .. ':meta', 'commentCount', 1)
 redis.call('SET', written, ARGV[2], 'EX', ARGV[5])
 local event = '{"type":"comment","seq":' .. seq .. ',"comment":' .. string.sub(json, 1, -2)
-  .. ',"reactions":{"like":0,"love":0,"laugh":0,"wow":0}}}'
+  .. ',"reactions":{"like":0,"love":0,"laugh":0,"wow":0},"hidden":false,"deleted":false}}'
 redis.call('XADD', base .. ':log', 'MAXLEN', '~', ARGV[6], '0-' .. seq, 'e', event)
 return {'OK', json}
 `;
 
 /**
  * ARGV: 1 replay log length, then per op 4 values: comment id, kind, user id, '1'|'0'.
- * Returns {seq (0 when nothing changed), found flag per op..., then per distinct
- * found comment: id, changed flag, like, love, laugh, wow}. {-1} when the post is missing.
+ * Returns {seq (0 when nothing changed), status per op (1 applied, 0 no such
+ * comment, 2 post locked, 3 person removed)..., then per distinct applied
+ * comment: id, changed flag, like, love, laugh, wow}. {-1} when the post is missing.
  */
 export const APPLY_REACTIONS = `
 local base = KEYS[1]
 if redis.call('EXISTS', base .. ':meta') == 0 then return {-1} end
+local locked = redis.call('HGET', base .. ':meta', 'locked') == '1'
 local kinds = {'like', 'love', 'laugh', 'wow'}
 local out = {0}
 local seen, order, changedSet = {}, {}, {}
@@ -46,8 +63,12 @@ local anyChange = false
 local n = (#ARGV - 1) / 4
 for i = 0, n - 1 do
   local cid, kind, uid, active = ARGV[2 + i * 4], ARGV[3 + i * 4], ARGV[4 + i * 4], ARGV[5 + i * 4]
-  if redis.call('HEXISTS', base .. ':c', cid) == 0 then
+  if redis.call('HEXISTS', base .. ':c', cid) == 0 or redis.call('SISMEMBER', base .. ':deleted', cid) == 1 then
     out[#out + 1] = 0
+  elseif locked then
+    out[#out + 1] = 2
+  elseif redis.call('SISMEMBER', base .. ':banned', uid) == 1 then
+    out[#out + 1] = 3
   else
     out[#out + 1] = 1
     local member = cid .. '|' .. kind
@@ -95,4 +116,97 @@ if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
 redis.call('HSET', KEYS[1], unpack(ARGV, 3))
 redis.call('ZADD', KEYS[2], ARGV[1], ARGV[2])
 return 1
+`;
+
+/** Shared by the moderation scripts: take the next seq and log the event built from it. */
+const APPEND = `
+local function append(base, logMax, build)
+  local seq = redis.call('INCR', base .. ':seq')
+  redis.call('XADD', base .. ':log', 'MAXLEN', '~', logMax, '0-' .. seq, 'e', build(seq))
+  return seq
+end
+local function live(base, cid)
+  return redis.call('HEXISTS', base .. ':c', cid) == 1 and redis.call('SISMEMBER', base .. ':deleted', cid) == 0
+end
+`;
+
+/** ARGV: 1 comment id, 2 '1' pin | '0' unpin, 3 max pins, 4 log length. Returns {status, seq, ids...}. */
+export const SET_PINNED = APPEND + `
+local base, cid = KEYS[1], ARGV[1]
+if redis.call('EXISTS', base .. ':meta') == 0 or not live(base, cid) then return {'ERR', 0} end
+local key = base .. ':pins'
+local has = redis.call('LPOS', key, cid) ~= false
+local want = ARGV[2] == '1'
+local seq = 0
+if has ~= want then
+  if want and redis.call('LLEN', key) >= tonumber(ARGV[3]) then return {'FULL', 0} end
+  if want then redis.call('RPUSH', key, cid) else redis.call('LREM', key, 0, cid) end
+  local ids = redis.call('LRANGE', key, 0, -1)
+  seq = append(base, ARGV[4], function(s)
+    local quoted = {}
+    for i, id in ipairs(ids) do quoted[i] = '"' .. id .. '"' end
+    return '{"type":"pins","seq":' .. s .. ',"pinned":[' .. table.concat(quoted, ',') .. ']}'
+  end)
+end
+local out = {'OK', seq}
+for _, id in ipairs(redis.call('LRANGE', key, 0, -1)) do out[#out + 1] = id end
+return out
+`;
+
+/** ARGV: 1 comment id, 2 '1' hide | '0' restore, 3 log length. Returns {status, seq, body}. */
+export const SET_HIDDEN = APPEND + `
+local base, cid = KEYS[1], ARGV[1]
+if redis.call('EXISTS', base .. ':meta') == 0 or not live(base, cid) then return {'ERR', 0, ''} end
+local body = cjson.decode(redis.call('HGET', base .. ':c', cid)).body
+local changed
+if ARGV[2] == '1' then changed = redis.call('SADD', base .. ':hidden', cid) else changed = redis.call('SREM', base .. ':hidden', cid) end
+local seq = 0
+if changed == 1 then
+  seq = append(base, ARGV[3], function(s)
+    if ARGV[2] == '1' then return '{"type":"hidden","seq":' .. s .. ',"commentId":"' .. cid .. '"}' end
+    return '{"type":"restored","seq":' .. s .. ',"commentId":"' .. cid .. '","body":' .. cjson.encode(body) .. '}'
+  end)
+end
+return {'OK', seq, body}
+`;
+
+/**
+ * ARGV: 1 comment id, 2 log length. Erases the text, keeps a tombstone, unpins,
+ * and removes the log entry that carried the text. Returns {status, seq}.
+ */
+export const DELETE_COMMENT = APPEND + `
+local base, cid = KEYS[1], ARGV[1]
+if redis.call('EXISTS', base .. ':meta') == 0 or not live(base, cid) then return {'ERR', 0} end
+local stored = cjson.decode(redis.call('HGET', base .. ':c', cid))
+stored.body = ''
+redis.call('HSET', base .. ':c', cid, cjson.encode(stored))
+redis.call('SADD', base .. ':deleted', cid)
+redis.call('SREM', base .. ':hidden', cid)
+redis.call('LREM', base .. ':pins', 0, cid)
+redis.call('HINCRBY', base .. ':meta', 'commentCount', -1)
+redis.call('XDEL', base .. ':log', '0-' .. stored.seq)
+local seq = append(base, ARGV[2], function(s)
+  return '{"type":"deleted","seq":' .. s .. ',"commentId":"' .. cid .. '"}'
+end)
+return {'OK', seq}
+`;
+
+/** ARGV: 1 locked '1'|'0'|'' (unchanged), 2 slow-mode seconds or '', 3 log length. Returns {status, seq, locked, slow}. */
+export const UPDATE_SETTINGS = APPEND + `
+local base = KEYS[1]
+local meta = base .. ':meta'
+if redis.call('EXISTS', meta) == 0 then return {'ERR', 0, 0, 0} end
+local locked = redis.call('HGET', meta, 'locked') or '0'
+local slow = redis.call('HGET', meta, 'slowModeSeconds') or '0'
+local newLocked = ARGV[1] ~= '' and ARGV[1] or locked
+local newSlow = ARGV[2] ~= '' and ARGV[2] or slow
+local seq = 0
+if newLocked ~= locked or newSlow ~= slow then
+  redis.call('HSET', meta, 'locked', newLocked, 'slowModeSeconds', newSlow)
+  seq = append(base, ARGV[3], function(s)
+    return '{"type":"settings","seq":' .. s .. ',"locked":' .. (newLocked == '1' and 'true' or 'false')
+      .. ',"slowModeSeconds":' .. newSlow .. '}'
+  end)
+end
+return {'OK', seq, tonumber(newLocked), tonumber(newSlow)}
 `;

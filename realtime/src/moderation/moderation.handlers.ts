@@ -1,0 +1,108 @@
+/**
+ * Facilitator actions. Each one, in order: validate the payload, authorize
+ * from the store, act (one atomic store step that takes a sequence number when
+ * it changes something), ack, broadcast the ordered event, log it.
+ */
+import {
+  BanRequest,
+  DeleteCommentRequest,
+  HideRequest,
+  LIMITS,
+  ModLogRequest,
+  PinRequest,
+  SettingsRequest,
+  type ModLogEntry,
+  type PostSettings,
+} from '@board/shared';
+import type { PostBroadcaster } from '../posts/post-broadcaster.js';
+import type { Presence } from '../presence/presence.js';
+import type { Store } from '../store/types.js';
+import { handle, type HandlerContext } from '../socket/handle.js';
+import type { BoardSocket } from '../socket/types.js';
+import { logAction, requireFacilitator } from './authorize.js';
+
+export interface ModerationDeps {
+  store: Store;
+  broadcaster: PostBroadcaster;
+  presence: Presence;
+  ctx: HandlerContext;
+}
+
+const firstWords = (text: string) => (text.length > 60 ? `${text.slice(0, 57)}…` : text);
+
+export function registerModerationHandlers(socket: BoardSocket, deps: ModerationDeps): void {
+  const { store, broadcaster, presence, ctx } = deps;
+
+  socket.on(
+    'mod:pin',
+    handle(socket, 'mod:pin', PinRequest, async ({ postId, commentId, pinned }, reply: (r: { pinned: string[] }) => void) => {
+      await requireFacilitator(store, socket, postId);
+      const { seq, value } = await store.setPinned(postId, commentId, pinned, LIMITS.maxPins);
+      reply({ pinned: value });
+      if (seq === null) return;
+      broadcaster.send(postId, [{ type: 'pins', seq, pinned: value }]);
+      await logAction(store, socket, postId, pinned ? 'pin' : 'unpin', commentId);
+    }, ctx),
+  );
+
+  socket.on(
+    'mod:hide',
+    handle(socket, 'mod:hide', HideRequest, async ({ postId, commentId, hidden }, reply: (r: null) => void) => {
+      await requireFacilitator(store, socket, postId);
+      const { seq, value: body } = await store.setHidden(postId, commentId, hidden);
+      reply(null);
+      if (seq === null) return;
+      broadcaster.send(postId, [hidden ? { type: 'hidden', seq, commentId } : { type: 'restored', seq, commentId, body }]);
+      await logAction(store, socket, postId, hidden ? 'hide' : 'restore', commentId, firstWords(body));
+    }, ctx),
+  );
+
+  socket.on(
+    'mod:delete',
+    handle(socket, 'mod:delete', DeleteCommentRequest, async ({ postId, commentId }, reply: (r: null) => void) => {
+      await requireFacilitator(store, socket, postId);
+      const { seq } = await store.deleteComment(postId, commentId);
+      reply(null);
+      if (seq === null) return;
+      broadcaster.send(postId, [{ type: 'deleted', seq, commentId }]);
+      presence.statsChanged(postId);
+      await logAction(store, socket, postId, 'delete', commentId);
+    }, ctx),
+  );
+
+  socket.on(
+    'mod:settings',
+    handle(socket, 'mod:settings', SettingsRequest, async ({ postId, ...patch }, reply: (r: PostSettings) => void) => {
+      await requireFacilitator(store, socket, postId);
+      const before = await store.getPost(postId);
+      const { seq, value } = await store.updateSettings(postId, patch);
+      reply(value);
+      if (seq === null) return;
+      broadcaster.send(postId, [{ type: 'settings', seq, ...value }]);
+      if (before && before.locked !== value.locked) {
+        await logAction(store, socket, postId, value.locked ? 'lock' : 'unlock', null);
+      }
+      if (before && before.slowModeSeconds !== value.slowModeSeconds) {
+        await logAction(store, socket, postId, 'slow-mode', null, value.slowModeSeconds > 0 ? `${value.slowModeSeconds} s` : 'off');
+      }
+    }, ctx),
+  );
+
+  socket.on(
+    'mod:ban',
+    handle(socket, 'mod:ban', BanRequest, async ({ postId, userId, banned }, reply: (r: null) => void) => {
+      await requireFacilitator(store, socket, postId);
+      const changed = await store.setBanned(postId, userId, banned);
+      reply(null);
+      if (changed) await logAction(store, socket, postId, banned ? 'ban' : 'unban', userId);
+    }, ctx),
+  );
+
+  socket.on(
+    'mod:log',
+    handle(socket, 'mod:log', ModLogRequest, async ({ postId }, reply: (r: ModLogEntry[]) => void) => {
+      await requireFacilitator(store, socket, postId);
+      reply(await store.modLog(postId));
+    }, ctx),
+  );
+}
