@@ -189,9 +189,10 @@ export class PostFeed {
     this.#lastSeq = event.seq;
     if (event.type === 'comment') {
       this.#addComment(event.comment);
-    } else {
+    } else if (event.type === 'reactions') {
       for (const { commentId, counts } of event.totals) this.#byId.get(commentId)?.reactions.setCounts(counts);
     }
+    // Any other event type is newer than this page: its seq is still counted, so ordering holds.
   }
 
   #addComment(comment: Comment): void {
