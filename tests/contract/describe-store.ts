@@ -215,6 +215,131 @@ export function describeStore(engine: string, makeStore: MakeStore): void {
       });
     });
 
+    describe('moderation', () => {
+      const host = { id: 'u_host', name: 'Host' };
+
+      it('knows roles: creator and claimed hosts are facilitators, removed people are removed', async () => {
+        await store.createPost({ id: 'hosted', title: 'H', hostId: host.id, hostTokenHash: 'ab'.repeat(32) });
+        expect(await store.role('hosted', host.id)).toBe('facilitator');
+        expect(await store.role('hosted', alice.id)).toBe('participant');
+        expect(await store.hostTokenHash('hosted')).toBe('ab'.repeat(32));
+        expect(JSON.stringify(await store.getPost('hosted'))).not.toContain('ab'.repeat(32));
+        await store.addHost('hosted', bob.id);
+        expect(await store.role('hosted', bob.id)).toBe('facilitator');
+        expect(await store.setBanned('hosted', alice.id, true)).toBe(true);
+        expect(await store.setBanned('hosted', alice.id, true)).toBe(false);
+        expect(await store.role('hosted', alice.id)).toBe('removed');
+        await expectCode(store.setBanned('hosted', host.id, true), 'INVALID');
+      });
+
+      it('pins in order, up to the limit, each change one event', async () => {
+        const ids = [];
+        for (const body of ['a', 'b', 'c', 'd']) ids.push((await comment(body)).comment.id);
+        expect((await store.setPinned('p1', ids[1]!, true, 3)).value).toEqual([ids[1]]);
+        expect((await store.setPinned('p1', ids[0]!, true, 3)).value).toEqual([ids[1], ids[0]]);
+        const same = await store.setPinned('p1', ids[0]!, true, 3);
+        expect(same.seq).toBeNull();
+        await store.setPinned('p1', ids[2]!, true, 3);
+        await expectCode(store.setPinned('p1', ids[3]!, true, 3), 'INVALID');
+        const unpinned = await store.setPinned('p1', ids[1]!, false, 3);
+        expect(unpinned.value).toEqual([ids[0], ids[2]]);
+        expect((await store.getPost('p1'))?.pinned).toEqual([ids[0], ids[2]]);
+        await expectCode(store.setPinned('p1', 'c_missing', true, 3), 'NOT_FOUND');
+        const events = await store.eventsSince('p1', 4);
+        expect(events?.map((e) => e.type)).toEqual(['pins', 'pins', 'pins', 'pins']);
+        expect(events?.at(-1)).toMatchObject({ type: 'pins', pinned: [ids[0], ids[2]] });
+      });
+
+      it('hides and restores; the hidden event carries no text, the restored one does', async () => {
+        const { comment: c } = await comment('secret words');
+        const hid = await store.setHidden('p1', c.id, true);
+        expect(hid.seq).toBe(2);
+        expect((await store.setHidden('p1', c.id, true)).seq).toBeNull();
+        expect((await store.listComments('p1'))?.comments[0]).toMatchObject({ hidden: true, body: 'secret words' });
+        await store.setHidden('p1', c.id, false);
+        const events = await store.eventsSince('p1', 1);
+        expect(events).toEqual([
+          { type: 'hidden', seq: 2, commentId: c.id },
+          { type: 'restored', seq: 3, commentId: c.id, body: 'secret words' },
+        ]);
+        expect(JSON.stringify(events![0])).not.toContain('secret');
+      });
+
+      it('deletes for good: tombstone kept, text gone from records and the replay log, unpinned', async () => {
+        const { comment: c } = await comment('regrettable');
+        await comment('reply', { parentId: c.id });
+        await store.setPinned('p1', c.id, true, 3);
+        await store.applyReactions('p1', [{ commentId: c.id, kind: 'like', userId: 'u1', active: true }]);
+        const del = await store.deleteComment('p1', c.id);
+        expect(del.seq).toBe(5);
+        const page = await store.listComments('p1');
+        expect(page?.comments[0]).toMatchObject({ id: c.id, deleted: true, body: '' });
+        expect((await store.getPost('p1'))?.pinned).toEqual([]);
+        expect((await store.getPost('p1'))?.commentCount).toBe(1);
+        // The log no longer holds the text, so a replay across it becomes a snapshot.
+        expect(await store.eventsSince('p1', 0)).toBeNull();
+        expect(await store.eventsSince('p1', 4)).toEqual([{ type: 'deleted', seq: 5, commentId: c.id }]);
+        await expectCode(store.deleteComment('p1', c.id), 'NOT_FOUND');
+        await expectCode(store.setPinned('p1', c.id, true, 3), 'NOT_FOUND');
+        const r = await store.applyReactions('p1', [{ commentId: c.id, kind: 'love', userId: 'u1', active: true }]);
+        expect(r.results[0]).toEqual({ ok: false, code: 'NOT_FOUND' });
+      });
+
+      it('locks: participants cannot comment or react, facilitators still can comment', async () => {
+        await store.createPost({ id: 'lk', title: 'L', hostId: host.id });
+        const { comment: c } = await store.addComment({ postId: 'lk', parentId: null, body: 'x', author: alice, clientId: 'lock-key-1' });
+        const res = await store.updateSettings('lk', { locked: true });
+        expect(res.value).toEqual({ locked: true, slowModeSeconds: 0 });
+        expect(res.seq).toBe(2);
+        expect((await store.updateSettings('lk', { locked: true })).seq).toBeNull();
+        await expectCode(store.addComment({ postId: 'lk', parentId: null, body: 'y', author: alice, clientId: 'lock-key-2' }), 'LOCKED');
+        const r = await store.applyReactions('lk', [{ commentId: c.id, kind: 'like', userId: alice.id, active: true }]);
+        expect(r.results[0]).toEqual({ ok: false, code: 'LOCKED' });
+        expect(r.seq).toBeNull();
+        const hostNote = await store.addComment({ postId: 'lk', parentId: null, body: 'back soon', author: host, clientId: 'lock-key-3' });
+        expect(hostNote.comment.byFacilitator).toBe(true);
+        expect((await store.listComments('lk'))?.seq).toBe(3);
+        // A resend of a comment stored before the lock is still answered with it.
+        expect((await store.addComment({ postId: 'lk', parentId: null, body: 'x', author: alice, clientId: 'lock-key-1' })).duplicate).toBe(true);
+      });
+
+      it('slow mode: one comment per interval per participant, with the wait in the error', async () => {
+        await store.createPost({ id: 'sl', title: 'S', hostId: host.id });
+        await store.updateSettings('sl', { slowModeSeconds: 30 });
+        const write = (author: typeof alice, key: string) =>
+          store.addComment({ postId: 'sl', parentId: null, body: 'hi', author, clientId: key });
+        await write(alice, 'slow-key-1');
+        const err = await write(alice, 'slow-key-2').then(
+          () => null,
+          (e: AppError) => e,
+        );
+        expect(err?.code).toBe('RATE_LIMITED');
+        expect(err?.retryAfterMs).toBeGreaterThan(25_000);
+        expect(err?.retryAfterMs).toBeLessThanOrEqual(30_000);
+        await write(bob, 'slow-key-3'); // another person is not slowed by Alice
+        await write(host, 'slow-key-4');
+        await write(host, 'slow-key-5'); // facilitators are exempt
+        expect((await store.listComments('sl'))?.comments).toHaveLength(4);
+      });
+
+      it('refuses a removed person comments and reactions', async () => {
+        const { comment: c } = await comment('target');
+        await store.setBanned('p1', bob.id, true);
+        await expectCode(comment('let me in', { author: bob }), 'FORBIDDEN');
+        const r = await store.applyReactions('p1', [{ commentId: c.id, kind: 'like', userId: bob.id, active: true }]);
+        expect(r.results[0]).toEqual({ ok: false, code: 'FORBIDDEN' });
+        await store.setBanned('p1', bob.id, false);
+        expect((await comment('thanks', { author: bob })).duplicate).toBe(false);
+      });
+
+      it('keeps a moderation log, newest first, capped', async () => {
+        for (let i = 0; i < 5; i++) {
+          await store.appendModLog('p1', { at: i, by: host, action: 'pin', target: `c${i}`, detail: null }, 3);
+        }
+        expect((await store.modLog('p1')).map((e) => e.target)).toEqual(['c4', 'c3', 'c2']);
+      });
+    });
+
     describe('presence', () => {
       it('sums viewers over nodes and forgets a node that reports zero', async () => {
         await store.heartbeat('n1');
