@@ -45,6 +45,13 @@ export const ConfigSchema = z.object({
   HEAD_BEACON_MS: int(100, 60_000).default(5_000),
   /** Largest Socket.IO frame accepted, in bytes: a 5,000-character comment of 4-byte characters plus framing fits. */
   MAX_FRAME_BYTES: int(4_096, 1_048_576).default(64 * 1024),
+  /** Multiplies every rate-limit budget (limits/rate-limits.ts); 0 turns limits off for load tests. */
+  RATE_LIMIT_FACTOR: z.coerce.number().min(0).max(1_000).default(1),
+  /** Behind a trusted reverse proxy: per-IP limits use the first X-Forwarded-For address. */
+  TRUST_PROXY: z
+    .enum(['true', 'false', '1', '0'])
+    .default('false')
+    .transform((v) => v === 'true' || v === '1'),
   /** Write the demo posts when the store has no posts at all. */
   SEED_DEMO: z
     .enum(['true', 'false', '1', '0'])

@@ -27,6 +27,7 @@ import { registerModerationHandlers } from './moderation/moderation.handlers.js'
 import { registerHostingHandlers } from './posts/hosting.handlers.js';
 import { consoleLog, type HandlerContext, type Log } from './socket/handle.js';
 import { InFlight } from './socket/in-flight.js';
+import { createRateLimits } from './limits/rate-limits.js';
 import type { BoardServer } from './socket/types.js';
 
 /** Longest wait for requests in flight during a shutdown (ms); a deploy should not hang on one slow client. */
@@ -75,7 +76,13 @@ export function createRealtime(config: Config, deps: RealtimeDeps = {}): Realtim
 
   let draining = false;
   const inflight = new InFlight();
-  const ctx: HandlerContext = { log, inflight };
+  const limits = createRateLimits({
+    redis: owned.redis,
+    prefix: config.REDIS_PREFIX,
+    factor: config.RATE_LIMIT_FACTOR,
+    trustProxy: config.TRUST_PROXY,
+  });
+  const ctx: HandlerContext = { log, inflight, limits };
 
   const app = createHttpApp({
     store,

@@ -177,6 +177,7 @@ export interface ClientToServerEvents {
   'post:join': (req: JoinPostRequest, ack: Ack<JoinResult>) => void;
   'post:leave': (req: z.input<typeof LeavePostRequest>, ack?: Ack<null>) => void;
   'lobby:join': (ack: Ack<null>) => void;
+  'lobby:leave': (ack?: Ack<null>) => void;
   'comment:create': (req: CreateCommentRequest, ack: Ack<Comment>) => void;
   'reaction:set': (req: SetReactionRequest, ack: Ack<{ active: boolean; counts: ReactionCounts }>) => void;
   'session:rename': (req: z.input<typeof RenameRequest>, ack: Ack<SessionInfo>) => void;

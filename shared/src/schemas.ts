@@ -77,6 +77,12 @@ export const Comment = z.object({
   hidden: z.boolean().default(false),
   /** Deleted by a facilitator: the text is gone for good; kept as a tombstone so replies stay in place. */
   deleted: z.boolean().default(false),
+  /**
+   * The idempotency key the author's client sent, so that client can match a
+   * broadcast or replayed copy to its pending one. Harmless to others: keys are
+   * scoped to their author.
+   */
+  clientId: z.string().optional(),
 });
 export type Comment = z.infer<typeof Comment>;
 

@@ -43,6 +43,8 @@ export async function startBoard(opts: BoardOptions): Promise<Board> {
   const overrides: Record<string, string> = {
     DATA_DIR: mkdtempSync(join(tmpdir(), 'board-data-')),
     SESSION_SECRET: 'test-secret-that-is-long-enough-for-hmac-0123456789',
+    // Tests fire bursts from one identity and one address; rate-limits.test.ts turns limits on.
+    RATE_LIMIT_FACTOR: '0',
     ...opts.env,
   };
   if (opts.nodeId) overrides.NODE_ID = opts.nodeId;

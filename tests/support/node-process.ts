@@ -37,6 +37,7 @@ export async function startNode(env: Record<string, string>): Promise<NodeProces
       SEED_DEMO: 'false',
       DATA_DIR: mkdtempSync(join(tmpdir(), 'board-node-')),
       SESSION_SECRET: 'chaos-secret-long-enough-for-hmac-0123456789abcdef',
+      RATE_LIMIT_FACTOR: '0', // writers post as fast as they can on purpose
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -21,6 +21,7 @@ export function registerCommentHandlers(socket: BoardSocket, deps: CommentDeps):
       // authorize: the name comes from the signed session, never from the payload
       const { id, name } = socket.data.user;
       if (!name) throw new AppError('INVALID', 'Choose a display name before commenting');
+      await ctx.limits.consume('comment', socket);
 
       // act: stored (and given its sequence number) before anyone hears of it
       const { comment, duplicate } = await store.addComment({

@@ -16,6 +16,7 @@ export function registerHostingHandlers(socket: BoardSocket, deps: { io: BoardSe
     'post:create',
     handle(socket, 'post:create', CreatePostRequest, async (input, reply: (r: CreatedPost) => void) => {
       if (!socket.data.user.name) throw new AppError('INVALID', 'Choose a display name before starting a discussion');
+      await ctx.limits.consume('create', socket);
       const facilitatorToken = newFacilitatorToken();
       const record = await store.createPost({ ...input, hostId: socket.data.user.id, hostTokenHash: hashToken(facilitatorToken) });
       const post = { ...record, viewers: 0 };
@@ -35,6 +36,7 @@ export function registerHostingHandlers(socket: BoardSocket, deps: { io: BoardSe
   socket.on(
     'post:claim',
     handle(socket, 'post:claim', ClaimFacilitatorRequest, async ({ postId, token }, reply: (r: { role: Role }) => void) => {
+      await ctx.limits.consume('claim', socket);
       if (!tokenMatches(token, await store.hostTokenHash(postId))) {
         throw new AppError('FORBIDDEN', 'This facilitator link is not valid for this discussion');
       }

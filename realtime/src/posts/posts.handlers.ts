@@ -64,6 +64,14 @@ export function registerPostHandlers(socket: BoardSocket, deps: { store: Store; 
     }, ctx),
   );
 
+  socket.on(
+    'lobby:leave',
+    handle(socket, 'lobby:leave', z.undefined(), async (_none, reply: (r: null) => void) => {
+      await socket.leave(rooms.lobby);
+      reply(null);
+    }, ctx),
+  );
+
   socket.on('disconnect', () => {
     for (const postId of socket.data.posts) presence.touched(postId);
   });

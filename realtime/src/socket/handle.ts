@@ -8,6 +8,7 @@ import type { z } from 'zod';
 import { AppError, fail, ok, parseOrThrow, type Result } from '@board/shared';
 import type { BoardSocket } from './types.js';
 import type { InFlight } from './in-flight.js';
+import type { RateLimits } from '../limits/rate-limits.js';
 
 export interface Log {
   info(message: string): void;
@@ -26,6 +27,7 @@ export interface HandlerContext {
   log: Log;
   /** Shutdown waits for the requests counted here. */
   inflight: InFlight;
+  limits: RateLimits;
 }
 
 /** Maps a thrown value to the Result a client sees; unexpected ones are logged, never leaked. */

@@ -151,6 +151,7 @@ export function createMemoryStore(opts: MemoryStoreOptions = {}): Store {
         byFacilitator: host,
         hidden: false,
         deleted: false,
+        clientId: input.clientId,
       };
       append(post, { type: 'comment', comment: copy(comment) });
       post.comments.set(comment.id, comment);

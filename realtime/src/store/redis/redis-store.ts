@@ -186,6 +186,7 @@ export function createRedisStore(opts: RedisStoreOptions): Store {
         author: input.author,
         body: input.body,
         createdAt: input.createdAt ?? Date.now(),
+        clientId: input.clientId,
       });
       const [status, value, retryMs] = (await addCommentScript(
         base,

@@ -1,0 +1,74 @@
+/**
+ * Limits per identity and per IP: over budget gets RATE_LIMITED with a wait,
+ * nothing is stored, and on Redis the budget is shared by every node.
+ */
+import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
+import { clientId, closeAll, connect, join, postComment, unwrap } from '../support/clients.js';
+import { startBoard, uniquePrefix, type Board, type Engine } from '../support/board.js';
+
+describe.each<Engine>(['memory', 'redis'])('rate limits (%s engine)', (engine) => {
+  let board: Board;
+  beforeAll(async () => {
+    board = await startBoard({ engine, redisUrl: inject('redisUrl'), env: { RATE_LIMIT_FACTOR: '1' } });
+    await board.store.createPost({ id: 'p', title: 'P' });
+  });
+  afterEach(closeAll);
+  afterAll(() => board.close());
+
+  it('refuses a flood of comments from one person politely, storing none of the excess', async () => {
+    const a = await connect(board.url, { name: 'Speedy' });
+    const results = [];
+    for (let i = 0; i < 9; i++) {
+      results.push(await a.emitWithAck('comment:create', { postId: 'p', parentId: null, body: `fast ${i}`, clientId: clientId() }));
+    }
+    const ok = results.filter((r) => r.ok).length;
+    const limited = results.filter((r) => !r.ok && r.error.code === 'RATE_LIMITED');
+    expect(ok).toBe(6);
+    expect(limited).toHaveLength(3);
+    const first = limited[0]!;
+    if (!first.ok) {
+      expect(first.error.retryAfterMs).toBeGreaterThan(0);
+      expect(first.error.message).toMatch(/Try again in \d+ s/);
+    }
+    const stored = (await board.store.listComments('p'))!.comments.filter((c) => c.author.name === 'Speedy');
+    expect(stored).toHaveLength(6);
+    // Someone else is not slowed by Speedy.
+    const b = await connect(board.url, { name: 'Calm' });
+    expect((await postComment(b, 'p', 'hello')).body).toBe('hello');
+  });
+
+  it('limits reactions per person', async () => {
+    const a = await connect(board.url, { name: 'Clicker' });
+    await join(a, 'p');
+    const target = await postComment(a, 'p', 'click me');
+    const res = [];
+    for (let i = 0; i < 18; i++) {
+      res.push(await a.emitWithAck('reaction:set', { postId: 'p', commentId: target.id, kind: 'like', active: i % 2 === 0 }));
+    }
+    expect(res.filter((r) => r.ok)).toHaveLength(15);
+    expect(res.filter((r) => !r.ok && r.error.code === 'RATE_LIMITED')).toHaveLength(3);
+  });
+});
+
+describe('rate limits across nodes', () => {
+  it('shares one budget between two nodes on Redis', async () => {
+    const shared = { engine: 'redis' as const, redisUrl: inject('redisUrl'), prefix: uniquePrefix(), env: { RATE_LIMIT_FACTOR: '1' } };
+    const one = await startBoard({ ...shared, nodeId: 'rl-one' });
+    const two = await startBoard({ ...shared, nodeId: 'rl-two' });
+    try {
+      await one.store.createPost({ id: 'p', title: 'P' });
+      const a1 = await connect(one.url, { name: 'Roamer' });
+      const a2 = await connect(two.url, { token: a1.session.token });
+      const send = (s: typeof a1, i: number) =>
+        s.emitWithAck('comment:create', { postId: 'p', parentId: null, body: `roam ${i}`, clientId: clientId() });
+      const results = [];
+      for (let i = 0; i < 8; i++) results.push(await send(i % 2 === 0 ? a1 : a2, i));
+      expect(results.filter((r) => r.ok)).toHaveLength(6);
+      unwrap(results[0]!);
+    } finally {
+      closeAll();
+      await one.close();
+      await two.close();
+    }
+  });
+});
