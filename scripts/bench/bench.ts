@@ -1,0 +1,686 @@
+/**
+ * The board's benchmark: one command, about four minutes on two cores.
+ *
+ * Starts the service (memory and Redis engines, one and two nodes), a bare `ws`
+ * server as the yardstick, and a separate load-generator process; charges CPU
+ * to the server processes only; prints markdown tables and which goals were met.
+ * Run it with `bash scripts/bench/run.sh` (raises the open-files limit first).
+ *
+ * Sizes come from flags or environment (flag `--viewers=1000,5000` = env
+ * BENCH_VIEWERS); defaults are the figures of issue 7. See docs/benchmarks.md.
+ */
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { performance } from 'node:perf_hooks';
+import { Child, spawnChild } from './rpc.js';
+import { describeMachine, loadAverage, pinning, procCpuUs, procWaitNs } from './machine.js';
+import { startRedis, type BenchRedis } from './redis-server.js';
+import type { LatencySummary } from './stats.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = join(here, '..', '..');
+
+// ---------------------------------------------------------------- settings
+
+const flags = new Map<string, string>();
+for (const arg of process.argv.slice(2)) {
+  const m = /^--([a-z-]+)(?:=(.*))?$/.exec(arg);
+  if (!m) {
+    console.error(`unknown argument ${arg} (use --name=value, e.g. --viewers=1000,5000)`);
+    process.exit(2);
+  }
+  flags.set(m[1]!.replace(/-/g, '_').toUpperCase(), m[2] ?? 'true');
+}
+const setting = (name: string, fallback: string) => flags.get(name) ?? process.env[`BENCH_${name}`] ?? fallback;
+const num = (name: string, fallback: number, min: number, max: number) => {
+  const v = Number(setting(name, String(fallback)));
+  if (!Number.isFinite(v) || v < min || v > max) {
+    console.error(`BENCH_${name} / --${name.toLowerCase().replace(/_/g, '-')} must be a number in [${min}, ${max}]`);
+    process.exit(2);
+  }
+  return v;
+};
+const nums = (name: string, fallback: string, max: number) =>
+  setting(name, fallback)
+    .split(',')
+    .filter(Boolean)
+    .map((s) => {
+      const v = Number(s);
+      if (!Number.isInteger(v) || v < 1 || v > max) {
+        console.error(`BENCH_${name}: ${s} is not an integer in [1, ${max}]`);
+        process.exit(2);
+      }
+      return v;
+    });
+
+const S = {
+  /** Viewer counts of the broadcast rows (issue 7: 1k and 5k). */
+  viewers: nums('VIEWERS', '1000,5000', 18_000),
+  /** Comments per second on the one post (issue 7: 10). */
+  rate: num('RATE', 10, 1, 1_000),
+  /** Measured seconds per broadcast row, after a warm-up. */
+  seconds: num('SECONDS', 10, 1, 120),
+  /** Warm-up seconds before each measured window (JIT, connection buffers). */
+  warmup: num('WARMUP', 2, 0, 30),
+  engines: setting('ENGINES', 'memory,redis')
+    .split(',')
+    .filter(Boolean) as Array<'memory' | 'redis'>,
+  /** A comment spike to show per-post batching: this many comments/s to the first viewer count; 0 skips. */
+  spikeRate: num('SPIKE_RATE', 200, 0, 2_000),
+  /** Reaction clicks per second, all clients together (issue 7: 20k). */
+  clicks: num('CLICKS', 20_000, 1, 100_000),
+  /** Clients clicking; each sends clicks/clickers messages per second (default 4/s: "a few"). */
+  clickers: num('CLICKERS', 5_000, 1, 18_000),
+  reactionSeconds: num('REACTION_SECONDS', 10, 1, 60),
+  /** Idle viewers for the memory figure. */
+  idle: num('IDLE', 10_000, 100, 18_000),
+  /** Viewers in the one-node / two-node comparison (split evenly over the nodes). */
+  nodesViewers: num('NODES_VIEWERS', 2_000, 2, 18_000),
+  /** Real socket.io-clients checking order and completeness in each run. */
+  checkers: num('CHECKERS', 3, 0, 20),
+  /**
+   * Multiplies the service's rate-limit budgets. The limiters stay on, so their cost is measured,
+   * but all simulated people share 127.0.0.1 and one poster sends a spike: ×1000 lets that through.
+   */
+  rateLimitFactor: num('RATE_LIMIT_FACTOR', 1_000, 0, 1_000),
+  only: setting('ONLY', 'broadcast,spike,reactions,idle,nodes').split(','),
+};
+const runs = (name: string) => S.only.includes(name);
+
+for (const e of S.engines) {
+  if (e !== 'memory' && e !== 'redis') {
+    console.error(`BENCH_ENGINES: unknown engine ${e}`);
+    process.exit(2);
+  }
+}
+
+/** Whole-run watchdog: no run may outlive this, whatever hangs. */
+const RUN_LIMIT_MS = 15 * 60_000;
+
+// ---------------------------------------------------------------- goals (issue 7)
+
+const GOAL = {
+  vsBare: 0.5,
+  perCpuSecond: 60_000,
+  reactionP99Ms: 300,
+  idlePerGb: 20_000,
+  twoNodeRatio: 1.1,
+};
+
+// ---------------------------------------------------------------- process handling
+
+const machine = describeMachine();
+const pin = pinning(machine);
+const live = new Set<Child>();
+let redis: BenchRedis | null = null;
+
+function startChild(name: string, file: string, cpu: number | null, nodeArgs: string[] = []): Child {
+  const child = spawnChild(name, join(here, file), { cpu, cwd: root, nodeArgs });
+  live.add(child);
+  void child.exited.then(() => live.delete(child));
+  return child;
+}
+
+async function stopAll(): Promise<void> {
+  await Promise.all([...live].map((c) => c.stop()));
+  if (redis) await redis.stop();
+  redis = null;
+}
+
+const watchdog = setTimeout(() => {
+  console.error(`bench: still running after ${RUN_LIMIT_MS / 60_000} min, stopping`);
+  void stopAll().finally(() => process.exit(1));
+}, RUN_LIMIT_MS);
+watchdog.unref();
+for (const sig of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(sig, () => void stopAll().finally(() => process.exit(130)));
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const say = (m: string) => process.stderr.write(`· ${m}\n`);
+
+interface Cpu {
+  us: number;
+  errors: number;
+}
+async function serverCpuUs(servers: Child[]): Promise<{ us: number; errors: number }> {
+  const all = await Promise.all(servers.map((s) => s.call<Cpu>('cpu')));
+  return { us: all.reduce((a, c) => a + c.us, 0), errors: all.reduce((a, c) => a + c.errors, 0) };
+}
+
+/** Share of a window's wall time each process spent waiting for a CPU (the most-delayed one). */
+function waitSnapshot(pids: number[]): () => number {
+  const t0 = performance.now();
+  const w0 = pids.map(procWaitNs);
+  return () => {
+    const wallNs = (performance.now() - t0) * 1e6;
+    return Math.max(...pids.map((pid, i) => (procWaitNs(pid) - w0[i]!) / wallNs)) * 100;
+  };
+}
+
+let prefixN = 0;
+async function startServers(
+  kind: 'board' | 'bare',
+  engine: 'memory' | 'redis',
+  nodes: number,
+): Promise<{ servers: Child[]; ports: number[] }> {
+  if (engine === 'redis' && !redis) redis = await startRedis(pin.server);
+  const prefix = `bench${++prefixN}:`;
+  const secret = `bench-secret-${Date.now()}-0123456789abcdef0123456789`;
+  const servers: Child[] = [];
+  const ports: number[] = [];
+  for (let i = 0; i < nodes; i++) {
+    const s = startChild(`server${i}`, 'server-child.ts', pin.server, ['--expose-gc']);
+    servers.push(s);
+    const { port } = await s.call<{ port: number }>(
+      'start',
+      {
+        kind,
+        redisUrl: engine === 'redis' ? redis!.url : undefined,
+        redisPrefix: prefix,
+        nodeId: `bench-node-${i}`,
+        createPost: i === 0,
+        sessionSecret: secret,
+        rateLimitFactor: S.rateLimitFactor,
+      },
+      30_000,
+    );
+    ports.push(port);
+  }
+  return { servers, ports };
+}
+
+async function connect(load: Child, ports: number[], count: number, kind: 'board' | 'bare'): Promise<void> {
+  const r = await load.call<{ connected: number; failed: number; firstError: string; ms: number }>(
+    'connectViewers',
+    { ports, count, kind },
+    180_000,
+  );
+  say(`${r.connected} viewers connected in ${(r.ms / 1000).toFixed(1)} s${r.failed ? `, ${r.failed} failed (${r.firstError})` : ''}`);
+  if (r.failed > count * 0.01) throw new Error(`${r.failed} of ${count} viewers could not connect: ${r.firstError}`);
+}
+
+// ---------------------------------------------------------------- scenarios
+
+interface CommentsResult {
+  sent: number;
+  stored: number;
+  viewers: number;
+  expected: number;
+  deliveries: number;
+  lost: number;
+  doubled: number;
+  frames: number;
+  latency: LatencySummary;
+  drainMs: number;
+  checkersOk: number;
+  checkers: number;
+  problems: string[];
+  loadCpuPct: number;
+  wallMs: number;
+  /** Viewers whose connection closed during the run (the server dropped them). */
+  dropped: number;
+  firstPostError: string;
+}
+
+interface BroadcastRow extends CommentsResult {
+  label: string;
+  engine: string;
+  nodes: number;
+  rate: number;
+  serverCpuS: number;
+  serverCpuPct: number;
+  redisCpuS: number;
+  perCpuS: number;
+  serverErrors: number;
+  /** % of the window the server (most-delayed node) and the load process waited for a CPU. */
+  serverWaitPct: number;
+  loadWaitPct: number;
+}
+
+async function broadcast(opts: {
+  label: string;
+  kind: 'board' | 'bare';
+  engine: 'memory' | 'redis';
+  nodes: number;
+  viewers: number;
+  rate: number;
+  seconds: number;
+}): Promise<BroadcastRow> {
+  say(`${opts.label}: ${opts.viewers} viewers × ${opts.rate} comments/s, ${opts.seconds} s`);
+  const { servers, ports } = await startServers(opts.kind, opts.engine, opts.nodes);
+  const load = startChild('load', 'load-child.ts', pin.load);
+  try {
+    await connect(load, ports, opts.viewers, opts.kind);
+    if (opts.kind === 'board' && S.checkers > 0) await load.call('connectCheckers', { ports, count: S.checkers }, 60_000);
+    await load.call('startPoster', { port: ports[0], kind: opts.kind }, 30_000);
+    if (S.warmup > 0) await load.call('comments', { rate: opts.rate, seconds: S.warmup, drainMs: 3_000 }, 120_000);
+    await sleep(300);
+
+    const cpu0 = await serverCpuUs(servers);
+    const serverWait = waitSnapshot(servers.map((x) => x.pid));
+    const loadWait = waitSnapshot([load.pid]);
+    const redis0 = opts.engine === 'redis' && redis ? procCpuUs(redis.pid) : NaN;
+    const r = await load.call<CommentsResult>('comments', { rate: opts.rate, seconds: opts.seconds, drainMs: 5_000 }, 300_000);
+    const cpu1 = await serverCpuUs(servers);
+    const serverWaitPct = serverWait();
+    const loadWaitPct = loadWait();
+    const redis1 = opts.engine === 'redis' && redis ? procCpuUs(redis.pid) : NaN;
+
+    const serverCpuS = (cpu1.us - cpu0.us) / 1e6;
+    const row: BroadcastRow = {
+      ...r,
+      label: opts.label,
+      engine: opts.kind === 'bare' ? 'bare ws' : opts.engine,
+      nodes: opts.nodes,
+      rate: opts.rate,
+      serverCpuS,
+      serverCpuPct: (serverCpuS / (r.wallMs / 1000)) * 100,
+      redisCpuS: (redis1 - redis0) / 1e6,
+      perCpuS: r.deliveries / serverCpuS,
+      serverErrors: cpu1.errors,
+      serverWaitPct,
+      loadWaitPct,
+    };
+    say(
+      `  ${fmtInt(row.deliveries)} deliveries, ${fmtInt(row.perCpuS)}/CPU-s, p99 ${fmtMs(row.latency.p99)} ms, ` +
+        `server ${row.serverCpuPct.toFixed(0)}% CPU, load ${row.loadCpuPct.toFixed(0)}% CPU, ` +
+        `waited for a CPU: server ${serverWaitPct.toFixed(0)}%, load ${loadWaitPct.toFixed(0)}%`,
+    );
+    for (const p of row.problems) say(`  ${p}`);
+    if (row.stored < row.sent) say(`  ${row.sent - row.stored} of ${row.sent} comments refused, first: ${row.firstPostError}`);
+    return row;
+  } finally {
+    await load.stop();
+    await Promise.all(servers.map((s) => s.stop()));
+  }
+}
+
+interface ReactionResult {
+  clickers: number;
+  fired: number;
+  acked: number;
+  failed: number;
+  outstanding: number;
+  firstFailure: string;
+  wallMs: number;
+  sendMs: number;
+  visible: LatencySummary;
+  unseen: number;
+  ack: LatencySummary;
+  reactionFramesPerViewerPerSec: number;
+  expected: Record<string, number>;
+  live: Array<Record<string, number> | null>;
+  snapshot: Record<string, number> | null;
+  liveExact: boolean;
+  snapshotExact: boolean;
+  loadCpuPct: number;
+  dropped: number;
+}
+interface ReactionRow extends ReactionResult {
+  engine: string;
+  serverCpuPct: number;
+  serverWaitPct: number;
+  loadWaitPct: number;
+}
+
+async function reactionBurst(engine: 'memory' | 'redis'): Promise<ReactionRow> {
+  const perClient = S.clicks / S.clickers;
+  say(`reactions/${engine}: ${S.clickers} clients × ${perClient.toFixed(1)} clicks/s = ${S.clicks} clicks/s, ${S.reactionSeconds} s`);
+  const { servers, ports } = await startServers('board', engine, 1);
+  const load = startChild('load', 'load-child.ts', pin.load);
+  try {
+    await connect(load, ports, S.clickers, 'board');
+    await load.call('connectCheckers', { ports, count: Math.max(1, S.checkers) }, 60_000);
+    await load.call('startPoster', { port: ports[0], kind: 'board' }, 30_000);
+    const { commentId } = await load.call<{ commentId: string }>('createComment', {}, 30_000);
+    // Warm-up at a tenth of the rate; its clicks count towards the totals checked at the end.
+    await load.call('reactions', { commentId, perSecond: S.clicks / 10, seconds: 2, drainMs: 5_000 }, 120_000);
+    const cpu0 = await serverCpuUs(servers);
+    const serverWait = waitSnapshot(servers.map((x) => x.pid));
+    const loadWait = waitSnapshot([load.pid]);
+    const r = await load.call<ReactionResult>(
+      'reactions',
+      { commentId, perSecond: S.clicks, seconds: S.reactionSeconds, drainMs: 30_000 },
+      300_000,
+    );
+    const cpu1 = await serverCpuUs(servers);
+    const row: ReactionRow = {
+      ...r,
+      engine,
+      serverCpuPct: ((cpu1.us - cpu0.us) / 1e6 / (r.wallMs / 1000)) * 100,
+      serverWaitPct: serverWait(),
+      loadWaitPct: loadWait(),
+    };
+    say(
+      `  ${fmtInt(r.acked)}/${fmtInt(r.fired)} acked, visible p99 ${fmtMs(r.visible.p99)} ms, exact totals: ` +
+        `live ${r.liveExact ? 'yes' : 'NO'}, stored ${r.snapshotExact ? 'yes' : 'NO'}, server ${row.serverCpuPct.toFixed(0)}% CPU`,
+    );
+    if (r.failed) say(`  ${r.failed} clicks failed, first: ${r.firstFailure}`);
+    if (r.outstanding) say(`  ${r.outstanding} clicks still unacknowledged after the drain limit`);
+    if (r.dropped) say(`  ${r.dropped} clients were disconnected during the burst`);
+    return row;
+  } finally {
+    await load.stop();
+    await Promise.all(servers.map((s) => s.stop()));
+  }
+}
+
+interface Mem {
+  rss: number;
+  heapUsed: number;
+  external: number;
+  gc: boolean;
+}
+interface IdleRow {
+  viewers: number;
+  rssBefore: number;
+  rssAfter: number;
+  perConnRss: number;
+  perConnHeap: number;
+  perGb: number;
+  gc: boolean;
+}
+
+async function idleMemory(): Promise<IdleRow> {
+  say(`idle: ${S.idle} viewers connected and joined, memory engine`);
+  const { servers, ports } = await startServers('board', 'memory', 1);
+  const server = servers[0]!;
+  const load = startChild('load', 'load-child.ts', pin.load);
+  try {
+    // One viewer first, so code paths loaded on first use are in the baseline, not the per-connection figure.
+    await load.call('connectViewers', { ports, count: 1, kind: 'board' }, 30_000);
+    await sleep(500);
+    const before = await server.call<Mem>('mem');
+    await connect(load, ports, S.idle - 1, 'board');
+    // Presence flushes every 250 ms; let the crowd's joins settle before measuring.
+    await sleep(3_000);
+    const after = await server.call<Mem>('mem');
+    const n = S.idle - 1;
+    const perConnRss = (after.rss - before.rss) / n;
+    const row: IdleRow = {
+      viewers: S.idle,
+      rssBefore: before.rss,
+      rssAfter: after.rss,
+      perConnRss,
+      perConnHeap: (after.heapUsed - before.heapUsed) / n,
+      perGb: 2 ** 30 / perConnRss,
+      gc: after.gc,
+    };
+    say(`  ${(perConnRss / 1024).toFixed(1)} KB RSS per idle viewer → ${fmtInt(row.perGb)} per GB`);
+    return row;
+  } finally {
+    await load.stop();
+    await Promise.all(servers.map((s) => s.stop()));
+  }
+}
+
+// ---------------------------------------------------------------- formatting
+
+const fmtInt = (n: number) => (Number.isFinite(n) ? Math.round(n).toLocaleString('en-US') : '–');
+const fmtMs = (n: number) => (Number.isFinite(n) ? (n < 10 ? n.toFixed(2) : n.toFixed(1)) : '–');
+const fmtMb = (n: number) => `${(n / 2 ** 20).toFixed(0)} MB`;
+const mark = (ok: boolean) => (ok ? 'MET' : 'MISSED');
+/** Above this share of wall time spent waiting for a CPU, a run's latencies say more about the machine than the board. */
+const CONTENDED_PCT = 10;
+const waitCell = (r: { serverWaitPct: number; loadWaitPct: number }) =>
+  `${Number.isFinite(r.serverWaitPct) ? r.serverWaitPct.toFixed(0) : '?'}% / ${Number.isFinite(r.loadWaitPct) ? r.loadWaitPct.toFixed(0) : '?'}%`;
+
+function table(head: string[], rows: string[][]): string {
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
+  return [line(head), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...rows.map(line)].join('\n');
+}
+
+// ---------------------------------------------------------------- main
+
+async function main(): Promise<void> {
+  const t0 = Date.now();
+  const load0 = loadAverage();
+  say(`machine: ${machine.nproc} CPUs (${machine.cpuModel}), node ${machine.node}; ${pin.note}`);
+
+  const broadcastRows: BroadcastRow[] = [];
+  const bareRows = new Map<number, BroadcastRow>();
+  let spikeRow: BroadcastRow | null = null;
+  const reactionRows: ReactionRow[] = [];
+  let idleRow: IdleRow | null = null;
+  const nodeRows: BroadcastRow[] = [];
+
+  if (runs('broadcast')) {
+    for (const viewers of S.viewers) {
+      bareRows.set(
+        viewers,
+        await broadcast({ label: `bare/${viewers}`, kind: 'bare', engine: 'memory', nodes: 1, viewers, rate: S.rate, seconds: S.seconds }),
+      );
+      for (const engine of S.engines) {
+        broadcastRows.push(
+          await broadcast({ label: `${engine}/${viewers}`, kind: 'board', engine, nodes: 1, viewers, rate: S.rate, seconds: S.seconds }),
+        );
+      }
+    }
+  }
+  if (runs('spike') && S.spikeRate > 0) {
+    const viewers = S.viewers[0] ?? 1000;
+    spikeRow = await broadcast({
+      label: `spike/memory/${viewers}`,
+      kind: 'board',
+      engine: 'memory',
+      nodes: 1,
+      viewers,
+      rate: S.spikeRate,
+      seconds: Math.max(2, Math.round(S.seconds / 2)),
+    });
+  }
+  if (runs('reactions')) for (const engine of S.engines) reactionRows.push(await reactionBurst(engine));
+  if (runs('idle')) idleRow = await idleMemory();
+  if (runs('nodes')) {
+    for (const nodes of [1, 2]) {
+      nodeRows.push(
+        await broadcast({
+          label: `redis/${nodes} node${nodes > 1 ? 's' : ''}`,
+          kind: 'board',
+          engine: 'redis',
+          nodes,
+          viewers: S.nodesViewers,
+          rate: S.rate,
+          seconds: S.seconds,
+        }),
+      );
+    }
+  }
+  await stopAll();
+  const load1 = loadAverage();
+
+  // ---- report
+  const out: string[] = [];
+  const goals: string[] = [];
+  out.push(`## Run of ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC`);
+  out.push('');
+  out.push(
+    `Machine: ${machine.nproc} CPUs, ${machine.cpuModel}, ${machine.memGb.toFixed(0)} GB RAM, ${machine.kernel}; Node ${machine.node}. ` +
+      `${pin.note}. Load: raw Engine.IO/Socket.IO viewers over ws in one separate process, ${S.checkers} socket.io-client checkers per run. ` +
+      `Machine load average (1 min) ${load0.toFixed(1)} at the start, ${load1.toFixed(1)} at the end; ` +
+      `"CPU wait" = share of the window the server / load process was runnable but waiting for a CPU (other work on the machine).`,
+  );
+
+  if (broadcastRows.length > 0 || spikeRow) {
+    out.push('');
+    out.push(`### Broadcast: one post, comments sent to every viewer (${S.seconds} s measured after ${S.warmup} s warm-up)`);
+    out.push('');
+    const rows = [...broadcastRows, ...bareRows.values(), ...(spikeRow ? [spikeRow] : [])].sort((a, b) =>
+      a === spikeRow ? 1 : b === spikeRow ? -1 : a.viewers - b.viewers || a.engine.localeCompare(b.engine),
+    );
+    out.push(
+      table(
+        ['server', 'viewers', 'comments/s', 'deliveries', 'frames/viewer', 'server CPU', 'deliveries per CPU-s', 'vs bare ws', 'p50 ms', 'p99 ms', 'p99.9 ms', 'lost', 'checkers', 'load CPU', 'CPU wait'],
+        rows.map((r) => {
+          const bare = bareRows.get(r.viewers);
+          const vs = r.engine === 'bare ws' || r === spikeRow || !bare ? '' : `${(r.perCpuS / bare.perCpuS).toFixed(2)}×`;
+          return [
+            r === spikeRow ? `${r.engine} (spike)` : r.engine,
+            fmtInt(r.viewers),
+            String(r.rate),
+            fmtInt(r.deliveries),
+            fmtInt(r.frames / Math.max(1, r.viewers)),
+            `${r.serverCpuS.toFixed(2)} s (${r.serverCpuPct.toFixed(0)}%)${Number.isFinite(r.redisCpuS) ? ` + redis ${r.redisCpuS.toFixed(2)} s` : ''}`,
+            fmtInt(r.perCpuS),
+            vs,
+            fmtMs(r.latency.p50),
+            fmtMs(r.latency.p99),
+            fmtMs(r.latency.p999),
+            `${fmtInt(r.lost)}${r.doubled ? ` (+${r.doubled} doubled)` : ''}${r.dropped ? ` (${r.dropped} viewers dropped)` : ''}`,
+            r.engine === 'bare ws' ? '–' : `${r.checkersOk}/${r.checkers} ok`,
+            `${r.loadCpuPct.toFixed(0)}%`,
+            waitCell(r),
+          ];
+        }),
+      ),
+    );
+    for (const r of broadcastRows) {
+      const bare = bareRows.get(r.viewers);
+      const ratio = bare ? r.perCpuS / bare.perCpuS : NaN;
+      goals.push(
+        `${mark(r.perCpuS >= GOAL.perCpuSecond)}  ${r.engine}, ${fmtInt(r.viewers)} viewers: ${fmtInt(r.perCpuS)} deliveries per CPU-second (goal ≥ ${fmtInt(GOAL.perCpuSecond)})`,
+      );
+      if (bare) {
+        goals.push(
+          `${mark(ratio >= GOAL.vsBare)}  ${r.engine}, ${fmtInt(r.viewers)} viewers: ${ratio.toFixed(2)}× bare ws per CPU-second (goal ≥ ${GOAL.vsBare}×)`,
+        );
+      }
+      if (r.stored < r.sent) goals.push(`NOTE  ${r.engine}, ${fmtInt(r.viewers)} viewers: ${r.sent - r.stored} of ${r.sent} comments refused (${r.firstPostError})`);
+      if (r.lost > 0 || r.checkersOk < r.checkers) {
+        goals.push(`MISSED  ${r.engine}, ${fmtInt(r.viewers)} viewers: ${fmtInt(r.lost)} deliveries lost, ${r.checkersOk}/${r.checkers} checkers ok`);
+      }
+    }
+    if (spikeRow) {
+      out.push('');
+      out.push(
+        `Spike row: ${spikeRow.rate} comments/s on one post are batched into ${fmtInt(spikeRow.frames / spikeRow.viewers / (spikeRow.wallMs / 1000))} ` +
+          `frames/s per viewer (batching starts above 20 events/s per post, one frame per 33 ms tick).`,
+      );
+    }
+  }
+
+  if (reactionRows.length > 0) {
+    out.push('');
+    out.push(`### Reaction burst: ${fmtInt(S.clicks)} clicks/s for ${S.reactionSeconds} s on one comment`);
+    out.push('');
+    out.push(
+      `${fmtInt(S.clickers)} raw clients joined to the post, each sending ${(S.clicks / S.clickers).toFixed(1)} reaction:set messages per second ` +
+        `(toggling a kind per click) and each receiving the totals frames. Click→visible: from sending a click to receiving the totals frame that includes it.`,
+    );
+    out.push('');
+    out.push(
+      table(
+        ['engine', 'clicks sent', 'acked', 'failed', 'unacked', 'achieved clicks/s', 'visible p50 ms', 'visible p99 ms', 'visible p99.9 ms', 'ack p99 ms', 'totals frames/s', 'exact totals (live / stored)', 'server CPU', 'load CPU', 'CPU wait'],
+        reactionRows.map((r) => [
+          r.engine,
+          fmtInt(r.fired),
+          fmtInt(r.acked),
+          `${fmtInt(r.failed)}${r.dropped ? ` (${r.dropped} clients dropped)` : ''}`,
+          fmtInt(r.outstanding),
+          fmtInt(r.fired / (r.sendMs / 1000)),
+          fmtMs(r.visible.p50),
+          fmtMs(r.visible.p99),
+          fmtMs(r.visible.p999),
+          fmtMs(r.ack.p99),
+          r.reactionFramesPerViewerPerSec.toFixed(1),
+          `${r.liveExact ? 'yes' : 'NO'} / ${r.snapshotExact ? 'yes' : 'NO'}`,
+          `${r.serverCpuPct.toFixed(0)}%`,
+          `${r.loadCpuPct.toFixed(0)}%`,
+          waitCell(r),
+        ]),
+      ),
+    );
+    for (const r of reactionRows) {
+      goals.push(`${mark(r.visible.p99 <= GOAL.reactionP99Ms && r.unseen === 0)}  reactions on ${r.engine}: click→visible p99 ${fmtMs(r.visible.p99)} ms (goal ≤ ${GOAL.reactionP99Ms} ms)${r.unseen ? `, ${r.unseen} clicks never seen` : ''}`);
+      goals.push(
+        r.outstanding > 0
+          ? `MISSED  reactions on ${r.engine}: totals not checkable, ${fmtInt(r.outstanding)} clicks still unacknowledged after 30 s`
+          : `${mark(r.liveExact && r.snapshotExact)}  reactions on ${r.engine}: exact totals (expected ${JSON.stringify(r.expected)}, live ${JSON.stringify(r.live[0])}, stored ${JSON.stringify(r.snapshot)})`,
+      );
+    }
+  }
+
+  if (idleRow) {
+    out.push('');
+    out.push('### Memory per idle connection');
+    out.push('');
+    out.push(
+      table(
+        ['engine', 'idle viewers (joined)', 'RSS before', 'RSS after', 'RSS per viewer', 'heap per viewer', 'viewers per GB RSS'],
+        [
+          [
+            'memory',
+            fmtInt(idleRow.viewers),
+            fmtMb(idleRow.rssBefore),
+            fmtMb(idleRow.rssAfter),
+            `${(idleRow.perConnRss / 1024).toFixed(1)} KB`,
+            `${(idleRow.perConnHeap / 1024).toFixed(1)} KB`,
+            fmtInt(idleRow.perGb),
+          ],
+        ],
+      ),
+    );
+    goals.push(`${mark(idleRow.perGb >= GOAL.idlePerGb)}  idle: ${fmtInt(idleRow.perGb)} viewers per GB RSS (goal ≥ ${fmtInt(GOAL.idlePerGb)})`);
+  }
+
+  if (nodeRows.length === 2) {
+    const [one, two] = nodeRows as [BroadcastRow, BroadcastRow];
+    const cpuPer = (r: BroadcastRow) => (r.serverCpuS * 1e6) / r.deliveries;
+    const ratio = cpuPer(two) / cpuPer(one);
+    out.push('');
+    out.push(`### One node versus two nodes over Redis: ${fmtInt(S.nodesViewers)} viewers × ${S.rate} comments/s, viewers split evenly, poster on node 1`);
+    out.push('');
+    out.push(
+      table(
+        ['nodes', 'deliveries', 'node CPU (all nodes)', 'µs node CPU per delivery', 'redis CPU', 'p50 ms', 'p99 ms', 'p99.9 ms', 'lost', 'checkers', 'vs one node', 'CPU wait'],
+        nodeRows.map((r, i) => [
+          String(r.nodes),
+          fmtInt(r.deliveries),
+          `${r.serverCpuS.toFixed(2)} s`,
+          cpuPer(r).toFixed(2),
+          `${r.redisCpuS.toFixed(2)} s`,
+          fmtMs(r.latency.p50),
+          fmtMs(r.latency.p99),
+          fmtMs(r.latency.p999),
+          fmtInt(r.lost),
+          `${r.checkersOk}/${r.checkers} ok`,
+          i === 0 ? '1.00×' : `${ratio.toFixed(2)}×`,
+          waitCell(r),
+        ]),
+      ),
+    );
+    goals.push(`${mark(ratio <= GOAL.twoNodeRatio)}  two nodes: ${ratio.toFixed(2)}× the node CPU per delivery of one node (goal ≤ ${GOAL.twoNodeRatio.toFixed(2)}×)`);
+  }
+
+  const errors = [...broadcastRows, ...nodeRows, ...(spikeRow ? [spikeRow] : [])].reduce((a, r) => a + r.serverErrors, 0);
+  out.push('');
+  out.push('### Goals');
+  out.push('');
+  out.push('```');
+  out.push(...goals);
+  if (errors > 0) out.push(`NOTE  the servers logged ${errors} errors (printed above the table)`);
+  const contended = [...broadcastRows, ...nodeRows, ...reactionRows, ...(spikeRow ? [spikeRow] : [])].filter(
+    (r) => r.serverWaitPct > CONTENDED_PCT || r.loadWaitPct > CONTENDED_PCT,
+  ).length;
+  if (contended > 0) {
+    out.push(
+      `NOTE  in ${contended} runs a bench process waited for a CPU more than ${CONTENDED_PCT}% of the time: other work on the ` +
+        'machine delayed it, so latencies there are inflated; CPU-time figures are less affected.',
+    );
+  }
+  out.push('```');
+  out.push('');
+  out.push(`Total bench time: ${((Date.now() - t0) / 1000).toFixed(0)} s.`);
+  console.log(`\n${out.join('\n')}`);
+}
+
+main().then(
+  () => process.exit(0),
+  async (err: unknown) => {
+    console.error('bench failed:', err);
+    await stopAll().catch(() => undefined);
+    process.exit(1);
+  },
+);

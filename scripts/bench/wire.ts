@@ -1,0 +1,34 @@
+/**
+ * The few things of the Engine.IO v4 / Socket.IO v5 wire protocol the raw
+ * viewers speak, and the bench's own conventions on top of it.
+ *
+ * Engine.IO text packets: "0" open, "2" ping (answer "3"), "4" message.
+ * Socket.IO packets ride in "4" messages: "40{auth}" connect, "42[...]" event,
+ * "42<id>[...]" event wanting an ack, "43<id>[...]" the ack, "44{...}" refusal.
+ */
+export const BENCH_POST_ID = 'bench';
+
+/**
+ * Comment bodies carry the send time and a counter: `bench|<ms>|<n>|`. The time is
+ * performance.now() of the load process, which also runs the viewers, so send and
+ * receive are read from one clock.
+ */
+export const bodyFor = (sentAt: number, n: number) => `bench|${sentAt.toFixed(3)}|${n}|`;
+
+/** Where a bench comment body starts in a raw frame, as bytes to search for. */
+export const BODY_MARK = Buffer.from('"body":"bench|');
+export const REACTIONS_MARK = Buffer.from('"type":"reactions"');
+export const POST_EVENTS_PREFIX = Buffer.from('42["post:events"');
+
+/** Reads the number that starts at `at` in `buf` (digits, one dot), up to the next non-number byte. */
+export function readNumber(buf: Buffer, at: number): { value: number; end: number } {
+  let end = at;
+  while (end < buf.length) {
+    const c = buf[end]!;
+    if ((c >= 0x30 && c <= 0x39) || c === 0x2e) end++;
+    else break;
+  }
+  return { value: Number(buf.toString('latin1', at, end)), end };
+}
+
+export const sioUrl = (port: number) => `ws://127.0.0.1:${port}/socket.io/?EIO=4&transport=websocket`;
