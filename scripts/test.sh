@@ -8,7 +8,9 @@ cd "$(dirname "$0")/.."
 source scripts/lib/ensure-tools.sh
 
 ensure_pnpm
-ensure_debian_packages redis-server:redis-server /usr/bin/chromium:chromium
+# The emoji font only changes how screenshots look; reactions render as boxes without it.
+ensure_debian_packages redis-server:redis-server /usr/bin/chromium:chromium \
+  /usr/share/fonts/truetype/noto/NotoColorEmoji.ttf:fonts-noto-color-emoji
 pnpm install --frozen-lockfile --reporter=silent || { echo "0 passed, 1 failed"; exit 1; }
 
 mkdir -p .tmp
