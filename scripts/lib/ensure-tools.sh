@@ -8,12 +8,16 @@ ensure_pnpm() {
   fi
 }
 
-# ensure_debian_packages BINARY:PACKAGE ... installs the packages whose binary is missing.
+# ensure_debian_packages WHAT:PACKAGE ... installs the packages whose WHAT is missing:
+# a command name, or an absolute path to a file the package ships.
 ensure_debian_packages() {
   local missing=()
   for pair in "$@"; do
-    local bin="${pair%%:*}" pkg="${pair##*:}"
-    if ! command -v "$bin" >/dev/null 2>&1 && [ ! -x "$bin" ]; then missing+=("$pkg"); fi
+    local what="${pair%%:*}" pkg="${pair##*:}"
+    case "$what" in
+      /*) [ -e "$what" ] || missing+=("$pkg") ;;
+      *) command -v "$what" >/dev/null 2>&1 || missing+=("$pkg") ;;
+    esac
   done
   [ ${#missing[@]} -eq 0 ] && return 0
   echo "Installing ${missing[*]} from Debian..."
