@@ -15,7 +15,7 @@ import {
   type Role,
 } from '@board/shared';
 import type { CommentPage, NewComment, PostRecord, ReactionBatchResult, ReactionOp, Store } from './types.js';
-import { newId, REPLAY_MAX } from './types.js';
+import { newId, newPostRecord, REPLAY_MAX } from './types.js';
 
 /** A post event before it has its sequence number (Omit distributed over the union). */
 type Unsequenced = PostEvent extends infer E ? (E extends PostEvent ? Omit<E, 'seq'> : never) : never;
@@ -79,20 +79,9 @@ export function createMemoryStore(opts: MemoryStoreOptions = {}): Store {
     engine: 'memory',
 
     async createPost(input) {
-      const id = input.id ?? newId('p');
+      const record = newPostRecord(input);
+      const id = record.id;
       if (posts.has(id)) throw new AppError('INVALID', 'A post with this id exists');
-      const record: PostRecord = {
-        id,
-        title: input.title,
-        description: input.description ?? '',
-        body: input.body ?? '',
-        createdAt: input.createdAt ?? Date.now(),
-        commentCount: 0,
-        scheduledAt: input.scheduledAt ?? null,
-        locked: false,
-        slowModeSeconds: 0,
-        pinned: [],
-      };
       posts.set(id, {
         record,
         seq: 0,

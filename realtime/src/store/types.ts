@@ -142,3 +142,19 @@ export const newId = (prefix: string): string =>
 
 /** Longest replay a store answers (events); further behind, a snapshot is cheaper than the events. */
 export const REPLAY_MAX = 1_000;
+
+/** The record a new post starts as, the same in every engine. */
+export function newPostRecord(input: NewPostRecord): PostRecord {
+  return {
+    id: input.id ?? newId('p'),
+    title: input.title,
+    description: input.description ?? '',
+    body: input.body ?? '',
+    createdAt: input.createdAt ?? Date.now(),
+    commentCount: 0,
+    scheduledAt: input.scheduledAt ?? null,
+    locked: false,
+    slowModeSeconds: 0,
+    pinned: [],
+  };
+}

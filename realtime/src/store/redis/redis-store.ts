@@ -17,7 +17,7 @@ import {
   type Role,
 } from '@board/shared';
 import type { CommentPage, PostRecord, ReactionBatchResult, ReactionOp, Store } from '../types.js';
-import { newId, REPLAY_MAX } from '../types.js';
+import { newId, newPostRecord, REPLAY_MAX } from '../types.js';
 import { ADD_COMMENT, APPLY_REACTIONS, CREATE_POST, DELETE_COMMENT, SET_HIDDEN, SET_PINNED, UPDATE_SETTINGS } from './scripts.js';
 
 export interface RedisStoreOptions {
@@ -125,18 +125,7 @@ export function createRedisStore(opts: RedisStoreOptions): Store {
     engine: 'redis',
 
     async createPost(input) {
-      const record: PostRecord = {
-        id: input.id ?? newId('p'),
-        title: input.title,
-        description: input.description ?? '',
-        body: input.body ?? '',
-        createdAt: input.createdAt ?? Date.now(),
-        commentCount: 0,
-        scheduledAt: input.scheduledAt ?? null,
-        locked: false,
-        slowModeSeconds: 0,
-        pinned: [],
-      };
+      const record = newPostRecord(input);
       const fields: string[] = [];
       for (const [k, v] of Object.entries(record)) {
         if (k === 'pinned') continue;
