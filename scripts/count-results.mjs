@@ -1,7 +1,7 @@
 // Sums test reports into the one line CI reads: "N passed, N failed".
 // Arguments: KIND:REPORT.json:EXIT_CODE, KIND being vitest or playwright.
-// A runner that exited non-zero without a failed test in its report (an
-// unhandled error, a crash, a missing report) counts as one failure.
+// A missing report, or a runner that exited non-zero without a failed test in
+// its report (an unhandled error, a crash), counts as one failure.
 import { existsSync, readFileSync } from 'node:fs';
 
 let passed = 0;
@@ -21,7 +21,10 @@ for (const arg of process.argv.slice(2)) {
     failedHere = report.stats.unexpected;
     skipped += report.stats.skipped;
   }
-  if (Number(exit) !== 0 && failedHere === 0) {
+  if (!report) {
+    console.error(`no ${kind} report at ${file}: counted as one failure`);
+    failedHere = Math.max(failedHere, 1);
+  } else if (Number(exit) !== 0 && failedHere === 0) {
     console.error(`${kind} run for ${file} exited ${exit} without a failed test: counted as one failure`);
     failedHere = 1;
   }

@@ -32,7 +32,8 @@ for _ in $(seq 100); do redis-cli -p "$REDIS_PORT" ping >/dev/null 2>&1 && break
 export TEST_REDIS_URL="redis://127.0.0.1:$REDIS_PORT"
 
 echo "== unit, contract, integration (vitest)"
-rm -f .tmp/vitest.json .tmp/chaos.json .tmp/e2e.json
+# Playwright writes its JSON report to test-results/e2e.json (tests/e2e/playwright.config.ts).
+rm -f .tmp/vitest.json .tmp/chaos.json test-results/e2e.json
 pnpm exec vitest run --project unit --project contract --project integration \
   --reporter=default --reporter=json --outputFile.json=.tmp/vitest.json
 VITEST_EXIT=$?
@@ -42,8 +43,8 @@ pnpm exec vitest run --project chaos --reporter=default --reporter=json --output
 CHAOS_EXIT=$?
 
 echo "== end-to-end (Playwright, Chromium)"
-PLAYWRIGHT_JSON_OUTPUT_NAME="$PWD/.tmp/e2e.json" pnpm --filter @board/tests exec playwright test -c e2e/playwright.config.ts
+pnpm --filter @board/tests exec playwright test -c e2e/playwright.config.ts
 E2E_EXIT=$?
 
 node scripts/count-results.mjs vitest:.tmp/vitest.json:"$VITEST_EXIT" vitest:.tmp/chaos.json:"$CHAOS_EXIT" \
-  playwright:.tmp/e2e.json:"$E2E_EXIT"
+  playwright:test-results/e2e.json:"$E2E_EXIT"
