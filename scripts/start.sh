@@ -8,7 +8,8 @@ source scripts/lib/ensure-tools.sh
 ensure_pnpm
 pnpm install --frozen-lockfile --reporter=silent
 echo "Building the web app..."
-pnpm --filter @board/web build >/dev/null
+mkdir -p .tmp
+pnpm --filter @board/web build >.tmp/web-build.log 2>&1 || { cat .tmp/web-build.log; exit 1; }
 
 export WEB_HANDLER="$PWD/web/build/handler.js"
 export DATA_DIR="${DATA_DIR:-$PWD/.data}"
