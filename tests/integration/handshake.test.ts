@@ -68,6 +68,16 @@ describe('HTTP endpoints', () => {
     expect(await res.json()).toEqual({ ok: true, engine: 'memory', nodeId: board.realtime.nodeId, storage: 'ok', draining: false });
   });
 
+  it('sends protective headers with every response', async () => {
+    for (const path of ['/healthz', '/api/posts', '/api/nothing-here']) {
+      const res = await fetch(`${board.url}${path}`);
+      expect(res.headers.get('x-frame-options')).toBe('DENY');
+      expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+      expect(res.headers.get('referrer-policy')).toBe('no-referrer');
+      expect(res.headers.get('x-powered-by')).toBeNull();
+    }
+  });
+
   it('lists posts and reads one with its comments and sequence number', async () => {
     const list = (await (await fetch(`${board.url}/api/posts`)).json()) as { posts: { id: string; viewers: number }[] };
     expect(list.posts.map((p) => p.id)).toEqual(['watch']);

@@ -40,6 +40,18 @@ export function createHttpApp(deps: HttpDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
 
+  // For every response, pages included: no framing (facilitator controls cannot be
+  // clickjacked), no MIME sniffing, no referrer leaving the board.
+  app.use((_req, res, next) => {
+    res.set({
+      'X-Frame-Options': 'DENY',
+      'X-Content-Type-Options': 'nosniff',
+      'Referrer-Policy': 'no-referrer',
+      'Cross-Origin-Opener-Policy': 'same-origin',
+    });
+    next();
+  });
+
   // For load balancers: 503 while storage is unreachable, so traffic goes to a healthy node.
   app.get('/healthz', async (_req, res) => {
     const storage = await Promise.race([
