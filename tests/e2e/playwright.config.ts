@@ -71,6 +71,8 @@ export default defineConfig({
       HOST: '127.0.0.1',
       DATA_DIR: dataDir,
       SEED_DEMO: 'true',
+      // Tests write fast and from one address; slow mode is a per-post setting and is not scaled.
+      RATE_LIMIT_FACTOR: '100',
       WEB_HANDLER: join(repoRoot, 'web/build/handler.js'),
     },
   },

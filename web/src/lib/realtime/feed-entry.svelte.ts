@@ -1,6 +1,7 @@
 /**
- * One comment on screen. Immutable text plus the two things that change:
- * its reactions, and (for my own new comment) whether it is still being sent.
+ * One comment on screen. The text can change (a facilitator hides, restores or
+ * deletes it) and so can its reactions and, for my own new comment, whether it
+ * is still being sent.
  */
 import type { Comment, ReactionKind } from '@board/shared';
 import { ReactionState } from './reaction-state.svelte.js';
@@ -13,17 +14,27 @@ export const PENDING_SEQ = Number.MAX_SAFE_INTEGER;
  * (made here before the server has stored it) needs only these, whatever
  * else the shared Comment schema grows.
  */
-export type CommentView = Pick<Comment, 'id' | 'postId' | 'parentId' | 'author' | 'body' | 'createdAt' | 'seq' | 'reactions'>;
+export type CommentView = Pick<Comment, 'id' | 'postId' | 'parentId' | 'author' | 'createdAt' | 'seq' | 'reactions'> &
+  Partial<Pick<Comment, 'body' | 'byFacilitator' | 'hidden' | 'deleted' | 'clientId'>>;
 
 export class FeedEntry {
   /** 'sending' until the server acks it; then the entry is replaced by the stored comment. */
   status = $state<'sent' | 'sending'>('sent');
+  /** Empty when the server kept the text from me (hidden for participants, or deleted). */
+  body = $state('');
+  hidden = $state(false);
+  deleted = $state(false);
+  /** Arrived live while the reader was at the top: shown with a brief highlight. */
+  fresh = $state(false);
   readonly reactions: ReactionState;
 
   constructor(
     readonly comment: CommentView,
     mine: readonly ReactionKind[] = [],
   ) {
+    this.body = comment.body ?? '';
+    this.hidden = comment.hidden ?? false;
+    this.deleted = comment.deleted ?? false;
     this.reactions = new ReactionState(comment.reactions, mine);
   }
 
@@ -33,5 +44,12 @@ export class FeedEntry {
 
   get pending(): boolean {
     return this.status === 'sending';
+  }
+
+  /** Takes the server's newer view of the same comment (a snapshot after a resync). */
+  update(comment: Comment): void {
+    this.body = comment.body;
+    this.hidden = comment.hidden;
+    this.deleted = comment.deleted;
   }
 }

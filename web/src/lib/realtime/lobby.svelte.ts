@@ -2,7 +2,7 @@
  * The post list, kept live: comment counts and viewers arrive as `lobby:stats`
  * deltas. Deltas sent before we joined the lobby room (between the server
  * render and the join, or while disconnected) are gone, so the list is
- * fetched again after every join.
+ * fetched again after every join. New discussions arrive whole (`lobby:post`).
  */
 import { PostSummary } from '@board/shared';
 import { z } from 'zod';
@@ -34,14 +34,23 @@ export class Lobby {
       if (stats.data.commentCount !== undefined) post.commentCount = stats.data.commentCount;
       if (stats.data.viewers !== undefined) post.viewers = stats.data.viewers;
     };
+    // A discussion just started: at the top of the list, no refetch needed.
+    const onPost = (raw: unknown) => {
+      const post = PostSummary.safeParse(raw);
+      if (post.success && !this.posts.some((p) => p.id === post.data.id)) this.posts.unshift(post.data);
+    };
     const offConnect = connection.onConnect(async () => {
       const joined = await connection.request('lobby:join');
       if (joined.ok) await this.#refresh();
     });
     socket.on('lobby:stats', onStats);
+    socket.on('lobby:post', onPost);
     this.#cleanup = () => {
       offConnect();
       socket.off('lobby:stats', onStats);
+      socket.off('lobby:post', onPost);
+      // Leaving the list: stop the per-post stats this page no longer shows.
+      if (socket.connected) socket.emit('lobby:leave');
     };
   }
 

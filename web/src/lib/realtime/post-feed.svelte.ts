@@ -16,10 +16,13 @@ import {
   type Post,
   type ReactionKind,
   type Result,
+  type Role,
 } from '@board/shared';
+import { SvelteSet } from 'svelte/reactivity';
 import { z } from 'zod';
 import { newClientId } from './client-id.js';
 import { connection } from './connection.svelte.js';
+import { Cooldown } from './cooldown.svelte.js';
 import { FeedEntry, PENDING_SEQ } from './feed-entry.svelte.js';
 import { buildThreads } from './threads.js';
 
@@ -42,11 +45,25 @@ export class PostFeed {
   /** Every comment in sequence order, my pending ones last. */
   entries = $state<FeedEntry[]>([]);
   viewers = $state(0);
+  /** What I may do here; the server decides, the join ack tells. */
+  role = $state<Role>('participant');
   /** A problem worth telling the reader about (a reaction that did not save, a vanished post). */
   notice = $state<string | null>(null);
+  /** Set by the page while the reader is scrolled down into the discussion: new threads wait behind a pill. */
+  reading = $state(false);
+  /** New top-level comments from others, held back while reading so the page does not move. */
+  readonly held = new SvelteSet<string>();
+  /** Slow mode or a rate limit: when I may post again. */
+  readonly cooldown = new Cooldown();
 
-  readonly threads = $derived(buildThreads(this.entries));
-  readonly commentCount = $derived(this.entries.filter((e) => !e.pending).length);
+  /** Deleted comments leave the page unless replies hang on them (then they stay as a tombstone). */
+  readonly #shown = $derived(shownEntries(this.entries));
+  readonly threads = $derived(buildThreads(this.#shown).filter((t) => !this.held.has(t.root.id)));
+  readonly commentCount = $derived(this.entries.filter((e) => !e.pending && !e.deleted).length);
+  readonly pinned = $derived(
+    this.post.pinned.map((id) => this.entries.find((e) => e.id === id)).filter((e): e is FeedEntry => !!e && !e.deleted),
+  );
+  readonly isFacilitator = $derived(this.role === 'facilitator');
 
   readonly #byId = new Map<string, FeedEntry>();
   readonly #buffer: SeqBuffer<PostEvent>;
@@ -108,6 +125,25 @@ export class PostFeed {
     this.#joinGeneration++;
   }
 
+  /** Opens a facilitator link: claims the role, then rejoins for the full view (hidden text included). */
+  async claim(token: string): Promise<Result<unknown>> {
+    const res = await connection.request('post:claim', { postId: this.post.id, token });
+    if (!res.ok) {
+      this.notice = res.error.message;
+      return res;
+    }
+    this.role = res.data.role;
+    await this.#join();
+    return res;
+  }
+
+  /** New threads held while reading: show them now. Returns their ids, newest first. */
+  reveal(): string[] {
+    const ids = [...this.held].reverse();
+    this.held.clear();
+    return ids;
+  }
+
   /** Validates, shows the comment at once as pending, sends it, and returns the server's answer. */
   async submit(text: string, parentId: string | null): Promise<Result<Comment>> {
     const body = CommentBody.safeParse(text);
@@ -124,6 +160,8 @@ export class PostFeed {
       createdAt: Date.now(),
       seq: PENDING_SEQ,
       reactions: emptyCounts(),
+      byFacilitator: this.isFacilitator,
+      clientId,
     });
     pending.status = 'sending';
     this.entries.push(pending);
@@ -134,7 +172,17 @@ export class PostFeed {
       if (res.ok || res.error.code !== 'UNAVAILABLE') break;
     }
     this.#remove(pending);
-    if (res.ok) this.#addComment(res.data);
+    if (res.ok) {
+      this.#addComment(res.data);
+      if (this.post.slowModeSeconds > 0 && !this.isFacilitator) this.cooldown.start(this.post.slowModeSeconds * 1_000);
+    } else if (res.error.code === 'RATE_LIMITED' && res.error.retryAfterMs) {
+      this.cooldown.start(res.error.retryAfterMs);
+    } else if (res.error.code === 'FORBIDDEN') {
+      // The only refusal of a named person's comment: a facilitator removed them.
+      this.role = 'removed';
+    } else if (res.error.code === 'LOCKED') {
+      this.post.locked = true;
+    }
     return res;
   }
 
@@ -152,11 +200,16 @@ export class PostFeed {
     }
   }
 
-  async #join(sinceSeq: number): Promise<void> {
+  /** A pin list from a facilitator's own ack: shown at once, the broadcast agrees later. */
+  setPinned(pinned: string[]): void {
+    this.post.pinned = pinned;
+  }
+
+  async #join(sinceSeq?: number): Promise<void> {
     const generation = ++this.#joinGeneration;
     // Hold live events until the ack says where they fit.
     this.#buffer.suspend();
-    const res = await connection.request('post:join', { postId: this.post.id, sinceSeq });
+    const res = await connection.request('post:join', sinceSeq === undefined ? { postId: this.post.id } : { postId: this.post.id, sinceSeq });
     if (generation !== this.#joinGeneration) return;
     if (!res.ok) {
       if (res.error.code === 'NOT_FOUND') {
@@ -167,10 +220,13 @@ export class PostFeed {
       }
       return;
     }
-    this.#applyJoin(res.data, sinceSeq);
+    this.#applyJoin(res.data, sinceSeq ?? 0);
+    // The server-rendered page has hidden text blanked for everyone; facilitators and authors see it.
+    if (res.data.mode === 'replay' && this.#missingText()) void this.#join();
   }
 
   #applyJoin(result: JoinResult, sinceSeq: number): void {
+    this.role = result.role;
     if (result.mode === 'snapshot') {
       this.post = result.post;
       this.viewers = result.post.viewers;
@@ -185,27 +241,70 @@ export class PostFeed {
     }
   }
 
-  #apply(event: PostEvent): void {
-    this.#lastSeq = event.seq;
-    if (event.type === 'comment') {
-      this.#addComment(event.comment);
-    } else if (event.type === 'reactions') {
-      for (const { commentId, counts } of event.totals) this.#byId.get(commentId)?.reactions.setCounts(counts);
-    }
-    // Any other event type is newer than this page: its seq is still counted, so ordering holds.
+  #missingText(): boolean {
+    const me = connection.user?.id;
+    return this.entries.some((e) => e.hidden && !e.body && (this.isFacilitator || e.comment.author.id === me));
   }
 
-  #addComment(comment: Comment): void {
+  #apply(event: PostEvent): void {
+    this.#lastSeq = event.seq;
+    switch (event.type) {
+      case 'comment':
+        this.#addComment(event.comment, true);
+        break;
+      case 'reactions':
+        for (const { commentId, counts } of event.totals) this.#byId.get(commentId)?.reactions.setCounts(counts);
+        break;
+      case 'pins':
+        this.post.pinned = event.pinned;
+        break;
+      case 'hidden': {
+        const entry = this.#byId.get(event.commentId);
+        if (!entry) break;
+        entry.hidden = true;
+        // Participants other than the author lose the text, as a newcomer's snapshot would.
+        if (!this.isFacilitator && entry.comment.author.id !== connection.user?.id) entry.body = '';
+        break;
+      }
+      case 'restored': {
+        const entry = this.#byId.get(event.commentId);
+        if (entry) {
+          entry.hidden = false;
+          entry.body = event.body;
+        }
+        break;
+      }
+      case 'deleted': {
+        const entry = this.#byId.get(event.commentId);
+        if (entry) {
+          entry.deleted = true;
+          entry.hidden = false;
+          entry.body = '';
+        }
+        this.post.pinned = this.post.pinned.filter((id) => id !== event.commentId);
+        break;
+      }
+      case 'settings':
+        this.post.locked = event.locked;
+        this.post.slowModeSeconds = event.slowModeSeconds;
+        if (event.slowModeSeconds === 0) this.cooldown.clear();
+        break;
+    }
+  }
+
+  #addComment(comment: Comment, live = false): void {
     if (this.#byId.has(comment.id)) return;
     // My comment can arrive before its ack (replayed after a reconnect): it takes the pending copy's place.
     const mine = comment.author.id === connection.user?.id;
-    const twin = mine
-      ? this.entries.find((e) => e.pending && e.comment.body === comment.body && e.comment.parentId === comment.parentId)
-      : undefined;
+    const twin = mine && comment.clientId ? this.entries.find((e) => e.pending && e.comment.clientId === comment.clientId) : undefined;
     if (twin) this.#remove(twin);
 
     const entry = new FeedEntry(comment);
     this.#byId.set(comment.id, entry);
+    if (live && !mine && comment.parentId === null) {
+      if (this.reading) this.held.add(comment.id);
+      else entry.fresh = true;
+    }
     const at = this.entries.findIndex((e) => e.comment.seq > comment.seq);
     if (at === -1) this.entries.push(entry);
     else this.entries.splice(at, 0, entry);
@@ -223,6 +322,7 @@ export class PostFeed {
       const existing = this.#byId.get(comment.id);
       const entry = existing ?? new FeedEntry(comment, mine[comment.id] ?? []);
       if (existing) {
+        existing.update(comment);
         existing.reactions.setCounts(comment.reactions);
         existing.reactions.setMine(mine[comment.id] ?? []);
       }
@@ -230,6 +330,21 @@ export class PostFeed {
     }
     this.#byId.clear();
     for (const entry of next) this.#byId.set(entry.id, entry);
+    const ids = new Set(comments.map((c) => c.id));
+    for (const id of this.held) if (!ids.has(id)) this.held.delete(id);
     this.entries = [...next, ...this.entries.filter((e) => e.pending)];
   }
+}
+
+/** Drops deleted comments that nothing answers; children come after parents, so one backwards pass sees them first. */
+function shownEntries(entries: readonly FeedEntry[]): FeedEntry[] {
+  const answered = new Set<string>();
+  const keep: FeedEntry[] = [];
+  for (let i = entries.length - 1; i >= 0; i--) {
+    const entry = entries[i]!;
+    if (entry.deleted && !answered.has(entry.id)) continue;
+    keep.push(entry);
+    if (entry.comment.parentId) answered.add(entry.comment.parentId);
+  }
+  return keep.reverse();
 }
