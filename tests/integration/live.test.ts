@@ -137,6 +137,24 @@ describe.each<Engine>(['memory', 'redis'])('live comments and reactions (%s engi
     await one;
   });
 
+  it('counts a person with several tabs open once', async () => {
+    await board.store.createPost({ id: `tabs-${engine}`, title: 'T' });
+    const postId = `tabs-${engine}`;
+    const watcher = await connect(board.url);
+    await join(watcher, postId);
+    const me = await connect(board.url);
+    const sameMe = await connect(board.url, { token: me.session.token });
+    const two = waitFor(watcher, 'presence', (p) => p.postId === postId && p.viewers === 2);
+    await join(me, postId);
+    await join(sameMe, postId);
+    await two;
+    // A third person arrives: three, so the two tabs really were counted as one.
+    const third = await connect(board.url);
+    const three = waitFor(watcher, 'presence', (p) => p.postId === postId && p.viewers === 3);
+    await join(third, postId);
+    await three;
+  });
+
   it('tells the lobby about new comments and viewers', async () => {
     const lobby = await connect(board.url);
     unwrap(await lobby.emitWithAck('lobby:join'));

@@ -37,7 +37,17 @@ export function createPresence(opts: PresenceOptions): Presence {
   const lastTotal = new Map<string, number>();
   let flushing: Promise<void> | null = null;
 
-  const localCount = (postId: string) => io.of('/').adapter.rooms.get(rooms.post(postId))?.size ?? 0;
+  /** People, not tabs: one person with the post open in three tabs is one viewer. */
+  const localCount = (postId: string) => {
+    const members = io.of('/').adapter.rooms.get(rooms.post(postId));
+    if (!members) return 0;
+    const people = new Set<string>();
+    for (const socketId of members) {
+      const userId = io.of('/').sockets.get(socketId)?.data.user?.id;
+      if (userId) people.add(userId);
+    }
+    return people.size;
+  };
 
   const publishTotal = (postId: string, total: number) => {
     if (lastTotal.get(postId) === total) return;
