@@ -9,7 +9,7 @@
  * Sizes come from flags or environment (flag `--viewers=1000,5000` = env
  * BENCH_VIEWERS); defaults are the figures of issue 7. See docs/benchmarks.md.
  */
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { Child, spawnChild } from './rpc.js';
@@ -83,6 +83,8 @@ const S = {
    * but all simulated people share 127.0.0.1 and one poster sends a spike: ×1000 lets that through.
    */
   rateLimitFactor: num('RATE_LIMIT_FACTOR', 1_000, 0, 1_000),
+  /** Write a V8 CPU profile of every server process into this folder (--cpu-prof); empty: none. */
+  profileDir: setting('PROFILE', ''),
   only: setting('ONLY', 'broadcast,spike,reactions,idle,nodes').split(','),
 };
 const runs = (name: string) => S.only.includes(name);
@@ -140,12 +142,18 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const say = (m: string) => process.stderr.write(`· ${m}\n`);
 
 interface Cpu {
+  /** User + system CPU, µs; sysUs is the kernel's part of it (on loopback that includes the receiver's TCP work). */
   us: number;
+  sysUs: number;
   errors: number;
 }
-async function serverCpuUs(servers: Child[]): Promise<{ us: number; errors: number }> {
+async function serverCpuUs(servers: Child[]): Promise<Cpu> {
   const all = await Promise.all(servers.map((s) => s.call<Cpu>('cpu')));
-  return { us: all.reduce((a, c) => a + c.us, 0), errors: all.reduce((a, c) => a + c.errors, 0) };
+  return {
+    us: all.reduce((a, c) => a + c.us, 0),
+    sysUs: all.reduce((a, c) => a + c.sysUs, 0),
+    errors: all.reduce((a, c) => a + c.errors, 0),
+  };
 }
 
 /** Share of a window's wall time each process spent waiting for a CPU (the most-delayed one). */
@@ -170,7 +178,8 @@ async function startServers(
   const servers: Child[] = [];
   const ports: number[] = [];
   for (let i = 0; i < nodes; i++) {
-    const s = startChild(`server${i}`, 'server-child.ts', pin.server, ['--expose-gc']);
+    const profile = S.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${resolve(S.profileDir)}`] : [];
+    const s = startChild(`server${i}`, 'server-child.ts', pin.server, ['--expose-gc', ...profile]);
     servers.push(s);
     const { port } = await s.call<{ port: number }>(
       'start',
@@ -230,6 +239,8 @@ interface BroadcastRow extends CommentsResult {
   rate: number;
   serverCpuS: number;
   serverCpuPct: number;
+  /** Share of the server CPU spent in the kernel. */
+  serverSysPct: number;
   redisCpuS: number;
   perCpuS: number;
   serverErrors: number;
@@ -276,6 +287,7 @@ async function broadcast(opts: {
       rate: opts.rate,
       serverCpuS,
       serverCpuPct: (serverCpuS / (r.wallMs / 1000)) * 100,
+      serverSysPct: ((cpu1.sysUs - cpu0.sysUs) / (cpu1.us - cpu0.us)) * 100,
       redisCpuS: (redis1 - redis0) / 1e6,
       perCpuS: r.deliveries / serverCpuS,
       serverErrors: cpu1.errors,
@@ -320,6 +332,8 @@ interface ReactionResult {
 interface ReactionRow extends ReactionResult {
   engine: string;
   serverCpuPct: number;
+  /** Server CPU per click, µs, totals broadcasts included. */
+  cpuPerClickUs: number;
   serverWaitPct: number;
   loadWaitPct: number;
 }
@@ -349,6 +363,7 @@ async function reactionBurst(engine: 'memory' | 'redis'): Promise<ReactionRow> {
       ...r,
       engine,
       serverCpuPct: ((cpu1.us - cpu0.us) / 1e6 / (r.wallMs / 1000)) * 100,
+      cpuPerClickUs: (cpu1.us - cpu0.us) / Math.max(1, r.acked),
       serverWaitPct: serverWait(),
       loadWaitPct: loadWait(),
     };
@@ -446,22 +461,36 @@ async function main(): Promise<void> {
   let idleRow: IdleRow | null = null;
   const nodeRows: BroadcastRow[] = [];
 
+  /** A section that fails (a child crashed, a call timed out) is reported as missed; the rest still runs. */
+  const failures: string[] = [];
+  const attempt = async <T>(label: string, fn: () => Promise<T>): Promise<T | null> => {
+    try {
+      return await fn();
+    } catch (err) {
+      const msg = (err instanceof Error ? err.message : String(err)).split('\n')[0];
+      say(`  ${label} FAILED: ${msg}`);
+      failures.push(`MISSED  ${label}: the run failed (${msg})`);
+      return null;
+    }
+  };
+
   if (runs('broadcast')) {
     for (const viewers of S.viewers) {
-      bareRows.set(
-        viewers,
-        await broadcast({ label: `bare/${viewers}`, kind: 'bare', engine: 'memory', nodes: 1, viewers, rate: S.rate, seconds: S.seconds }),
+      const bare = await attempt(`bare ws, ${viewers} viewers`, () =>
+        broadcast({ label: `bare/${viewers}`, kind: 'bare', engine: 'memory', nodes: 1, viewers, rate: S.rate, seconds: S.seconds }),
       );
+      if (bare) bareRows.set(viewers, bare);
       for (const engine of S.engines) {
-        broadcastRows.push(
-          await broadcast({ label: `${engine}/${viewers}`, kind: 'board', engine, nodes: 1, viewers, rate: S.rate, seconds: S.seconds }),
+        const row = await attempt(`${engine}, ${viewers} viewers`, () =>
+          broadcast({ label: `${engine}/${viewers}`, kind: 'board', engine, nodes: 1, viewers, rate: S.rate, seconds: S.seconds }),
         );
+        if (row) broadcastRows.push(row);
       }
     }
   }
   if (runs('spike') && S.spikeRate > 0) {
     const viewers = S.viewers[0] ?? 1000;
-    spikeRow = await broadcast({
+    spikeRow = await attempt('comment spike', () => broadcast({
       label: `spike/memory/${viewers}`,
       kind: 'board',
       engine: 'memory',
@@ -469,14 +498,19 @@ async function main(): Promise<void> {
       viewers,
       rate: S.spikeRate,
       seconds: Math.max(2, Math.round(S.seconds / 2)),
-    });
+    }));
   }
-  if (runs('reactions')) for (const engine of S.engines) reactionRows.push(await reactionBurst(engine));
-  if (runs('idle')) idleRow = await idleMemory();
+  if (runs('reactions')) {
+    for (const engine of S.engines) {
+      const row = await attempt(`reaction burst on ${engine}`, () => reactionBurst(engine));
+      if (row) reactionRows.push(row);
+    }
+  }
+  if (runs('idle')) idleRow = await attempt('idle memory', () => idleMemory());
   if (runs('nodes')) {
     for (const nodes of [1, 2]) {
-      nodeRows.push(
-        await broadcast({
+      const row = await attempt(`${nodes} node(s) over Redis`, () =>
+        broadcast({
           label: `redis/${nodes} node${nodes > 1 ? 's' : ''}`,
           kind: 'board',
           engine: 'redis',
@@ -486,6 +520,7 @@ async function main(): Promise<void> {
           seconds: S.seconds,
         }),
       );
+      if (row) nodeRows.push(row);
     }
   }
   await stopAll();
@@ -522,7 +557,7 @@ async function main(): Promise<void> {
             String(r.rate),
             fmtInt(r.deliveries),
             fmtInt(r.frames / Math.max(1, r.viewers)),
-            `${r.serverCpuS.toFixed(2)} s (${r.serverCpuPct.toFixed(0)}%)${Number.isFinite(r.redisCpuS) ? ` + redis ${r.redisCpuS.toFixed(2)} s` : ''}`,
+            `${r.serverCpuS.toFixed(2)} s (${r.serverCpuPct.toFixed(0)}% of a core, ${r.serverSysPct.toFixed(0)}% kernel)${Number.isFinite(r.redisCpuS) ? ` + redis ${r.redisCpuS.toFixed(2)} s` : ''}`,
             fmtInt(r.perCpuS),
             vs,
             fmtMs(r.latency.p50),
@@ -572,7 +607,7 @@ async function main(): Promise<void> {
     out.push('');
     out.push(
       table(
-        ['engine', 'clicks sent', 'acked', 'failed', 'unacked', 'achieved clicks/s', 'visible p50 ms', 'visible p99 ms', 'visible p99.9 ms', 'ack p99 ms', 'totals frames/s', 'exact totals (live / stored)', 'server CPU', 'load CPU', 'CPU wait'],
+        ['engine', 'clicks sent', 'acked', 'failed', 'unacked', 'achieved clicks/s', 'visible p50 ms', 'visible p99 ms', 'visible p99.9 ms', 'ack p99 ms', 'totals frames/s per viewer', 'totals deliveries/s', 'exact totals (live / stored)', 'server CPU', 'µs server CPU per click', 'load CPU', 'CPU wait'],
         reactionRows.map((r) => [
           r.engine,
           fmtInt(r.fired),
@@ -585,8 +620,10 @@ async function main(): Promise<void> {
           fmtMs(r.visible.p999),
           fmtMs(r.ack.p99),
           r.reactionFramesPerViewerPerSec.toFixed(1),
+          fmtInt(r.reactionFramesPerViewerPerSec * r.clickers),
           `${r.liveExact ? 'yes' : 'NO'} / ${r.snapshotExact ? 'yes' : 'NO'}`,
           `${r.serverCpuPct.toFixed(0)}%`,
+          r.cpuPerClickUs.toFixed(1),
           `${r.loadCpuPct.toFixed(0)}%`,
           waitCell(r),
         ]),
@@ -634,10 +671,11 @@ async function main(): Promise<void> {
     out.push('');
     out.push(
       table(
-        ['nodes', 'deliveries', 'node CPU (all nodes)', 'µs node CPU per delivery', 'redis CPU', 'p50 ms', 'p99 ms', 'p99.9 ms', 'lost', 'checkers', 'vs one node', 'CPU wait'],
+        ['nodes', 'deliveries', 'frames/viewer', 'node CPU (all nodes)', 'µs node CPU per delivery', 'redis CPU', 'p50 ms', 'p99 ms', 'p99.9 ms', 'lost', 'checkers', 'vs one node', 'CPU wait'],
         nodeRows.map((r, i) => [
           String(r.nodes),
           fmtInt(r.deliveries),
+          fmtInt(r.frames / Math.max(1, r.viewers)),
           `${r.serverCpuS.toFixed(2)} s`,
           cpuPer(r).toFixed(2),
           `${r.redisCpuS.toFixed(2)} s`,
@@ -659,7 +697,7 @@ async function main(): Promise<void> {
   out.push('### Goals');
   out.push('');
   out.push('```');
-  out.push(...goals);
+  out.push(...goals, ...failures);
   if (errors > 0) out.push(`NOTE  the servers logged ${errors} errors (printed above the table)`);
   const contended = [...broadcastRows, ...nodeRows, ...reactionRows, ...(spikeRow ? [spikeRow] : [])].filter(
     (r) => r.serverWaitPct > CONTENDED_PCT || r.loadWaitPct > CONTENDED_PCT,

@@ -210,7 +210,7 @@ function connectClient(port: number): Promise<BoardClient> {
 }
 
 async function joinChecker(c: Checker): Promise<void> {
-  const res = await c.socket.timeout(15_000).emitWithAck('post:join', { postId: BENCH_POST_ID });
+  const res = await c.socket.timeout(30_000).emitWithAck('post:join', { postId: BENCH_POST_ID });
   if (!res.ok) throw new Error(`checker join: ${res.error.message}`);
   if (res.data.mode !== 'snapshot') throw new Error('checker expected a snapshot');
   for (const comment of res.data.comments) c.totals.set(comment.id, comment.reactions);
@@ -294,7 +294,7 @@ async function startPoster(args: { port: number; kind: Kind }) {
     return {};
   }
   const socket = await connectClient(args.port);
-  const named = await socket.timeout(10_000).emitWithAck('session:rename', { name: 'Bench poster' });
+  const named = await socket.timeout(30_000).emitWithAck('session:rename', { name: 'Bench poster' });
   if (!named.ok) throw new Error(`rename: ${named.error.message}`);
   poster = { socket };
   return {};
@@ -314,7 +314,7 @@ function postOne(n: number): Promise<boolean> {
     });
   }
   return poster
-    .socket!.timeout(15_000)
+    .socket!.timeout(30_000)
     .emitWithAck('comment:create', { postId: BENCH_POST_ID, parentId: null, body, clientId: `${clientIdBase}-${n}` })
     .then(
       (res) => {
@@ -331,7 +331,7 @@ function postOne(n: number): Promise<boolean> {
 let firstPostError = '';
 
 async function createComment() {
-  const res = await poster.socket!.timeout(10_000).emitWithAck('comment:create', {
+  const res = await poster.socket!.timeout(30_000).emitWithAck('comment:create', {
     postId: BENCH_POST_ID,
     parentId: null,
     body: 'React to me',
@@ -508,8 +508,8 @@ async function reactions(args: { commentId: string; perSecond: number; seconds: 
   let snapshot: ReactionCounts | null = null;
   const c = checkers[0];
   if (c) {
-    await c.socket.timeout(10_000).emitWithAck('post:leave', { postId: BENCH_POST_ID });
-    const res = await c.socket.timeout(15_000).emitWithAck('post:join', { postId: BENCH_POST_ID });
+    await c.socket.timeout(30_000).emitWithAck('post:leave', { postId: BENCH_POST_ID });
+    const res = await c.socket.timeout(30_000).emitWithAck('post:join', { postId: BENCH_POST_ID });
     if (res.ok && res.data.mode === 'snapshot') {
       snapshot = res.data.comments.find((x: Comment) => x.id === args.commentId)?.reactions ?? null;
       c.buffer.reset(res.data.seq);

@@ -114,7 +114,7 @@ serveRpc({
   },
   cpu() {
     const u = process.cpuUsage();
-    return { us: u.user + u.system, errors };
+    return { us: u.user + u.system, sysUs: u.system, errors };
   },
   /** Memory after two full collections, so the figure is live data and not garbage. */
   mem() {
