@@ -209,6 +209,8 @@ test.describe('hostile text is shown, never run', () => {
   ];
 
   test('as comments and as display names', async ({ facilitator, arrive }) => {
+    // Five people in five browser contexts: more than the default budget on a busy machine.
+    test.slow();
     const dialogs: string[] = [];
     facilitator.page.on('dialog', (d) => {
       dialogs.push(d.message());

@@ -3,9 +3,11 @@
  * person has the same colour everywhere and no image is ever fetched.
  */
 
-/** Up to two initials: first and last word ("Maya Okafor" → "MO", "sam" → "S"). */
+/** Up to two initials: first and last word ("Maya Okafor" → "MO", "sam" → "S"); words of only punctuation ("(host)") are skipped. */
 export function initials(name: string): string {
-  const words = name.trim().split(/\s+/).filter(Boolean);
+  const all = name.trim().split(/\s+/).filter(Boolean);
+  const lettered = all.filter((w) => /^[\p{L}\p{N}]/u.test(w));
+  const words = lettered.length > 0 ? lettered : all;
   if (words.length === 0) return '?';
   const first = [...words[0]!][0] ?? '';
   const last = words.length > 1 ? ([...words[words.length - 1]!][0] ?? '') : '';
