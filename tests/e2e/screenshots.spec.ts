@@ -35,19 +35,22 @@ async function openAsFacilitator(page: Page, baseURL: string) {
   await expect(page.getByText('Hidden', { exact: true })).toBeVisible();
 }
 
+/** Tall enough to show the pinned welcome and the whole long thread below it. */
+const desktopClip = { x: 0, y: 0, width: 1200, height: 2050 };
+
 test.describe('screenshots', () => {
   test.use({ viewport: { width: 1200, height: 1600 } });
 
   test('post page, desktop, light', async ({ page, baseURL }) => {
     await openScene(page, baseURL!);
-    await page.screenshot({ path: join(dir, 'post-desktop-light.png') });
+    await page.screenshot({ path: join(dir, 'post-desktop-light.png'), fullPage: true, clip: desktopClip });
   });
 
   test.describe('dark', () => {
     test.use({ colorScheme: 'dark' });
     test('post page, desktop, dark', async ({ page, baseURL }) => {
       await openScene(page, baseURL!);
-      await page.screenshot({ path: join(dir, 'post-desktop-dark.png') });
+      await page.screenshot({ path: join(dir, 'post-desktop-dark.png'), fullPage: true, clip: desktopClip });
     });
   });
 
@@ -79,6 +82,18 @@ test.describe('screenshots', () => {
     await page.getByRole('button', { name: 'Moderation log' }).click();
     await expect(page.getByRole('dialog', { name: 'Moderation log' }).getByRole('listitem').first()).toBeVisible();
     await page.screenshot({ path: join(dir, 'facilitator-log.png') });
+  });
+
+  test('new discussion: the facilitator link, shown once', async ({ page }) => {
+    await page.setViewportSize({ width: 1200, height: 820 });
+    await page.goto('/new');
+    await expect(page.getByRole('button', { name: 'Start discussion' })).toBeEnabled();
+    await page.getByLabel('Your name').fill('Quizmaster Jo');
+    await page.getByLabel('Title').fill('Friday quiz night: live scoring');
+    await page.getByLabel('Description').fill('Answers in the comments, scores pinned at the top after each round.');
+    await page.getByRole('button', { name: 'Start discussion' }).click();
+    await expect(page.getByRole('textbox', { name: 'Facilitator link' })).toBeVisible();
+    await page.screenshot({ path: join(dir, 'new-discussion.png') });
   });
 
   test.describe('list', () => {
