@@ -203,7 +203,8 @@ async function connect(load: Child, ports: number[], count: number, kind: 'board
   const r = await load.call<{ connected: number; failed: number; firstError: string; ms: number }>(
     'connectViewers',
     { ports, count, kind },
-    180_000,
+    // A busy machine may connect only a hundred or so per second; still bounded.
+    Math.max(180_000, count * 40),
   );
   say(`${r.connected} viewers connected in ${(r.ms / 1000).toFixed(1)} s${r.failed ? `, ${r.failed} failed (${r.firstError})` : ''}`);
   if (r.failed > count * 0.01) throw new Error(`${r.failed} of ${count} viewers could not connect: ${r.firstError}`);
