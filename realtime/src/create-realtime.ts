@@ -9,6 +9,7 @@ import type { RequestHandler } from 'express';
 import { Server } from 'socket.io';
 import { createAdapter } from '@socket.io/redis-adapter';
 import type { Redis } from 'ioredis';
+import { rooms } from '@board/shared';
 import { allowedOrigins, type Config } from './config.js';
 import { createHttpApp } from './http/app.js';
 import { createStoreFromConfig, watchRedis, type Store } from './store/index.js';
@@ -134,12 +135,13 @@ export function createRealtime(config: Config, deps: RealtimeDeps = {}): Realtim
 
   installHandshake(io, signer);
   io.on('connection', (socket) => {
+    void socket.join(rooms.user(socket.data.user.id));
     registerSessionHandlers(socket, signer, ctx);
     registerPostHandlers(socket, { store, presence, ctx });
     registerCommentHandlers(socket, { store, broadcaster, presence, ctx });
     registerReactionHandlers(socket, { coalescer, ctx });
     registerHostingHandlers(socket, { io, store, ctx });
-    registerModerationHandlers(socket, { store, broadcaster, presence, ctx });
+    registerModerationHandlers(socket, { io, store, broadcaster, presence, ctx });
   });
 
   /**

@@ -203,6 +203,11 @@ export interface ServerToClientEvents {
    */
   'post:head': (postId: string, seq: number) => void;
   presence: (update: PresenceUpdate) => void;
+  /**
+   * Your role on a post changed (a facilitator removed or readmitted you, or
+   * you claimed the facilitator link in another tab). Sent to all your tabs.
+   */
+  'post:role': (postId: string, role: Role) => void;
   'lobby:stats': (stats: PostStats) => void;
   /** A discussion was created: the list shows it at the top. */
   'lobby:post': (post: PostSummary) => void;

@@ -24,4 +24,6 @@ export const LIMITS = {
 export const rooms = {
   post: (postId: string) => `post:${postId}`,
   lobby: 'lobby',
+  /** Every socket of one person, on every node: for news meant for them alone. */
+  user: (userId: string) => `user:${userId}`,
 } as const;

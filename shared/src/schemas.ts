@@ -94,6 +94,8 @@ export const PostSummary = z.object({
   commentCount: z.number().int().nonnegative(),
   /** People with the post open right now, across all nodes. */
   viewers: z.number().int().nonnegative(),
+  /** When the watch-along starts, ms since the epoch; null when not scheduled. */
+  scheduledAt: z.number().int().nullable().default(null),
 });
 export type PostSummary = z.infer<typeof PostSummary>;
 
@@ -107,8 +109,6 @@ export type PostSettings = z.infer<typeof PostSettings>;
 
 export const Post = PostSummary.extend({
   body: z.string(),
-  /** When the watch-along starts, ms since the epoch; null when not scheduled. */
-  scheduledAt: z.number().int().nullable().default(null),
   locked: z.boolean().default(false),
   slowModeSeconds: z.number().int().nonnegative().default(0),
   /** Pinned comment ids, in pin order. */

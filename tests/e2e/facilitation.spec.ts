@@ -111,6 +111,10 @@ test.describe('a facilitator', () => {
     await facilitator.page.getByRole('dialog').getByRole('button', { name: 'Remove Spammer' }).click();
     await expect(facilitator.page.getByRole('dialog')).toHaveCount(0);
 
+    // The open page learns it live, without a reload…
+    await expect(participant.page.getByText('A facilitator removed you from this discussion')).toBeVisible();
+    await expect(participant.composer).toHaveCount(0);
+    // …and it holds after one.
     await participant.page.reload();
     await expect(participant.page.getByText('A facilitator removed you from this discussion')).toBeVisible();
     await expect(participant.composer).toHaveCount(0);

@@ -91,6 +91,31 @@ test.describe('being there live', () => {
   });
 });
 
+test.describe('writing while offline', () => {
+  test('a comment written offline waits in the feed and goes out once when the connection returns', async ({
+    viewer,
+    otherViewer,
+    network,
+  }) => {
+    await viewer.post(unique('Online first'), 'Offline Writer');
+    await network.goOffline();
+    await expect(viewer.page.getByRole('status').filter({ hasText: 'Reconnecting' })).toBeVisible();
+
+    const text = unique('Typed in a tunnel');
+    await viewer.write(text);
+    const mine = viewer.comment(text);
+    await expect(mine.getByText('Waiting for the connection…')).toBeVisible();
+    await expect(otherViewer.comment(text)).toHaveCount(0);
+
+    network.goOnline();
+    await expect(mine.getByText('Waiting for the connection…')).toHaveCount(0, { timeout: 15_000 });
+    await expect(mine.getByText('Sending…')).toHaveCount(0);
+    await expect(otherViewer.comment(text)).toBeVisible();
+    await expect(otherViewer.comments.getByRole('article').filter({ hasText: text })).toHaveCount(1);
+    await expect(viewer.comments.getByRole('article').filter({ hasText: text })).toHaveCount(1);
+  });
+});
+
 test.describe('looks and layout', () => {
   test.describe('in dark mode', () => {
     test.use({ colorScheme: 'dark' });

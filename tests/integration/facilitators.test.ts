@@ -160,7 +160,11 @@ describe.each<Engine>(['memory', 'redis'])('facilitators (%s engine)', (engine) 
 
   it('removes a participant: their later comments and reactions are refused with a clear message', async () => {
     const c = await postComment(host, postId, 'hello all');
+    const otherTab = await connect(board.url, { token: guest.session.token });
+    const told = new Promise<[string, string]>((res) => otherTab.once('post:role', (p, r) => res([p, r])));
     unwrap(await host.emitWithAck('mod:ban', { postId, userId: guest.session.user.id, banned: true }));
+    // Every open tab of that person hears it at once.
+    expect(await told).toEqual([postId, 'removed']);
     const res = await guest.emitWithAck('comment:create', { postId, parentId: null, body: 'still here?', clientId: clientId() });
     expect(res).toMatchObject({ ok: false, error: { code: 'FORBIDDEN', message: expect.stringMatching(/removed/) } });
     const react = await guest.emitWithAck('reaction:set', { postId, commentId: c.id, kind: 'like', active: true });
@@ -195,7 +199,7 @@ describe.each<Engine>(['memory', 'redis'])('facilitators (%s engine)', (engine) 
 });
 
 describe('facilitator actions across nodes', () => {
-  it('shows a pin made on node 1 to a participant on node 2', async () => {
+  it('shows a pin and a removal made on node 1 to a participant on node 2', async () => {
     const shared = { engine: 'redis' as const, redisUrl: inject('redisUrl'), prefix: uniquePrefix() };
     const one = await startBoard({ ...shared, nodeId: 'fac-one' });
     const two = await startBoard({ ...shared, nodeId: 'fac-two' });
@@ -209,6 +213,10 @@ describe('facilitator actions across nodes', () => {
       const seen = nextPostEvent(guest, (e: PostEvent) => e.type === 'pins');
       unwrap(await host.emitWithAck('mod:pin', { postId: post.id, commentId: c.id, pinned: true }));
       expect((await seen).event).toMatchObject({ pinned: [c.id] });
+      // A removal made on node 1 reaches the person's tab on node 2.
+      const told = new Promise<string>((res) => guest.once('post:role', (_p, r) => res(r)));
+      unwrap(await host.emitWithAck('mod:ban', { postId: post.id, userId: guest.session.user.id, banned: true }));
+      expect(await told).toBe('removed');
     } finally {
       closeAll();
       await one.close();

@@ -79,7 +79,15 @@ export function createHttpApp(deps: HttpDeps): express.Express {
   api.get('/posts', async (_req, res) => {
     const posts = await store.listPosts();
     const viewers = await store.viewers(posts.map((p) => p.id));
-    const out: PostSummary[] = posts.map(({ body: _body, ...p }) => ({ ...p, viewers: viewers[p.id] ?? 0 }));
+    const out: PostSummary[] = posts.map((p) => ({
+      id: p.id,
+      title: p.title,
+      description: p.description,
+      createdAt: p.createdAt,
+      commentCount: p.commentCount,
+      viewers: viewers[p.id] ?? 0,
+      scheduledAt: p.scheduledAt,
+    }));
     res.json({ posts: out });
   });
 

@@ -11,6 +11,7 @@ import {
   ModLogRequest,
   PinRequest,
   SettingsRequest,
+  rooms,
   type ModLogEntry,
   type PostSettings,
 } from '@board/shared';
@@ -18,10 +19,11 @@ import type { PostBroadcaster } from '../posts/post-broadcaster.js';
 import type { Presence } from '../presence/presence.js';
 import type { Store } from '../store/types.js';
 import { handle, type HandlerContext } from '../socket/handle.js';
-import type { BoardSocket } from '../socket/types.js';
+import type { BoardServer, BoardSocket } from '../socket/types.js';
 import { logAction, requireFacilitator } from './authorize.js';
 
 export interface ModerationDeps {
+  io: BoardServer;
   store: Store;
   broadcaster: PostBroadcaster;
   presence: Presence;
@@ -31,7 +33,7 @@ export interface ModerationDeps {
 const firstWords = (text: string) => (text.length > 60 ? `${text.slice(0, 57)}…` : text);
 
 export function registerModerationHandlers(socket: BoardSocket, deps: ModerationDeps): void {
-  const { store, broadcaster, presence, ctx } = deps;
+  const { io, store, broadcaster, presence, ctx } = deps;
 
   socket.on(
     'mod:pin',
@@ -94,7 +96,10 @@ export function registerModerationHandlers(socket: BoardSocket, deps: Moderation
       await requireFacilitator(store, socket, postId);
       const changed = await store.setBanned(postId, userId, banned);
       reply(null);
-      if (changed) await logAction(store, socket, postId, banned ? 'ban' : 'unban', userId);
+      if (!changed) return;
+      // Their open pages learn it now, on whichever node they are.
+      io.to(rooms.user(userId)).emit('post:role', postId, banned ? 'removed' : 'participant');
+      await logAction(store, socket, postId, banned ? 'ban' : 'unban', userId);
     }, ctx),
   );
 

@@ -29,6 +29,7 @@ export function registerHostingHandlers(socket: BoardSocket, deps: { io: BoardSe
         createdAt: summary.createdAt,
         commentCount: 0,
         viewers: 0,
+        scheduledAt: summary.scheduledAt,
       });
     }, ctx),
   );
@@ -43,7 +44,9 @@ export function registerHostingHandlers(socket: BoardSocket, deps: { io: BoardSe
       const before = await store.role(postId, socket.data.user.id);
       await store.addHost(postId, socket.data.user.id);
       reply({ role: 'facilitator' });
-      if (before !== 'facilitator') await logAction(store, socket, postId, 'claim', socket.data.user.id);
+      if (before === 'facilitator') return;
+      io.to(rooms.user(socket.data.user.id)).emit('post:role', postId, 'facilitator');
+      await logAction(store, socket, postId, 'claim', socket.data.user.id);
     }, ctx),
   );
 }

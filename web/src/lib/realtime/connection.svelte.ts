@@ -162,6 +162,16 @@ class Connection {
     if (this.#socket) this.#socket.auth = { v: PROTOCOL_VERSION, token: info.token };
   }
 
+  /** Resolves at the next connect (at once when connected); no time limit. */
+  whenConnected(): Promise<void> {
+    return new Promise((resolve) => {
+      const off = this.onConnect(() => {
+        queueMicrotask(off);
+        resolve();
+      });
+    });
+  }
+
   #waitForConnect(timeoutMs: number): Promise<boolean> {
     return new Promise((resolve) => {
       const timer = setTimeout(() => {

@@ -18,8 +18,11 @@ export type CommentView = Pick<Comment, 'id' | 'postId' | 'parentId' | 'author' 
   Partial<Pick<Comment, 'body' | 'byFacilitator' | 'hidden' | 'deleted' | 'clientId'>>;
 
 export class FeedEntry {
-  /** 'sending' until the server acks it; then the entry is replaced by the stored comment. */
-  status = $state<'sent' | 'sending'>('sent');
+  /**
+   * 'queued' while offline (sent when the connection returns), 'sending' until
+   * the server acks it; then the entry is replaced by the stored comment.
+   */
+  status = $state<'sent' | 'sending' | 'queued'>('sent');
   /** Empty when the server kept the text from me (hidden for participants, or deleted). */
   body = $state('');
   hidden = $state(false);
@@ -43,7 +46,7 @@ export class FeedEntry {
   }
 
   get pending(): boolean {
-    return this.status === 'sending';
+    return this.status !== 'sent';
   }
 
   /** Takes the server's newer view of the same comment (a snapshot after a resync). */

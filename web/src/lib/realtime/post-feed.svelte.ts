@@ -35,8 +35,10 @@ export interface FeedSnapshot {
 
 const PostEvents = z.array(PostEvent);
 
-/** A comment send that finds no connection is retried this many times (same clientId, so never stored twice). */
+/** Sends of one comment while connected but unanswered (same clientId, so never stored twice). */
 const SEND_ATTEMPTS = 5;
+/** Pause before the next of those sends, times the failures so far, ms. */
+const RESEND_PAUSE_MS = 1_000;
 /** Wait before re-asking for a join the server did not answer, ms. */
 const REJOIN_DELAY_MS = 2_000;
 
@@ -103,9 +105,16 @@ export class PostFeed {
     const onPresence = (update: { postId: string; viewers: number }) => {
       if (update.postId === postId) this.viewers = update.viewers;
     };
+    // Removed, readmitted, or made facilitator in another tab: rejoin for the view that role gets.
+    const onRole = (id: string, role: Role) => {
+      if (id !== postId) return;
+      this.role = role;
+      void this.#join();
+    };
     socket.on('post:events', onEvents);
     socket.on('post:head', onHead);
     socket.on('presence', onPresence);
+    socket.on('post:role', onRole);
     // Every (re)connect starts in no rooms: rejoin from the last applied event.
     const offConnect = connection.onConnect(() => void this.#join(this.#lastSeq));
 
@@ -114,6 +123,7 @@ export class PostFeed {
       socket.off('post:events', onEvents);
       socket.off('post:head', onHead);
       socket.off('presence', onPresence);
+      socket.off('post:role', onRole);
       if (socket.connected) socket.emit('post:leave', { postId });
       this.#buffer.dispose();
     };
@@ -166,10 +176,22 @@ export class PostFeed {
     pending.status = 'sending';
     this.entries.push(pending);
 
+    // Offline, the comment waits in the feed for as long as the connection is gone and
+    // goes out when it returns. Connected but unanswered (storage down), it is resent a
+    // few times with a growing pause, then handed back to the composer. Every send
+    // carries the same clientId, so however many go out, it is stored once.
     let res: Result<Comment> = fail('UNAVAILABLE', 'Not sent');
-    for (let attempt = 1; attempt <= SEND_ATTEMPTS; attempt++) {
+    for (let failures = 0; ; ) {
+      if (!connection.socket.connected) {
+        pending.status = 'queued';
+        await connection.whenConnected();
+        pending.status = 'sending';
+      }
       res = await connection.request('comment:create', { postId: this.post.id, parentId, body: body.data, clientId });
       if (res.ok || res.error.code !== 'UNAVAILABLE') break;
+      if (!connection.socket.connected) continue;
+      if (++failures >= SEND_ATTEMPTS) break;
+      await new Promise((resolve) => setTimeout(resolve, RESEND_PAUSE_MS * failures));
     }
     this.#remove(pending);
     if (res.ok) {
