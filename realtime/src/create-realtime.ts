@@ -157,6 +157,7 @@ export function createRealtime(config: Config, deps: RealtimeDeps = {}): Realtim
     const settled = await inflight.whenIdle(SHUTDOWN_GRACE_MS);
     if (!settled) log.error(`Shutdown: ${inflight.count} requests still running after ${SHUTDOWN_GRACE_MS} ms`);
     await coalescer.drain();
+    broadcaster.close();
     stopBeacon();
     await presence.close();
     // Socket.IO first, Redis last: closing Redis under live sockets ends in EPIPE.

@@ -39,6 +39,20 @@ describe('reaction coalescer', () => {
     expect((await store.listComments('p'))?.comments[0]?.reactions.like).toBe(500);
   });
 
+  it('flushes a steadily busy post at most once per window', async () => {
+    const { coalescer, comment, writes } = await setup(100);
+    const started = Date.now();
+    // One click every 10 ms for ~600 ms: a flush empties the queue each time, and
+    // the next click must still wait for the window, not flush at once.
+    for (let i = 0; i < 60; i++) {
+      void coalescer.submit('p', { commentId: comment.id, kind: 'like', userId: `u${i}`, active: true });
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    await coalescer.drain();
+    const windows = Math.ceil((Date.now() - started) / 100) + 1;
+    expect(writes()).toBeLessThanOrEqual(windows);
+  });
+
   it('keeps the last setting per person within a window and answers every caller with it', async () => {
     const { coalescer, comment, store } = await setup();
     // Occupy the window so the next three settings share one batch.

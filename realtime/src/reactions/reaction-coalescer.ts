@@ -23,6 +23,8 @@ interface PostQueue {
   timer: ReturnType<typeof setTimeout> | null;
   inFlight: Promise<void> | null;
   lastFlushAt: number;
+  /** The timer is only the idle clean-up, not a pending flush. */
+  idle: boolean;
 }
 
 export interface ReactionCoalescerOptions {
@@ -47,7 +49,10 @@ export function createReactionCoalescer(opts: ReactionCoalescerOptions): Reactio
   const queues = new Map<string, PostQueue>();
 
   const schedule = (postId: string, q: PostQueue) => {
-    if (q.timer || q.inFlight || q.pending.size === 0) return;
+    if (q.inFlight || q.pending.size === 0) return;
+    if (q.timer && !q.idle) return;
+    if (q.timer) clearTimeout(q.timer);
+    q.idle = false;
     const wait = Math.max(0, q.lastFlushAt + flushMs - Date.now());
     q.timer = setTimeout(() => {
       q.timer = null;
@@ -78,14 +83,28 @@ export function createReactionCoalescer(opts: ReactionCoalescerOptions): Reactio
     })();
     await q.inFlight;
     q.inFlight = null;
-    if (q.pending.size === 0) queues.delete(postId);
-    else schedule(postId, q);
+    if (q.pending.size > 0) schedule(postId, q);
+    else forgetWhenIdle(postId, q);
+  };
+
+  // An empty queue still remembers when it last flushed: forgetting it at once
+  // would let the next click flush immediately, doubling the frames of a busy
+  // post. It is dropped one window later if nothing came in meanwhile.
+  const forgetWhenIdle = (postId: string, q: PostQueue) => {
+    if (q.timer) return;
+    q.idle = true;
+    q.timer = setTimeout(() => {
+      q.timer = null;
+      q.idle = false;
+      if (q.pending.size === 0 && !q.inFlight) queues.delete(postId);
+      else schedule(postId, q);
+    }, flushMs);
   };
 
   return {
     submit(postId, op) {
       let q = queues.get(postId);
-      if (!q) queues.set(postId, (q = { pending: new Map(), timer: null, inFlight: null, lastFlushAt: 0 }));
+      if (!q) queues.set(postId, (q = { pending: new Map(), timer: null, inFlight: null, lastFlushAt: 0, idle: false }));
       const key = `${op.userId}|${op.commentId}|${op.kind}`;
       return new Promise<ReactionOpResult>((resolve, reject) => {
         const existing = q.pending.get(key);
