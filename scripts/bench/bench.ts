@@ -14,7 +14,19 @@ import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { Child, spawnChild } from './rpc.js';
 import { describeMachine, loadAverage, pinning, procCpuUs, procWaitNs } from './machine.js';
-import { startRedis, type BenchRedis } from './redis-server.js';
+import { startRedisServer } from '../lib/redis-server.js';
+
+interface BenchRedis {
+  url: string;
+  pid: number;
+  stop(): Promise<void>;
+}
+
+/** A private redis-server for the run, keeping nothing on disk, pinned to `cpu` when given. */
+async function startRedis(cpu: number | null): Promise<BenchRedis> {
+  const server = await startRedisServer({ cpu });
+  return { url: server.url, pid: server.pid, stop: () => server.dispose() };
+}
 import type { LatencySummary } from './stats.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
