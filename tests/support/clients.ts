@@ -84,17 +84,6 @@ export function recordEvents(socket: Client): { postId: string; event: PostEvent
   return seen;
 }
 
-/** Resolves once `log` holds an entry matching `match` (already or later); rejects after `ms`. */
-export function untilLogged(
-  socket: Client,
-  log: { postId: string; event: PostEvent }[],
-  match: (e: PostEvent) => boolean,
-  ms = 5_000,
-): Promise<void> {
-  if (log.some((l) => match(l.event))) return Promise.resolve();
-  return nextPostEvent(socket, match, ms).then(() => undefined);
-}
-
 /**
  * Resolves once `log` holds `count` entries matching `match`, counting those
  * already there; rejects after `ms` saying how many came.
