@@ -72,6 +72,38 @@ test.describe('a live discussion', () => {
     await expect(answerBack).toContainText(`replying to ${answerer}`);
   });
 
+  test('a burst of clicks on one reaction sends a few messages, and everyone ends on the last state', async ({
+    viewer,
+    otherViewer,
+  }) => {
+    const mine = await viewer.post(unique('Click storm'), 'Quick Fingers');
+    const sent: string[] = [];
+    viewer.page.on('websocket', (ws) => ws.on('framesent', (f) => typeof f.payload === 'string' && sent.push(f.payload)));
+    // The page's socket is already open, so watch frames through a fresh one: reload, then click.
+    await viewer.page.reload();
+    const like = viewer.reaction(viewer.comment(await mine.locator('p').first().innerText()), 'Like');
+    await expect(like).toHaveAttribute('aria-pressed', 'false');
+    // Seven clicks in one burst (faster than any ack can return); an odd number: pressed at the end.
+    await like.evaluate((button) => {
+      for (let i = 0; i < 7; i++) (button as HTMLButtonElement).click();
+    });
+
+    await expect(like).toHaveAttribute('aria-pressed', 'true');
+    await expect(like).toContainText('1');
+    const theirs = otherViewer.reaction(otherViewer.comment(await mine.locator('p').first().innerText()), 'Like');
+    await expect(theirs).toContainText('1');
+    // Reloading shows what the server stored: pressed, one like.
+    await viewer.page.reload();
+    await expect(viewer.reaction(viewer.comment(await mine.locator('p').first().innerText()), 'Like')).toHaveAttribute(
+      'aria-pressed',
+      'true',
+    );
+    const reactionFrames = sent.filter((p) => p.includes('"reaction:set"'));
+    // The first click goes out at once; the six made while it was in flight become one more message at most.
+    expect(reactionFrames.length).toBeGreaterThan(0);
+    expect(reactionFrames.length).toBeLessThanOrEqual(2);
+  });
+
   test('my name and identity are remembered after a reload', async ({ viewer }) => {
     await viewer.post(unique('First words'), 'Remembered Name');
     await viewer.page.reload();

@@ -68,6 +68,8 @@ export class PostFeed {
   readonly isFacilitator = $derived(this.role === 'facilitator');
 
   readonly #byId = new Map<string, FeedEntry>();
+  /** `${commentId}|${kind}` with a reaction message in flight. */
+  readonly #reacting = new Set<string>();
   readonly #buffer: SeqBuffer<PostEvent>;
   /** Last sequence number applied; survives the buffer's suspend() so a rejoin knows where to resume. */
   #lastSeq: number;
@@ -208,17 +210,31 @@ export class PostFeed {
     return res;
   }
 
-  /** Toggles by asking for the opposite of what is shown (set semantics: a resend cannot flip it back). */
+  /**
+   * Toggles by asking for the opposite of what is shown (set semantics: a resend
+   * cannot flip it back). At most one message per comment and kind is in flight:
+   * clicks made meanwhile only change the wanted state, and when the ack comes the
+   * newest wanted state is sent if the server does not have it yet. A burst of
+   * clicks costs two messages, not one per click.
+   */
   async toggleReaction(entry: FeedEntry, kind: ReactionKind): Promise<void> {
     if (entry.pending) return;
-    const active = !entry.reactions.pressed(kind);
-    const ticket = entry.reactions.begin(kind, active);
-    const res = await connection.request('reaction:set', { postId: this.post.id, commentId: entry.id, kind, active });
-    if (res.ok) {
-      entry.reactions.settle(kind, ticket, res.data.active, res.data.counts);
-    } else {
-      entry.reactions.abandon(kind, ticket);
-      this.notice = `Your reaction was not saved: ${res.error.message}`;
+    entry.reactions.begin(kind, !entry.reactions.pressed(kind));
+    const key = `${entry.id}|${kind}`;
+    if (this.#reacting.has(key)) return;
+    this.#reacting.add(key);
+    try {
+      for (let click = entry.reactions.pendingClick(kind); click; click = entry.reactions.pendingClick(kind)) {
+        const res = await connection.request('reaction:set', { postId: this.post.id, commentId: entry.id, kind, active: click.active });
+        if (!res.ok) {
+          entry.reactions.abandon(kind, entry.reactions.pendingClick(kind)?.ticket ?? click.ticket);
+          this.notice = `Your reaction was not saved: ${res.error.message}`;
+          return;
+        }
+        entry.reactions.settle(kind, click.ticket, res.data.active, res.data.counts);
+      }
+    } finally {
+      this.#reacting.delete(key);
     }
   }
 

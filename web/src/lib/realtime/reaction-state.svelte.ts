@@ -48,6 +48,11 @@ export class ReactionState {
     this.#mine = [...kinds];
   }
 
+  /** The newest click not yet settled for a kind, if any. */
+  pendingClick(kind: ReactionKind): PendingClick | undefined {
+    return this.#pending[kind];
+  }
+
   /** A click: shown at once, remembered until its ack. */
   begin(kind: ReactionKind, active: boolean): number {
     const ticket = ++this.#tickets;
@@ -55,11 +60,15 @@ export class ReactionState {
     return ticket;
   }
 
-  /** The ack for a click: its counts are the newest the server has for this comment. */
+  /**
+   * The ack for a click: its counts are the newest the server has for this
+   * comment. A later click stays pending unless the server already has what it asks.
+   */
   settle(kind: ReactionKind, ticket: number, active: boolean, counts: ReactionCounts): void {
     this.#counts = { ...counts };
     this.#mine = active ? [...new Set([...this.#mine, kind])] : this.#mine.filter((k) => k !== kind);
-    if (this.#pending[kind]?.ticket === ticket) delete this.#pending[kind];
+    const click = this.#pending[kind];
+    if (click && (click.ticket === ticket || click.active === active)) delete this.#pending[kind];
   }
 
   /** The click failed: show the server's state again. */
