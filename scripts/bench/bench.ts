@@ -27,7 +27,7 @@ async function startRedis(cpu: number | null): Promise<BenchRedis> {
   const server = await startRedisServer({ cpu });
   return { url: server.url, pid: server.pid, stop: () => server.dispose() };
 }
-import type { LatencySummary } from './stats.js';
+import type { CommentsResult, ReactionResult } from './results.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..', '..');
@@ -224,26 +224,6 @@ async function connect(load: Child, ports: number[], count: number, kind: 'board
 
 // ---------------------------------------------------------------- scenarios
 
-interface CommentsResult {
-  sent: number;
-  stored: number;
-  viewers: number;
-  expected: number;
-  deliveries: number;
-  lost: number;
-  doubled: number;
-  frames: number;
-  latency: LatencySummary;
-  drainMs: number;
-  checkersOk: number;
-  checkers: number;
-  problems: string[];
-  loadCpuPct: number;
-  wallMs: number;
-  /** Viewers whose connection closed during the run (the server dropped them). */
-  dropped: number;
-  firstPostError: string;
-}
 
 interface BroadcastRow extends CommentsResult {
   label: string;
@@ -321,27 +301,6 @@ async function broadcast(opts: {
   }
 }
 
-interface ReactionResult {
-  clickers: number;
-  fired: number;
-  acked: number;
-  failed: number;
-  outstanding: number;
-  firstFailure: string;
-  wallMs: number;
-  sendMs: number;
-  visible: LatencySummary;
-  unseen: number;
-  ack: LatencySummary;
-  reactionFramesPerViewerPerSec: number;
-  expected: Record<string, number>;
-  live: Array<Record<string, number> | null>;
-  snapshot: Record<string, number> | null;
-  liveExact: boolean;
-  snapshotExact: boolean;
-  loadCpuPct: number;
-  dropped: number;
-}
 interface ReactionRow extends ReactionResult {
   engine: string;
   serverCpuPct: number;

@@ -22,7 +22,8 @@ import {
   type ServerToClientEvents,
 } from '@board/shared';
 import { serveRpc } from './rpc.js';
-import { Samples, type LatencySummary } from './stats.js';
+import { Samples } from './stats.js';
+import type { CommentsResult, ReactionResult } from './results.js';
 import { BENCH_POST_ID, BODY_MARK, POST_EVENTS_PREFIX, REACTIONS_MARK, bodyFor, readNumber, sioUrl } from './wire.js';
 
 type Kind = 'board' | 'bare';
@@ -356,25 +357,6 @@ async function paced(total: number, seconds: number, fire: (i: number) => void):
   return fired;
 }
 
-interface CommentsResult {
-  sent: number;
-  stored: number;
-  viewers: number;
-  expected: number;
-  deliveries: number;
-  lost: number;
-  doubled: number;
-  frames: number;
-  latency: LatencySummary;
-  drainMs: number;
-  checkersOk: number;
-  checkers: number;
-  problems: string[];
-  loadCpuPct: number;
-  wallMs: number;
-  dropped: number;
-  firstPostError: string;
-}
 
 async function comments(args: { rate: number; seconds: number; drainMs?: number }): Promise<CommentsResult> {
   const total = Math.max(1, Math.round(args.rate * args.seconds));
@@ -431,7 +413,7 @@ async function comments(args: { rate: number; seconds: number; drainMs?: number 
 
 // ---------------------------------------------------------------- reactions
 
-async function reactions(args: { commentId: string; perSecond: number; seconds: number; drainMs?: number }) {
+async function reactions(args: { commentId: string; perSecond: number; seconds: number; drainMs?: number }): Promise<ReactionResult> {
   const total = Math.round(args.perSecond * args.seconds);
   rec.visible = new Samples();
   rec.reactionFrames = 0;

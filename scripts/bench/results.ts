@@ -1,0 +1,51 @@
+/**
+ * What the load generator reports back to the orchestrator over IPC. One
+ * declaration for both sides, so the child's answer is checked against what
+ * the table reads.
+ */
+import type { LatencySummary } from './stats.js';
+
+/** One broadcast row: comments posted at a fixed rate and delivered to every viewer. */
+export interface CommentsResult {
+  sent: number;
+  stored: number;
+  viewers: number;
+  expected: number;
+  deliveries: number;
+  lost: number;
+  doubled: number;
+  frames: number;
+  latency: LatencySummary;
+  drainMs: number;
+  checkersOk: number;
+  checkers: number;
+  problems: string[];
+  loadCpuPct: number;
+  wallMs: number;
+  /** Viewers whose connection closed during the run (the server dropped them). */
+  dropped: number;
+  firstPostError: string;
+}
+
+/** One reaction burst: clicks fired, acknowledged, seen in totals frames, and the totals compared. */
+export interface ReactionResult {
+  clickers: number;
+  fired: number;
+  acked: number;
+  failed: number;
+  outstanding: number;
+  firstFailure: string;
+  wallMs: number;
+  sendMs: number;
+  visible: LatencySummary;
+  unseen: number;
+  ack: LatencySummary;
+  reactionFramesPerViewerPerSec: number;
+  expected: Record<string, number>;
+  live: Array<Record<string, number> | null>;
+  snapshot: Record<string, number> | null;
+  liveExact: boolean;
+  snapshotExact: boolean;
+  loadCpuPct: number;
+  dropped: number;
+}
