@@ -6,16 +6,14 @@
 import {
   AppError,
   emptyCounts,
-  REACTION_KINDS,
   type Comment,
   type ModLogEntry,
   type MyReactions,
   type PostEvent,
-  type ReactionKind,
   type Role,
 } from '@board/shared';
 import type { CommentPage, NewComment, PostRecord, ReactionBatchResult, ReactionOp, Store } from './types.js';
-import { newId, newPostRecord, REPLAY_MAX } from './types.js';
+import { groupPressed, newId, newPostRecord, REPLAY_MAX } from './types.js';
 
 /** A post event before it has its sequence number (Omit distributed over the union). */
 type Unsequenced = PostEvent extends infer E ? (E extends PostEvent ? Omit<E, 'seq'> : never) : never;
@@ -195,13 +193,7 @@ export function createMemoryStore(opts: MemoryStoreOptions = {}): Store {
     },
 
     async myReactions(postId, userId): Promise<MyReactions> {
-      const mine: MyReactions = {};
-      for (const member of posts.get(postId)?.pressed.get(userId) ?? []) {
-        const [commentId, kind] = member.split('|') as [string, ReactionKind];
-        (mine[commentId] ??= []).push(kind);
-      }
-      for (const kinds of Object.values(mine)) kinds.sort((a, b) => REACTION_KINDS.indexOf(a) - REACTION_KINDS.indexOf(b));
-      return mine;
+      return groupPressed(posts.get(postId)?.pressed.get(userId) ?? []);
     },
 
     async role(postId, userId): Promise<Role> {

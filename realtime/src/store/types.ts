@@ -3,6 +3,7 @@
  * suite (tests/contract) holds both to the same behaviour.
  */
 import { randomBytes } from 'node:crypto';
+import { REACTION_KINDS } from '@board/shared';
 import type {
   Author,
   Comment,
@@ -157,4 +158,18 @@ export function newPostRecord(input: NewPostRecord): PostRecord {
     slowModeSeconds: 0,
     pinned: [],
   };
+}
+
+/**
+ * A person's pressed reactions, stored in both engines as `${commentId}|${kind}`
+ * members, grouped per comment with kinds in display order.
+ */
+export function groupPressed(members: Iterable<string>): MyReactions {
+  const mine: MyReactions = {};
+  for (const member of members) {
+    const [commentId, kind] = member.split('|') as [string, ReactionKind];
+    (mine[commentId] ??= []).push(kind);
+  }
+  for (const kinds of Object.values(mine)) kinds.sort((a, b) => REACTION_KINDS.indexOf(a) - REACTION_KINDS.indexOf(b));
+  return mine;
 }

@@ -13,11 +13,10 @@ import {
   REACTION_KINDS,
   type MyReactions,
   type ReactionCounts,
-  type ReactionKind,
   type Role,
 } from '@board/shared';
 import type { CommentPage, PostRecord, ReactionBatchResult, ReactionOp, Store } from '../types.js';
-import { newId, newPostRecord, REPLAY_MAX } from '../types.js';
+import { groupPressed, newId, newPostRecord, REPLAY_MAX } from '../types.js';
 import { ADD_COMMENT, APPLY_REACTIONS, CREATE_POST, DELETE_COMMENT, SET_HIDDEN, SET_PINNED, UPDATE_SETTINGS } from './scripts.js';
 
 export interface RedisStoreOptions {
@@ -254,14 +253,7 @@ export function createRedisStore(opts: RedisStoreOptions): Store {
     },
 
     async myReactions(postId, userId): Promise<MyReactions> {
-      const members = await redis.smembers(`${postBase(postId)}:ru:${userId}`);
-      const mine: MyReactions = {};
-      for (const member of members) {
-        const [commentId, kind] = member.split('|') as [string, ReactionKind];
-        (mine[commentId] ??= []).push(kind);
-      }
-      for (const kinds of Object.values(mine)) kinds.sort((a, b) => REACTION_KINDS.indexOf(a) - REACTION_KINDS.indexOf(b));
-      return mine;
+      return groupPressed(await redis.smembers(`${postBase(postId)}:ru:${userId}`));
     },
 
     async role(postId, userId): Promise<Role> {
