@@ -2,7 +2,7 @@
  * The store contract: every engine must pass exactly these tests.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { AppError } from '@board/shared';
+import { AppError, REACTION_KINDS } from '@board/shared';
 import type { Store } from '@board/realtime';
 
 export type MakeStore = (opts?: { replayLogMax?: number }) => Store;
@@ -184,6 +184,21 @@ export function describeStore(engine: string, makeStore: MakeStore): void {
         const page = await store.listComments('p1');
         expect(page?.comments[0]?.reactions).toEqual({ like: people, love: people - people / 3, laugh: 0, wow: 0 });
         expect(page?.seq).toBe(1 + people + people / 3);
+      });
+
+      it('takes a storm-sized batch (10,000 settings) in one call, as one event', async () => {
+        // The size a busy post's coalescer hands over after a late flush: 40,000 script arguments on Redis.
+        const { comment: c } = await comment('viral');
+        const ops = Array.from({ length: 10_000 }, (_, i) => ({
+          commentId: c.id,
+          kind: REACTION_KINDS[i % 4]!,
+          userId: `u${Math.floor(i / 4)}`,
+          active: true,
+        }));
+        const res = await store.applyReactions('p1', ops);
+        expect(res.seq).toBe(2);
+        expect(res.results).toHaveLength(10_000);
+        expect(res.totals).toEqual([{ commentId: c.id, counts: { like: 2_500, love: 2_500, laugh: 2_500, wow: 2_500 } }]);
       });
     });
 

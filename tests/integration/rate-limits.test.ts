@@ -71,4 +71,29 @@ describe('rate limits across nodes', () => {
       await two.close();
     }
   });
+
+  it('counts reactions on each node (a Redis round trip per click would cost more than the click)', async () => {
+    const shared = { engine: 'redis' as const, redisUrl: inject('redisUrl'), prefix: uniquePrefix(), env: { RATE_LIMIT_FACTOR: '1' } };
+    const one = await startBoard({ ...shared, nodeId: 'rl-r-one' });
+    const two = await startBoard({ ...shared, nodeId: 'rl-r-two' });
+    try {
+      await one.store.createPost({ id: 'p', title: 'P' });
+      const a1 = await connect(one.url, { name: 'Clicker' });
+      const a2 = await connect(two.url, { token: a1.session.token });
+      await join(a1, 'p');
+      await join(a2, 'p');
+      const target = await postComment(a1, 'p', 'click me');
+      const click = (s: typeof a1, i: number) =>
+        s.emitWithAck('reaction:set', { postId: 'p', commentId: target.id, kind: 'like', active: i % 2 === 0 });
+      const onOne = [];
+      for (let i = 0; i < 16; i++) onOne.push(await click(a1, i));
+      expect(onOne.filter((r) => r.ok)).toHaveLength(15);
+      // The same person on the other node has that node's whole budget.
+      expect(await click(a2, 0)).toMatchObject({ ok: true });
+    } finally {
+      closeAll();
+      await one.close();
+      await two.close();
+    }
+  });
 });

@@ -16,6 +16,13 @@ interface Budget {
   perUser: number | null;
   perIp: number | null;
   windowS: number;
+  /**
+   * Counted in Redis so the budget holds across nodes. Reactions are counted in
+   * each node's memory instead: a click is cheap, coalesced and idempotent (a
+   * flood cannot move a total by more than one per person and kind), and two
+   * Redis round trips per click would cost more than the click itself.
+   */
+  shared: boolean;
 }
 
 /**
@@ -24,11 +31,11 @@ interface Budget {
  * budgets allow a venue's shared address dozens of people.
  */
 const BUDGETS: Record<LimitedAction, Budget> = {
-  comment: { perUser: 6, perIp: 60, windowS: 10 },
-  reaction: { perUser: 15, perIp: 600, windowS: 3 },
-  create: { perUser: 3, perIp: 20, windowS: 600 },
+  comment: { perUser: 6, perIp: 60, windowS: 10, shared: true },
+  reaction: { perUser: 15, perIp: 600, windowS: 3, shared: false },
+  create: { perUser: 3, perIp: 20, windowS: 600, shared: true },
   // Facilitator secrets are 192-bit; this only keeps a guesser from wasting our CPU.
-  claim: { perUser: null, perIp: 20, windowS: 60 },
+  claim: { perUser: null, perIp: 20, windowS: 60, shared: true },
 };
 
 const MESSAGES: Record<LimitedAction, string> = {
@@ -55,9 +62,9 @@ export interface RateLimitOptions {
 export function createRateLimits(opts: RateLimitOptions): RateLimits {
   if (opts.factor === 0) return { consume: async () => undefined };
 
-  const make = (name: string, points: number, duration: number): RateLimiterAbstract => {
+  const make = (name: string, points: number, duration: number, shared: boolean): RateLimiterAbstract => {
     const memory = new RateLimiterMemory({ points, duration, keyPrefix: name });
-    if (!opts.redis) return memory;
+    if (!opts.redis || !shared) return memory;
     return new RateLimiterRedis({
       storeClient: opts.redis,
       points,
@@ -69,8 +76,8 @@ export function createRateLimits(opts: RateLimitOptions): RateLimits {
 
   const limiters = new Map<string, RateLimiterAbstract>();
   for (const [action, b] of Object.entries(BUDGETS)) {
-    if (b.perUser !== null) limiters.set(`${action}:user`, make(`${action}:user`, Math.ceil(b.perUser * opts.factor), b.windowS));
-    if (b.perIp !== null) limiters.set(`${action}:ip`, make(`${action}:ip`, Math.ceil(b.perIp * opts.factor), b.windowS));
+    if (b.perUser !== null) limiters.set(`${action}:user`, make(`${action}:user`, Math.ceil(b.perUser * opts.factor), b.windowS, b.shared));
+    if (b.perIp !== null) limiters.set(`${action}:ip`, make(`${action}:ip`, Math.ceil(b.perIp * opts.factor), b.windowS, b.shared));
   }
 
   const addressOf = (socket: BoardSocket): string => {

@@ -53,6 +53,20 @@ describe('reaction coalescer', () => {
     expect(writes()).toBeLessThanOrEqual(windows);
   });
 
+  it("takes a late window's whole backlog in one write, so a busy post never falls behind", async () => {
+    const { coalescer, comment, writes, batches } = await setup();
+    // Occupy the window, then let 5,000 people click while it is closed: as if the
+    // event loop was late. Capping a flush at 2,000 once left the rest to later
+    // windows, and a post clicked faster than that never caught up.
+    await coalescer.submit('p', { commentId: comment.id, kind: 'wow', userId: 'opener', active: true });
+    const before = writes();
+    await Promise.all(
+      Array.from({ length: 5_000 }, (_, i) => coalescer.submit('p', { commentId: comment.id, kind: 'like', userId: `u${i}`, active: true })),
+    );
+    expect(writes() - before).toBe(1);
+    expect(batches.at(-1)?.likes).toBe(5_000);
+  });
+
   it('keeps the last setting per person within a window and answers every caller with it', async () => {
     const { coalescer, comment, store } = await setup();
     // Occupy the window so the next three settings share one batch.

@@ -33,7 +33,12 @@ export interface ReactionCoalescerOptions {
   flushMs: number;
   /** Called after each stored batch that changed something. */
   onBatch: (postId: string, seq: number, totals: CommentTotals[]) => void;
-  /** Most settings in one store call; the rest go in the next. */
+  /**
+   * Most settings in one store call; the rest go in the next. Large on purpose:
+   * a window that starts late (busy event loop) must take its whole backlog, or
+   * a post clicked faster than maxBatch per window never catches up. 10,000 is
+   * one Lua script of a few ms on Redis.
+   */
   maxBatch?: number;
 }
 
@@ -45,7 +50,7 @@ export interface ReactionCoalescer {
 
 export function createReactionCoalescer(opts: ReactionCoalescerOptions): ReactionCoalescer {
   const { store, flushMs, onBatch } = opts;
-  const maxBatch = opts.maxBatch ?? 2_000;
+  const maxBatch = opts.maxBatch ?? 10_000;
   const queues = new Map<string, PostQueue>();
 
   const schedule = (postId: string, q: PostQueue) => {

@@ -31,7 +31,8 @@ export interface RedisStoreOptions {
   ownsConnection?: boolean;
 }
 
-type ScriptFn = (...args: (string | number)[]) => Promise<unknown>;
+/** ioredis flattens array arguments: a long list goes as one array, not spread (spreading 10^4+ values overflows the call stack). */
+type ScriptFn = (...args: (string | number | string[])[]) => Promise<unknown>;
 
 function defineScript(redis: Redis, name: string, lua: string, numberOfKeys: number): ScriptFn {
   if (!(name in redis)) redis.defineCommand(name, { lua, numberOfKeys });
@@ -226,7 +227,7 @@ export function createRedisStore(opts: RedisStoreOptions): Store {
 
     async applyReactions(postId: string, ops: ReactionOp[]): Promise<ReactionBatchResult> {
       const args = ops.flatMap((op) => [op.commentId, op.kind, op.userId, op.active ? '1' : '0']);
-      const out = (await applyReactionsScript(postBase(postId), replayLogMax, ...args)) as (number | string)[];
+      const out = (await applyReactionsScript(postBase(postId), replayLogMax, args)) as (number | string)[];
       if (out[0] === -1) throw new AppError('NOT_FOUND', 'No such post');
       const seq = Number(out[0]);
       const status = out.slice(1, 1 + ops.length).map(Number);
