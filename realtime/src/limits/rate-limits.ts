@@ -46,8 +46,12 @@ const MESSAGES: Record<LimitedAction, string> = {
 };
 
 export interface RateLimits {
-  /** Counts one action; throws AppError RATE_LIMITED with retryAfterMs when over budget. */
-  consume(action: LimitedAction, socket: BoardSocket): Promise<void>;
+  /**
+   * Counts one action; throws (or rejects with) AppError RATE_LIMITED with
+   * retryAfterMs when over budget. Budgets counted in this process answer
+   * synchronously, so the hottest path (a reaction click) allocates no promise.
+   */
+  consume(action: LimitedAction, socket: BoardSocket): Promise<void> | void;
 }
 
 export interface RateLimitOptions {
@@ -60,21 +64,22 @@ export interface RateLimitOptions {
 }
 
 export function createRateLimits(opts: RateLimitOptions): RateLimits {
-  if (opts.factor === 0) return { consume: async () => undefined };
+  if (opts.factor === 0) return { consume: () => undefined };
 
-  const make = (name: string, points: number, duration: number, shared: boolean): RateLimiterAbstract => {
+  const make = (name: string, points: number, duration: number, shared: boolean): Limiter => {
+    if (!opts.redis || !shared) return createLocalWindow(points, duration * 1_000);
     const memory = new RateLimiterMemory({ points, duration, keyPrefix: name });
-    if (!opts.redis || !shared) return memory;
-    return new RateLimiterRedis({
+    const redis = new RateLimiterRedis({
       storeClient: opts.redis,
       points,
       duration,
       keyPrefix: `${opts.prefix}rl:${name}`,
       insuranceLimiter: memory,
     });
+    return { consume: (key) => consumeShared(redis, key) };
   };
 
-  const limiters = new Map<string, RateLimiterAbstract>();
+  const limiters = new Map<string, Limiter>();
   for (const [action, b] of Object.entries(BUDGETS)) {
     if (b.perUser !== null) limiters.set(`${action}:user`, make(`${action}:user`, Math.ceil(b.perUser * opts.factor), b.windowS, b.shared));
     if (b.perIp !== null) limiters.set(`${action}:ip`, make(`${action}:ip`, Math.ceil(b.perIp * opts.factor), b.windowS, b.shared));
@@ -89,22 +94,72 @@ export function createRateLimits(opts: RateLimitOptions): RateLimits {
     return socket.handshake.address;
   };
 
+  const refuse = (action: LimitedAction, msBeforeNext: number): AppError => {
+    const waitS = Math.max(1, Math.ceil(msBeforeNext / 1_000));
+    return new AppError('RATE_LIMITED', `${MESSAGES[action]}. Try again in ${waitS} s.`, msBeforeNext);
+  };
+
   return {
-    async consume(action, socket) {
-      const checks: [RateLimiterAbstract | undefined, string][] = [
-        [limiters.get(`${action}:user`), socket.data.user.id],
-        [limiters.get(`${action}:ip`), addressOf(socket)],
-      ];
-      for (const [limiter, key] of checks) {
-        if (!limiter) continue;
-        try {
-          await limiter.consume(key);
-        } catch (res) {
-          if (!(res instanceof RateLimiterRes)) throw res;
-          const waitS = Math.max(1, Math.ceil(res.msBeforeNext / 1_000));
-          throw new AppError('RATE_LIMITED', `${MESSAGES[action]}. Try again in ${waitS} s.`, res.msBeforeNext);
-        }
+    consume(action, socket) {
+      const byUser = limiters.get(`${action}:user`);
+      const byIp = limiters.get(`${action}:ip`);
+      const verdict = (wait: Wait) => {
+        if (wait !== undefined) throw refuse(action, wait);
+      };
+      const userWait = byUser?.consume(socket.data.user.id);
+      if (userWait instanceof Promise) {
+        // Shared budgets: Redis round trips, one after the other.
+        return userWait.then(async (wait) => {
+          verdict(wait);
+          verdict(await byIp?.consume(addressOf(socket)));
+        });
       }
+      verdict(userWait);
+      const ipWait = byIp?.consume(addressOf(socket));
+      if (ipWait instanceof Promise) return ipWait.then(verdict);
+      verdict(ipWait);
+    },
+  };
+}
+
+/** Ms until the key may act again; undefined: allowed (and counted). */
+type Wait = number | undefined;
+
+/** One budget. Local budgets answer synchronously; shared ones after a Redis round trip. */
+interface Limiter {
+  consume(key: string): Promise<Wait> | Wait;
+}
+
+async function consumeShared(limiter: RateLimiterAbstract, key: string): Promise<Wait> {
+  try {
+    await limiter.consume(key);
+    return undefined;
+  } catch (res) {
+    if (!(res instanceof RateLimiterRes)) throw res;
+    return res.msBeforeNext;
+  }
+}
+
+/**
+ * A fixed window per key, in this process: `points` actions per `windowMs`.
+ * Expired keys are swept at most once per window, as a side effect of use, so
+ * an idle limiter holds no timer and its memory is bounded by one window's keys.
+ */
+export function createLocalWindow(points: number, windowMs: number, now: () => number = Date.now): Limiter {
+  const windows = new Map<string, { used: number; endsAt: number }>();
+  let nextSweep = 0;
+  return {
+    consume(key) {
+      const t = now();
+      if (t >= nextSweep) {
+        for (const [k, w] of windows) if (w.endsAt <= t) windows.delete(k);
+        nextSweep = t + windowMs;
+      }
+      let w = windows.get(key);
+      if (!w || w.endsAt <= t) windows.set(key, (w = { used: 0, endsAt: t + windowMs }));
+      if (w.used >= points) return w.endsAt - t;
+      w.used++;
+      return undefined;
     },
   };
 }

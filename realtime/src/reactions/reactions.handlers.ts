@@ -19,7 +19,8 @@ export function registerReactionHandlers(socket: BoardSocket, deps: { coalescer:
       'reaction:set',
       SetReactionRequest,
       async (req, reply: (r: { active: boolean; counts: ReactionCounts }) => void) => {
-        await ctx.limits.consume('reaction', socket);
+        const limited = ctx.limits.consume('reaction', socket);
+        if (limited) await limited;
         // act: the coalescer stores it with the rest of this window's clicks and
         // broadcasts the batch's totals; we resume once it is stored.
         const result = await coalescer.submit(req.postId, {
