@@ -110,6 +110,8 @@ for (const e of S.engines) {
 
 /** Whole-run watchdog: no run may outlive this, whatever hangs. */
 const RUN_LIMIT_MS = 15 * 60_000;
+/** The node flags production runs with (scripts/start.sh): the board is measured as it is deployed. */
+const SERVER_NODE_FLAGS = ['--max-semi-space-size=64'];
 
 // ---------------------------------------------------------------- goals (issue 7)
 
@@ -191,7 +193,7 @@ async function startServers(
   const ports: number[] = [];
   for (let i = 0; i < nodes; i++) {
     const profile = S.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${resolve(S.profileDir)}`] : [];
-    const s = startChild(`server${i}`, 'server-child.ts', pin.server, ['--expose-gc', ...profile]);
+    const s = startChild(`server${i}`, 'server-child.ts', pin.server, ['--expose-gc', ...SERVER_NODE_FLAGS, ...profile]);
     servers.push(s);
     const { port } = await s.call<{ port: number }>(
       'start',
