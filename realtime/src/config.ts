@@ -39,6 +39,11 @@ export const ConfigSchema = z.object({
   DATA_DIR: z.string().default('.data'),
   /** Coalesce reaction bursts: at most one storage write and one broadcast per post per window (ms). 10 frames/s reads as smooth. */
   REACTION_FLUSH_MS: int(5, 2_000).default(100),
+  /**
+   * Receipts for ack-less reaction clicks: at most one frame per connection per
+   * window (ms) while a person keeps clicking. Their display never waits for it.
+   */
+  REACTION_RECEIPT_MS: int(5, 10_000).default(1_000),
   /** Events kept per post for "give me everything after seq N" resyncs. Older gaps reload the snapshot. */
   REPLAY_LOG_MAX: int(100, 1_000_000).default(10_000),
   /** How often each room hears the post's latest sequence number (ms): the longest a lost broadcast stays unnoticed in a quiet room. */

@@ -24,6 +24,7 @@ import { startHeadBeacon } from './posts/head-beacon.js';
 import { registerCommentHandlers } from './comments/comments.handlers.js';
 import { createReactionCoalescer } from './reactions/reaction-coalescer.js';
 import { registerReactionHandlers } from './reactions/reactions.handlers.js';
+import { createReceipts } from './reactions/receipts.js';
 import { registerModerationHandlers } from './moderation/moderation.handlers.js';
 import { registerHostingHandlers } from './posts/hosting.handlers.js';
 import { consoleLog, type HandlerContext, type Log } from './socket/handle.js';
@@ -130,8 +131,9 @@ export function createRealtime(config: Config, deps: RealtimeDeps = {}): Realtim
     flushMs: config.REACTION_FLUSH_MS,
     onBatch: (postId, seq, totals) => broadcaster.send(postId, [{ type: 'reactions', seq, totals }]),
   });
+  const receipts = createReceipts({ windowMs: config.REACTION_RECEIPT_MS });
 
-  const stopBeacon = startHeadBeacon(io, store, config.HEAD_BEACON_MS, log);
+  const stopBeacon = startHeadBeacon(io, store, config.HEAD_BEACON_MS, log, broadcaster.sentWithin);
 
   installHandshake(io, signer);
   io.on('connection', (socket) => {
@@ -139,7 +141,7 @@ export function createRealtime(config: Config, deps: RealtimeDeps = {}): Realtim
     registerSessionHandlers(socket, signer, ctx);
     registerPostHandlers(socket, { store, presence, ctx });
     registerCommentHandlers(socket, { store, broadcaster, presence, ctx });
-    registerReactionHandlers(socket, { coalescer, ctx });
+    registerReactionHandlers(socket, { coalescer, receipts, ctx });
     registerHostingHandlers(socket, { io, store, ctx });
     registerModerationHandlers(socket, { io, store, broadcaster, presence, ctx });
   });
@@ -157,6 +159,8 @@ export function createRealtime(config: Config, deps: RealtimeDeps = {}): Realtim
     const settled = await inflight.whenIdle(SHUTDOWN_GRACE_MS);
     if (!settled) log.error(`Shutdown: ${inflight.count} requests still running after ${SHUTDOWN_GRACE_MS} ms`);
     await coalescer.drain();
+    // Stored clicks are answered before their connections close.
+    receipts.drain();
     broadcaster.close();
     stopBeacon();
     await presence.close();

@@ -24,7 +24,7 @@ import {
 import { serveRpc } from './rpc.js';
 import { Samples } from './stats.js';
 import type { CommentsResult, ReactionResult } from './results.js';
-import { BENCH_POST_ID, BODY_MARK, POST_EVENTS_PREFIX, REACTIONS_MARK, bodyFor, readNumber, sioUrl } from './wire.js';
+import { BENCH_POST_ID, BODY_MARK, POST_EVENTS_PREFIX, REACTIONS_MARK, RECEIPTS_PREFIX, SEQ_MARK, bodyFor, readNumber, sioUrl } from './wire.js';
 
 type Kind = 'board' | 'bare';
 type BoardClient = Socket<ServerToClientEvents, ClientToServerEvents>;
@@ -34,14 +34,23 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 // ---------------------------------------------------------------- raw viewers
 
+/** A reaction click's answer as the receipt carries it. */
+type ClickResult = { ok: true; data: { active: boolean; seq: number | null } } | { ok: false; error: { code: string; message: string } };
+
+/** How many recent totals frames a viewer remembers (seq and arrival): receipts lag them by about a second, ~10 frames. */
+const SEEN_RING = 64;
+
 interface Viewer {
   ws: WebSocket;
   nextAck: number;
+  /** Ack callbacks by id (joins), and reaction receipts by ref: one numbering for both. */
   acks: Map<number, (frame: Buffer) => void>;
-  /** When this viewer last received a reaction totals frame (performance clock, ms). */
-  lastReactionsAt: number;
-  /** Send times of acked clicks whose totals frame has not arrived yet. */
-  unseenClicks: number[];
+  receipts: Map<number, (result: ClickResult) => void>;
+  /** Recent reaction totals frames: seq at [2i], arrival (performance clock, ms) at [2i + 1]. */
+  seen: Float64Array;
+  seenN: number;
+  /** Send times of stored clicks whose totals frame has not arrived yet, by that frame's seq. */
+  unseenClicks: Map<number, number[]>;
   /** Reaction state this viewer has asked for, one flag per kind (bit i = REACTION_KINDS[i]). */
   pressed: number;
   clicks: number;
@@ -74,8 +83,7 @@ function onViewerMessage(v: Viewer, data: Buffer): void {
   if (c0 === 0x32 /* "2" ping */ && data.length === 1) return v.ws.send('3');
   if (c0 !== 0x34 /* "4" message */) return;
   const c1 = data[1];
-  if (c1 === 0x32 /* "42" event */) {
-    if (data.indexOf(POST_EVENTS_PREFIX) !== 0) return;
+  if (c1 === 0x32 /* "42" event */ && data.indexOf(POST_EVENTS_PREFIX) === 0) {
     rec.frames++;
     const t = now();
     let at = data.indexOf(BODY_MARK);
@@ -88,11 +96,30 @@ function onViewerMessage(v: Viewer, data: Buffer): void {
       }
       at = data.indexOf(BODY_MARK, sent.end);
     }
-    if (data.indexOf(REACTIONS_MARK) !== -1) {
+    const r = data.indexOf(REACTIONS_MARK);
+    if (r !== -1) {
       rec.reactionFrames++;
-      v.lastReactionsAt = t;
-      for (const sentAt of v.unseenClicks) rec.visible.add(t - sentAt);
-      v.unseenClicks.length = 0;
+      const seq = readNumber(data, data.indexOf(SEQ_MARK, r) + SEQ_MARK.length).value;
+      const slot = (v.seenN++ % SEEN_RING) * 2;
+      v.seen[slot] = seq;
+      v.seen[slot + 1] = t;
+      const waiting = v.unseenClicks.get(seq);
+      if (waiting) {
+        for (const sentAt of waiting) rec.visible.add(t - sentAt);
+        v.unseenClicks.delete(seq);
+      }
+    }
+    return;
+  }
+  if (c1 === 0x32 && data.indexOf(RECEIPTS_PREFIX) === 0) {
+    // A few per viewer per second, small: parsed whole.
+    const [, receipts] = JSON.parse(data.toString('utf8', 2)) as [string, { ref: number; result: ClickResult }[]];
+    for (const { ref, result } of receipts) {
+      const cb = v.receipts.get(ref);
+      if (cb) {
+        v.receipts.delete(ref);
+        cb(result);
+      }
     }
     return;
   }
@@ -115,8 +142,10 @@ function openViewer(port: number, join: boolean, timeoutMs: number): Promise<Vie
       ws,
       nextAck: 1,
       acks: new Map(),
-      lastReactionsAt: -1,
-      unseenClicks: [],
+      receipts: new Map(),
+      seen: new Float64Array(SEEN_RING * 2).fill(-1),
+      seenN: 0,
+      unseenClicks: new Map(),
       pressed: 0,
       clicks: 0,
       storedClick: new Int32Array(REACTION_KINDS.length).fill(-1),
@@ -419,8 +448,9 @@ async function reactions(args: { commentId: string; perSecond: number; seconds: 
   rec.reactionFrames = 0;
   rec.nFrom = rec.nTo = 0;
   for (const v of viewers) {
-    v.unseenClicks.length = 0;
-    v.lastReactionsAt = -1;
+    v.unseenClicks.clear();
+    v.seen.fill(-1);
+    v.seenN = 0;
   }
   const ackLatency = new Samples();
   let acked = 0;
@@ -442,13 +472,13 @@ async function reactions(args: { commentId: string; perSecond: number; seconds: 
     const bit = 1 << k;
     const active = (v.pressed & bit) === 0;
     v.pressed ^= bit;
-    const id = v.nextAck++;
+    const ref = v.nextAck++;
     const sentAt = now();
-    v.acks.set(id, (frame) => {
+    v.receipts.set(ref, (result) => {
       const t = now();
-      if (frame.indexOf('"ok":true') === -1) {
+      if (!result.ok) {
         failed++;
-        firstFailure ||= frame.toString().slice(0, 200);
+        firstFailure ||= JSON.stringify(result).slice(0, 200);
         return;
       }
       acked++;
@@ -458,13 +488,22 @@ async function reactions(args: { commentId: string; perSecond: number; seconds: 
         v.storedClick[k] = click;
         v.stored = active ? v.stored | bit : v.stored & ~bit;
       }
-      // The totals frame of a stored batch is broadcast before the acks of its clicks, on the same
-      // socket, so it has usually arrived already; if not, the next totals frame shows the click.
-      if (v.lastReactionsAt >= sentAt) rec.visible.add(v.lastReactionsAt - sentAt);
-      else v.unseenClicks.push(sentAt);
+      // Every click here changes a total, so its receipt names the totals frame that shows it. That
+      // frame is broadcast before the receipt is sent, on the same socket: usually it is already here.
+      const seq = result.data.seq;
+      if (seq === null) return;
+      for (let i = 0; i < SEEN_RING; i++) {
+        if (v.seen[i * 2] === seq) {
+          rec.visible.add(Math.max(0, v.seen[i * 2 + 1]! - sentAt));
+          return;
+        }
+      }
+      const waiting = v.unseenClicks.get(seq);
+      if (waiting) waiting.push(sentAt);
+      else v.unseenClicks.set(seq, [sentAt]);
     });
     v.ws.send(
-      `42${id}${JSON.stringify(['reaction:set', { postId: BENCH_POST_ID, commentId: args.commentId, kind: REACTION_KINDS[k], active }])}`,
+      `42${JSON.stringify(['reaction:set', { postId: BENCH_POST_ID, commentId: args.commentId, kind: REACTION_KINDS[k], active, ref }])}`,
       textFrame,
     );
   };
@@ -479,7 +518,7 @@ async function reactions(args: { commentId: string; perSecond: number; seconds: 
   // One more coalescing window (100 ms) and then some for the last totals frame to reach everyone.
   await sleep(600);
   let unseen = 0;
-  for (const v of viewers) unseen += v.unseenClicks.length;
+  for (const v of viewers) for (const waiting of v.unseenClicks.values()) unseen += waiting.length;
 
   // Expected totals from what the server acknowledged as stored (a refused click changed nothing).
   const expected: ReactionCounts = { like: 0, love: 0, laugh: 0, wow: 0 };

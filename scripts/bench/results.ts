@@ -27,7 +27,7 @@ export interface CommentsResult {
   firstPostError: string;
 }
 
-/** One reaction burst: clicks fired, acknowledged, seen in totals frames, and the totals compared. */
+/** One reaction burst: clicks fired, answered (receipts), seen in totals frames, and the totals compared. */
 export interface ReactionResult {
   clickers: number;
   fired: number;

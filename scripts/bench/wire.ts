@@ -5,6 +5,8 @@
  * Engine.IO text packets: "0" open, "2" ping (answer "3"), "4" message.
  * Socket.IO packets ride in "4" messages: "40{auth}" connect, "42[...]" event,
  * "42<id>[...]" event wanting an ack, "43<id>[...]" the ack, "44{...}" refusal.
+ * Reaction clicks go like the web client's: "42[...]" without an ack, with a
+ * `ref`, answered in "reaction:receipts" event frames.
  */
 export const BENCH_POST_ID = 'bench';
 
@@ -19,6 +21,8 @@ export const bodyFor = (sentAt: number, n: number) => `bench|${sentAt.toFixed(3)
 export const BODY_MARK = Buffer.from('"body":"bench|');
 export const REACTIONS_MARK = Buffer.from('"type":"reactions"');
 export const POST_EVENTS_PREFIX = Buffer.from('42["post:events"');
+export const RECEIPTS_PREFIX = Buffer.from('42["reaction:receipts",');
+export const SEQ_MARK = Buffer.from('"seq":');
 
 /** Reads the number that starts at `at` in `buf` (digits, one dot), up to the next non-number byte. */
 export function readNumber(buf: Buffer, at: number): { value: number; end: number } {

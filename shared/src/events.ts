@@ -60,8 +60,26 @@ export const SetReactionRequest = z.object({
   kind: ReactionKind,
   /** The state the person wants (pressed or not). Setting is idempotent; toggling would not be. */
   active: z.boolean(),
+  /**
+   * The client's own number for this click. Sent without an ack, the click is
+   * answered under this number in the connection's `reaction:receipts` frames.
+   */
+  ref: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER).optional(),
 });
 export type SetReactionRequest = z.infer<typeof SetReactionRequest>;
+
+/** A stored click: the person's setting, the comment's totals, and the `reactions` event that shows it (null: nothing changed). */
+export interface ReactionSetResult {
+  active: boolean;
+  counts: ReactionCounts;
+  seq: number | null;
+}
+
+/** One answered click, under the ref the client sent; null when the request was too malformed to carry one. */
+export interface ReactionReceipt {
+  ref: number | null;
+  result: Result<ReactionSetResult>;
+}
 
 export const RenameRequest = z.object({ name: DisplayName });
 
@@ -179,7 +197,12 @@ export interface ClientToServerEvents {
   'lobby:join': (ack: Ack<null>) => void;
   'lobby:leave': (ack?: Ack<null>) => void;
   'comment:create': (req: CreateCommentRequest, ack: Ack<Comment>) => void;
-  'reaction:set': (req: SetReactionRequest, ack: Ack<{ active: boolean; counts: ReactionCounts }>) => void;
+  /**
+   * With an ack, answered per click. Without one (the web client), answered in
+   * `reaction:receipts`: in a storm a frame per click would cost as much as the
+   * click itself, and a click's own display never waits for it (it is optimistic).
+   */
+  'reaction:set': (req: z.input<typeof SetReactionRequest>, ack?: Ack<ReactionSetResult>) => void;
   'session:rename': (req: z.input<typeof RenameRequest>, ack: Ack<SessionInfo>) => void;
   'post:create': (req: z.input<typeof CreatePostRequest>, ack: Ack<CreatedPost>) => void;
   'post:claim': (req: z.input<typeof ClaimFacilitatorRequest>, ack: Ack<{ role: Role }>) => void;
@@ -208,6 +231,12 @@ export interface ServerToClientEvents {
    * you claimed the facilitator link in another tab). Sent to all your tabs.
    */
   'post:role': (postId: string, role: Role) => void;
+  /**
+   * Answers to this connection's ack-less `reaction:set`s, in the order they
+   * were stored. The first after a quiet spell comes as soon as its batch is
+   * stored; while the person keeps clicking, at most one frame per second.
+   */
+  'reaction:receipts': (receipts: ReactionReceipt[]) => void;
   'lobby:stats': (stats: PostStats) => void;
   /** A discussion was created: the list shows it at the top. */
   'lobby:post': (post: PostSummary) => void;

@@ -50,9 +50,11 @@ describe.each<Engine>(['memory', 'redis'])('live comments and reactions (%s engi
 
     const seenOn = nextPostEvent(a, (e) => e.type === 'reactions' && e.totals.some((t) => t.commentId === target.id));
     const ack = unwrap(await b.emitWithAck('reaction:set', { postId: 'watch', commentId: target.id, kind: 'love', active: true }));
-    expect(ack).toEqual({ active: true, counts: { like: 0, love: 1, laugh: 0, wow: 0 } });
+    expect(ack).toEqual({ active: true, counts: { like: 0, love: 1, laugh: 0, wow: 0 }, seq: expect.any(Number) });
     const on = (await seenOn).event;
     expect(on.type === 'reactions' && on.totals).toEqual([{ commentId: target.id, counts: { like: 0, love: 1, laugh: 0, wow: 0 } }]);
+    // The ack names the event that shows the click.
+    expect(on.seq).toBe(ack.seq);
 
     const seenOff = nextPostEvent(a, (e) => e.type === 'reactions' && e.totals.some((t) => t.commentId === target.id && t.counts.love === 0));
     unwrap(await b.emitWithAck('reaction:set', { postId: 'watch', commentId: target.id, kind: 'love', active: false }));

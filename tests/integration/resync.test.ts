@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { startBoard, type Board, type Engine } from '../support/board.js';
 import { startViewer } from '../support/resilient-clients.js';
+import { closeAll, connect, join, postComment } from '../support/clients.js';
 
 describe.each<Engine>(['memory', 'redis'])('healing a silently lost broadcast (%s engine)', (engine) => {
   let board: Board;
@@ -29,5 +30,26 @@ describe.each<Engine>(['memory', 'redis'])('healing a silently lost broadcast (%
     expect(viewer.stats.replays).toBe(1);
     expect(viewer.stats.doubled).toBe(0);
     viewer.close();
+  });
+
+  it('spares a busy post the beacon (its events carry the sequence number), and resumes when it quietens', async () => {
+    await board.store.createPost({ id: 'busy', title: 'Busy', description: '', body: '' });
+    const a = await connect(board.url, { name: 'Chatty' });
+    try {
+      await join(a, 'busy');
+      const heads: number[] = [];
+      a.on('post:head', (postId, seq) => postId === 'busy' && heads.push(seq));
+      // Back to back for five beacon periods: every tick finds a fresh broadcast.
+      const until = Date.now() + 1_000;
+      let sent = 0;
+      while (Date.now() < until) {
+        await postComment(a, 'busy', `busy ${sent++}`);
+      }
+      expect(heads).toEqual([]);
+      const quiet = new Promise<number>((resolve) => a.once('post:head', (_postId, seq) => resolve(seq)));
+      expect(await quiet).toBe(sent);
+    } finally {
+      closeAll();
+    }
   });
 });

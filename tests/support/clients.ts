@@ -113,7 +113,7 @@ export function untilCount(
   });
 }
 
-type SingleArgEvent = 'presence' | 'lobby:stats' | 'session';
+type SingleArgEvent = 'presence' | 'lobby:stats' | 'session' | 'reaction:receipts';
 type PayloadOf<E extends SingleArgEvent> = Parameters<ServerToClientEvents[E]>[0];
 
 /** Resolves with the first `event` payload matching `match`; rejects after `ms`. */

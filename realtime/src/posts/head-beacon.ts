@@ -4,6 +4,10 @@
  * nodes, a dropped frame) during a quiet moment, when no later event would
  * reveal the gap, and resync. One MGET per tick for all local rooms; each node
  * speaks only to its own sockets, so no adapter traffic.
+ *
+ * A post this node broadcast to within the last tick is skipped: its viewers
+ * just heard a sequence number, and a later event reveals any gap. In a storm
+ * that saves a 5,000-socket write (~50 ms of the event loop) per tick.
  */
 import { rooms } from '@board/shared';
 import type { Store } from '../store/types.js';
@@ -12,12 +16,18 @@ import type { BoardServer } from '../socket/types.js';
 
 const POST_ROOM = /^post:(.+)$/;
 
-export function startHeadBeacon(io: BoardServer, store: Store, everyMs: number, log: Log): () => void {
+export function startHeadBeacon(
+  io: BoardServer,
+  store: Store,
+  everyMs: number,
+  log: Log,
+  sentWithin: (postId: string, ms: number) => boolean = () => false,
+): () => void {
   const tick = async () => {
     const postIds: string[] = [];
     for (const [room, members] of io.of('/').adapter.rooms) {
       const match = POST_ROOM.exec(room);
-      if (match && members.size > 0) postIds.push(match[1]!);
+      if (match && members.size > 0 && !sentWithin(match[1]!, everyMs)) postIds.push(match[1]!);
     }
     if (postIds.length === 0) return;
     try {

@@ -37,6 +37,8 @@ const SWEEP_ABOVE_POSTS = 1_000;
 export interface PostBroadcaster {
   /** Broadcasts a post's events to its room: now when the post is quiet, within TICK_MS when busy. */
   send(postId: string, events: PostEvent[]): void;
+  /** Whether this node broadcast an event of the post within the last `ms`. */
+  sentWithin(postId: string, ms: number): boolean;
   /** Sends everything collected so far now (shutdown, before io.close()). */
   flush(): void;
   /** Flushes and stops the tick timers; later sends go out at once. */
@@ -130,6 +132,11 @@ export function createPostBroadcaster(io: BoardServer): PostBroadcaster {
         // A pending tick must not keep a finished process alive; close() flushes it.
         s.timer.unref();
       }
+    },
+
+    sentWithin(postId, ms) {
+      const state = posts.get(postId);
+      return state !== undefined && Date.now() - state.lastEventAt < ms;
     },
 
     flush() {

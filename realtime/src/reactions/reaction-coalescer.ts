@@ -12,9 +12,12 @@
 import type { CommentTotals } from '@board/shared';
 import type { ReactionOp, ReactionOpResult, Store } from '../store/types.js';
 
+/** One setting's outcome, with the sequence number of its batch's event (null: the batch changed nothing). */
+export type SubmittedReaction = ReactionOpResult & { seq: number | null };
+
 interface Waiting {
   op: ReactionOp;
-  resolve: Array<(r: ReactionOpResult) => void>;
+  resolve: Array<(r: SubmittedReaction) => void>;
   reject: Array<(e: unknown) => void>;
 }
 
@@ -43,7 +46,7 @@ export interface ReactionCoalescerOptions {
 }
 
 export interface ReactionCoalescer {
-  submit(postId: string, op: ReactionOp): Promise<ReactionOpResult>;
+  submit(postId: string, op: ReactionOp): Promise<SubmittedReaction>;
   /** Stores everything pending now (shutdown, tests). */
   drain(): Promise<void>;
 }
@@ -81,7 +84,10 @@ export function createReactionCoalescer(opts: ReactionCoalescerOptions): Reactio
           batch.map((w) => w.op),
         );
         if (result.seq !== null) onBatch(postId, result.seq, result.totals);
-        batch.forEach((w, i) => w.resolve.forEach((r) => r(result.results[i]!)));
+        batch.forEach((w, i) => {
+          const outcome = { ...result.results[i]!, seq: result.seq };
+          w.resolve.forEach((r) => r(outcome));
+        });
       } catch (err) {
         batch.forEach((w) => w.reject.forEach((r) => r(err)));
       }
@@ -111,7 +117,7 @@ export function createReactionCoalescer(opts: ReactionCoalescerOptions): Reactio
       let q = queues.get(postId);
       if (!q) queues.set(postId, (q = { pending: new Map(), timer: null, inFlight: null, lastFlushAt: 0, idle: false }));
       const key = `${op.userId}|${op.commentId}|${op.kind}`;
-      return new Promise<ReactionOpResult>((resolve, reject) => {
+      return new Promise<SubmittedReaction>((resolve, reject) => {
         const existing = q.pending.get(key);
         if (existing) {
           existing.op = op;

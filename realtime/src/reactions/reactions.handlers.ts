@@ -1,7 +1,8 @@
-import { AppError, SetReactionRequest, type ReactionCounts } from '@board/shared';
+import { AppError, SetReactionRequest, type ReactionSetResult, type Result } from '@board/shared';
 import { handle, type HandlerContext } from '../socket/handle.js';
 import type { BoardSocket } from '../socket/types.js';
 import type { ReactionCoalescer } from './reaction-coalescer.js';
+import type { Receipts } from './receipts.js';
 
 const REFUSALS = {
   NOT_FOUND: 'That comment no longer exists',
@@ -9,8 +10,17 @@ const REFUSALS = {
   FORBIDDEN: 'A facilitator removed you from this discussion',
 } as const;
 
-export function registerReactionHandlers(socket: BoardSocket, deps: { coalescer: ReactionCoalescer; ctx: HandlerContext }): void {
-  const { coalescer, ctx } = deps;
+/** The client's number for a click, if the payload carries a usable one. */
+function refOf(raw: unknown): number | null {
+  const ref = typeof raw === 'object' && raw !== null ? (raw as { ref?: unknown }).ref : undefined;
+  return typeof ref === 'number' && Number.isSafeInteger(ref) && ref >= 0 ? ref : null;
+}
+
+export function registerReactionHandlers(
+  socket: BoardSocket,
+  deps: { coalescer: ReactionCoalescer; receipts: Receipts; ctx: HandlerContext },
+): void {
+  const { coalescer, receipts, ctx } = deps;
 
   socket.on(
     'reaction:set',
@@ -18,7 +28,7 @@ export function registerReactionHandlers(socket: BoardSocket, deps: { coalescer:
       socket,
       'reaction:set',
       SetReactionRequest,
-      async (req, reply: (r: { active: boolean; counts: ReactionCounts }) => void) => {
+      async (req, reply: (r: ReactionSetResult) => void) => {
         const limited = ctx.limits.consume('reaction', socket);
         if (limited) await limited;
         // act: the coalescer stores it with the rest of this window's clicks and
@@ -30,9 +40,11 @@ export function registerReactionHandlers(socket: BoardSocket, deps: { coalescer:
           active: req.active,
         });
         if (!result.ok) throw new AppError(result.code, REFUSALS[result.code]);
-        reply({ active: result.active, counts: result.counts });
+        reply({ active: result.active, counts: result.counts, seq: result.seq });
       },
       ctx,
+      // No ack asked for: the answer travels in the connection's next receipts frame.
+      (res, raw) => receipts.add(socket, { ref: refOf(raw), result: res as Result<ReactionSetResult> }),
     ),
   );
 }

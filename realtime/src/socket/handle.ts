@@ -48,23 +48,31 @@ function isStorageDown(err: unknown): boolean {
 /** Sends the successful result; a handler calls it after acting and before broadcasting. */
 export type Reply<T> = (data: T) => void;
 
+/**
+ * Where a request's Result goes when the client sent no ack; without one it
+ * is dropped (the client did not ask). `raw` is the payload as received.
+ */
+export type AnswerWithoutAck = (res: Result<unknown>, raw: unknown) => void;
+
 export function handle<S extends z.ZodType, T>(
   socket: BoardSocket,
   event: string,
   schema: S,
   fn: (input: z.output<S>, reply: Reply<T>) => Promise<void>,
   ctx: HandlerContext,
+  withoutAck?: AnswerWithoutAck,
 ) {
   const { log, inflight } = ctx;
   return (...args: unknown[]): void => {
     const last = args[args.length - 1];
+    const raw = typeof args[0] === 'function' ? undefined : args[0];
     let acked = false;
     const send = (res: Result<unknown>) => {
-      if (acked || typeof last !== 'function') return;
+      if (acked) return;
       acked = true;
-      (last as (r: Result<unknown>) => void)(res);
+      if (typeof last === 'function') (last as (r: Result<unknown>) => void)(res);
+      else withoutAck?.(res, raw);
     };
-    const raw = typeof args[0] === 'function' ? undefined : args[0];
     let input: z.output<S>;
     try {
       input = parseOrThrow(schema, raw);

@@ -9,8 +9,10 @@ import {
   PROTOCOL_VERSION,
   fail,
   type ClientToServerEvents,
+  type ReactionSetResult,
   type Result,
   type ServerToClientEvents,
+  type SetReactionRequest,
   type SessionInfo,
   type User,
 } from '@board/shared';
@@ -49,6 +51,10 @@ class Connection {
   #socket: BoardSocket | null = null;
   readonly #connectListeners = new Set<() => void>();
   readonly #sessionWaiters = new Set<(user: User) => void>();
+  /** Reaction clicks sent without an ack, by ref, each waiting for its receipt. */
+  readonly #clicks = new Map<number, (res: Result<ReactionSetResult>) => void>();
+  /** The last ref given to a click; refs only need to be unique while a click waits. */
+  #lastRef = 0;
 
   /** The socket, created on first use. Only call this in the browser. */
   get socket(): BoardSocket {
@@ -84,6 +90,34 @@ class Connection {
         ...payload,
         ack,
       );
+    });
+  }
+
+  /**
+   * Sends a reaction click without an ack and resolves with its receipt: the
+   * server answers a burst of clicks in one `reaction:receipts` frame instead of
+   * a frame per click. Never rejects, same shapes as request(): no connection,
+   * a disconnect (a closed connection's receipts never come) or no receipt in
+   * time become UNAVAILABLE.
+   */
+  async react(req: Omit<SetReactionRequest, 'ref'>): Promise<Result<ReactionSetResult>> {
+    const socket = this.socket;
+    const deadline = Date.now() + REQUEST_TIMEOUT_MS;
+    if (!socket.connected && !(await this.#waitForConnect(REQUEST_TIMEOUT_MS))) {
+      return fail('UNAVAILABLE', 'Not connected to the board. Trying again…');
+    }
+    const ref = ++this.#lastRef;
+    return new Promise((resolve) => {
+      const timer = setTimeout(
+        () => this.#clicks.get(ref)?.(fail('UNAVAILABLE', 'The board did not answer in time.')),
+        Math.max(1, deadline - Date.now()),
+      );
+      this.#clicks.set(ref, (res) => {
+        clearTimeout(timer);
+        this.#clicks.delete(ref);
+        resolve(res);
+      });
+      socket.emit('reaction:set', { ...req, ref });
     });
   }
 
@@ -134,7 +168,13 @@ class Connection {
       // A token from an older server secret comes back as a fresh guest: restore the remembered name.
       if (!info.user.name && this.rememberedName) void this.rename(this.rememberedName);
     });
+    // A null or unknown ref (a click already timed out) has no one waiting.
+    socket.on('reaction:receipts', (receipts) => {
+      for (const { ref, result } of receipts) if (ref !== null) this.#clicks.get(ref)?.(result);
+    });
     socket.on('disconnect', (reason) => {
+      // Receipts are per connection: the ones still owed died with it.
+      for (const settle of [...this.#clicks.values()]) settle(fail('UNAVAILABLE', 'The connection dropped before the board answered.'));
       if (this.status === 'refused') return;
       this.status = 'reconnecting';
       // The server closed us on purpose (restart, deploy): Socket.IO does not retry that by itself.

@@ -213,8 +213,8 @@ export class PostFeed {
   /**
    * Toggles by asking for the opposite of what is shown (set semantics: a resend
    * cannot flip it back). At most one message per comment and kind is in flight:
-   * clicks made meanwhile only change the wanted state, and when the ack comes the
-   * newest wanted state is sent if the server does not have it yet. A burst of
+   * clicks made meanwhile only change the wanted state, and when the receipt comes
+   * the newest wanted state is sent if the server does not have it yet. A burst of
    * clicks costs two messages, not one per click.
    */
   async toggleReaction(entry: FeedEntry, kind: ReactionKind): Promise<void> {
@@ -225,13 +225,16 @@ export class PostFeed {
     this.#reacting.add(key);
     try {
       for (let click = entry.reactions.pendingClick(kind); click; click = entry.reactions.pendingClick(kind)) {
-        const res = await connection.request('reaction:set', { postId: this.post.id, commentId: entry.id, kind, active: click.active });
+        const res = await connection.react({ postId: this.post.id, commentId: entry.id, kind, active: click.active });
         if (!res.ok) {
           entry.reactions.abandon(kind, entry.reactions.pendingClick(kind)?.ticket ?? click.ticket);
           this.notice = `Your reaction was not saved: ${res.error.message}`;
           return;
         }
-        entry.reactions.settle(kind, click.ticket, res.data.active, res.data.counts);
+        // A receipt can come up to a second after its click, behind newer broadcasts:
+        // its counts are news only while the broadcast that shows the click is not applied.
+        const news = res.data.seq !== null && res.data.seq > this.#lastSeq;
+        entry.reactions.settle(kind, click.ticket, res.data.active, news ? res.data.counts : undefined);
       }
     } finally {
       this.#reacting.delete(key);

@@ -2,7 +2,7 @@
  * One comment's reactions as this person sees them: the server's absolute
  * counts, the kinds the server knows I pressed, and my clicks still in flight.
  * Shown = server truth adjusted by what is pending, so a click feels instant
- * and a late broadcast never undoes it; the ack settles it.
+ * and a late broadcast never undoes it; its receipt settles it.
  */
 import { REACTION_KINDS, type ReactionCounts, type ReactionKind } from '@board/shared';
 
@@ -16,6 +16,13 @@ export class ReactionState {
   #counts = $state<ReactionCounts>({ like: 0, love: 0, laugh: 0, wow: 0 });
   #mine = $state<ReactionKind[]>([]);
   #pending = $state<Partial<Record<ReactionKind, PendingClick>>>({});
+  /**
+   * Used while a kind has a click pending: the server's count as it stood with my
+   * settled state. A broadcast cannot say whose clicks it holds and comes before the
+   * click's receipt (in a burst up to a second before), so building on newer totals
+   * would count the click twice: once in them, once as pending.
+   */
+  #base = $state<Partial<Record<ReactionKind, number>>>({});
   #tickets = 0;
 
   constructor(counts: ReactionCounts, mine: readonly ReactionKind[]) {
@@ -31,7 +38,7 @@ export class ReactionState {
     const click = this.#pending[kind];
     const confirmed = this.#mine.includes(kind);
     const delta = click && click.active !== confirmed ? (click.active ? 1 : -1) : 0;
-    return Math.max(0, this.#counts[kind] + delta);
+    return Math.max(0, (click ? (this.#base[kind] ?? this.#counts[kind]) : this.#counts[kind]) + delta);
   }
 
   get total(): number {
@@ -43,9 +50,10 @@ export class ReactionState {
     this.#counts = { ...counts };
   }
 
-  /** What the server says I have pressed (join ack). */
+  /** What the server says I have pressed (join ack, which brings counts that agree with it). */
   setMine(kinds: readonly ReactionKind[]): void {
     this.#mine = [...kinds];
+    this.#base = { ...this.#counts };
   }
 
   /** The newest click not yet settled for a kind, if any. */
@@ -53,22 +61,26 @@ export class ReactionState {
     return this.#pending[kind];
   }
 
-  /** A click: shown at once, remembered until its ack. */
+  /** A click: shown at once, remembered until its receipt. */
   begin(kind: ReactionKind, active: boolean): number {
     const ticket = ++this.#tickets;
+    if (!this.#pending[kind]) this.#base[kind] = this.#counts[kind];
     this.#pending[kind] = { active, ticket };
     return ticket;
   }
 
   /**
-   * The ack for a click: its counts are the newest the server has for this
-   * comment. A later click stays pending unless the server already has what it asks.
+   * The receipt for a click. `counts` only when newer than what is shown; without
+   * them the broadcasts already applied include the click. A later click stays
+   * pending unless the server already has what it asks.
    */
-  settle(kind: ReactionKind, ticket: number, active: boolean, counts: ReactionCounts): void {
-    this.#counts = { ...counts };
+  settle(kind: ReactionKind, ticket: number, active: boolean, counts?: ReactionCounts): void {
+    if (counts) this.#counts = { ...counts };
     this.#mine = active ? [...new Set([...this.#mine, kind])] : this.#mine.filter((k) => k !== kind);
     const click = this.#pending[kind];
     if (click && (click.ticket === ticket || click.active === active)) delete this.#pending[kind];
+    // The newest totals show this click and not the next one (sent only now: one in flight per kind).
+    if (this.#pending[kind]) this.#base[kind] = this.#counts[kind];
   }
 
   /** The click failed: show the server's state again. */
