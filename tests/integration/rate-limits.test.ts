@@ -2,7 +2,7 @@
  * Limits per identity and per IP: over budget gets RATE_LIMITED with a wait,
  * nothing is stored, and on Redis the budget is shared by every node.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
 import { clientId, closeAll, connect, join, postComment, unwrap } from '../support/clients.js';
 import { startBoard, uniquePrefix, type Board, type Engine } from '../support/board.js';
 
@@ -51,49 +51,44 @@ describe.each<Engine>(['memory', 'redis'])('rate limits (%s engine)', (engine) =
 });
 
 describe('rate limits across nodes', () => {
-  it('shares one budget between two nodes on Redis', async () => {
+  /** Two nodes on one Redis (real limits) with post `p`, and one person connected to both. */
+  let one: Board;
+  let two: Board;
+  let a1: Awaited<ReturnType<typeof connect>>;
+  let a2: Awaited<ReturnType<typeof connect>>;
+  beforeEach(async () => {
     const shared = { engine: 'redis' as const, redisUrl: inject('redisUrl'), prefix: uniquePrefix(), env: { RATE_LIMIT_FACTOR: '1' } };
-    const one = await startBoard({ ...shared, nodeId: 'rl-one' });
-    const two = await startBoard({ ...shared, nodeId: 'rl-two' });
-    try {
-      await one.store.createPost({ id: 'p', title: 'P' });
-      const a1 = await connect(one.url, { name: 'Roamer' });
-      const a2 = await connect(two.url, { token: a1.session.token });
-      const send = (s: typeof a1, i: number) =>
-        s.emitWithAck('comment:create', { postId: 'p', parentId: null, body: `roam ${i}`, clientId: clientId() });
-      const results = [];
-      for (let i = 0; i < 8; i++) results.push(await send(i % 2 === 0 ? a1 : a2, i));
-      expect(results.filter((r) => r.ok)).toHaveLength(6);
-      unwrap(results[0]!);
-    } finally {
-      closeAll();
-      await one.close();
-      await two.close();
-    }
+    one = await startBoard({ ...shared, nodeId: 'rl-one' });
+    two = await startBoard({ ...shared, nodeId: 'rl-two' });
+    await one.store.createPost({ id: 'p', title: 'P' });
+    a1 = await connect(one.url, { name: 'Roamer' });
+    a2 = await connect(two.url, { token: a1.session.token });
+  });
+  afterEach(async () => {
+    closeAll();
+    await one.close();
+    await two.close();
+  });
+
+  it('shares one comment budget between two nodes on Redis', async () => {
+    const send = (s: typeof a1, i: number) =>
+      s.emitWithAck('comment:create', { postId: 'p', parentId: null, body: `roam ${i}`, clientId: clientId() });
+    const results = [];
+    for (let i = 0; i < 8; i++) results.push(await send(i % 2 === 0 ? a1 : a2, i));
+    expect(results.filter((r) => r.ok)).toHaveLength(6);
+    unwrap(results[0]!);
   });
 
   it('counts reactions on each node (a Redis round trip per click would cost more than the click)', async () => {
-    const shared = { engine: 'redis' as const, redisUrl: inject('redisUrl'), prefix: uniquePrefix(), env: { RATE_LIMIT_FACTOR: '1' } };
-    const one = await startBoard({ ...shared, nodeId: 'rl-r-one' });
-    const two = await startBoard({ ...shared, nodeId: 'rl-r-two' });
-    try {
-      await one.store.createPost({ id: 'p', title: 'P' });
-      const a1 = await connect(one.url, { name: 'Clicker' });
-      const a2 = await connect(two.url, { token: a1.session.token });
-      await join(a1, 'p');
-      await join(a2, 'p');
-      const target = await postComment(a1, 'p', 'click me');
-      const click = (s: typeof a1, i: number) =>
-        s.emitWithAck('reaction:set', { postId: 'p', commentId: target.id, kind: 'like', active: i % 2 === 0 });
-      const onOne = [];
-      for (let i = 0; i < 16; i++) onOne.push(await click(a1, i));
-      expect(onOne.filter((r) => r.ok)).toHaveLength(15);
-      // The same person on the other node has that node's whole budget.
-      expect(await click(a2, 0)).toMatchObject({ ok: true });
-    } finally {
-      closeAll();
-      await one.close();
-      await two.close();
-    }
+    await join(a1, 'p');
+    await join(a2, 'p');
+    const target = await postComment(a1, 'p', 'click me');
+    const click = (s: typeof a1, i: number) =>
+      s.emitWithAck('reaction:set', { postId: 'p', commentId: target.id, kind: 'like', active: i % 2 === 0 });
+    const onOne = [];
+    for (let i = 0; i < 16; i++) onOne.push(await click(a1, i));
+    expect(onOne.filter((r) => r.ok)).toHaveLength(15);
+    // The same person on the other node has that node's whole budget.
+    expect(await click(a2, 0)).toMatchObject({ ok: true });
   });
 });
