@@ -199,8 +199,8 @@ export interface ClientToServerEvents {
   'comment:create': (req: CreateCommentRequest, ack: Ack<Comment>) => void;
   /**
    * With an ack, answered per click. Without one (the web client), answered in
-   * `reaction:receipts`: in a storm a frame per click would cost as much as the
-   * click itself, and a click's own display never waits for it (it is optimistic).
+   * `reaction:receipts`: in a storm a frame per click was most of what a node
+   * wrote, and a click's own display never waits for it (it is optimistic).
    */
   'reaction:set': (req: z.input<typeof SetReactionRequest>, ack?: Ack<ReactionSetResult>) => void;
   'session:rename': (req: z.input<typeof RenameRequest>, ack: Ack<SessionInfo>) => void;
