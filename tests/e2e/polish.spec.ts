@@ -116,6 +116,58 @@ test.describe('writing while offline', () => {
   });
 });
 
+test.describe('reacting on a flaky connection', () => {
+  test('a click whose answer is lost when the connection drops stays pressed and is saved once it returns', async ({
+    viewer,
+    otherViewer,
+    network,
+  }) => {
+    const text = unique('Like me through a tunnel');
+    const mine = await viewer.post(text, 'Unlucky Clicker');
+    const like = viewer.reaction(mine, 'Like');
+    const theirs = otherViewer.reaction(otherViewer.comment(text), 'Like');
+    await expect(theirs).toContainText('0');
+
+    // Every state the button shows from here on, so "stays pressed" is watched, not sampled.
+    await viewer.comments.evaluate((log, text) => {
+      const shown: string[] = [];
+      (window as unknown as { likeShown: string[] }).likeShown = shown;
+      const look = () => {
+        const article = [...log.querySelectorAll('article')].find((a) => a.textContent?.includes(text));
+        const state = article?.querySelector('button[aria-label="Like"]')?.getAttribute('aria-pressed') ?? 'gone';
+        if (shown.at(-1) !== state) shown.push(state);
+      };
+      look();
+      new MutationObserver(look).observe(log, { subtree: true, childList: true, attributes: true });
+    }, text);
+
+    // The route between page and server loses the click's receipt and drops the
+    // connection with it: the server has stored the click, the page never heard so.
+    const lost = network.nextReceipt({ lose: true });
+    const resent = network.nextReceipt();
+    await like.click();
+    expect(await lost).toContain('"ok":true');
+
+    await expect(theirs).toContainText('1');
+    await expect(viewer.page.getByRole('status').filter({ hasText: 'Reconnecting' })).toBeHidden({ timeout: 15_000 });
+    const notSaved = viewer.page.getByText('Your reaction was not saved');
+    await expect(notSaved).toHaveCount(0);
+    // Back online, the page sends the wanted state again; the server already had it.
+    const answer = await resent;
+    expect(answer).toContain('"ok":true');
+    expect(answer).toContain('"seq":null');
+
+    await expect(like).toHaveAttribute('aria-pressed', 'true');
+    await expect(like).toContainText('1');
+    await expect(theirs).toContainText('1');
+    await expect(notSaved).toHaveCount(0);
+    expect(await viewer.page.evaluate(() => (window as unknown as { likeShown: string[] }).likeShown)).toEqual([
+      'false',
+      'true',
+    ]);
+  });
+});
+
 test.describe('looks and layout', () => {
   test.describe('in dark mode', () => {
     test.use({ colorScheme: 'dark' });

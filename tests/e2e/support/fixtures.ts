@@ -8,12 +8,22 @@ import { PostPage } from './post-page.js';
 /** The busy seeded watch-along most tests talk in. */
 export const LIVE_POST = 'finale-watch-along';
 
+/** A Socket.IO event frame from the server answering reaction clicks (default namespace, text parser). */
+const RECEIPTS_FRAME = '42["reaction:receipts"';
+
+interface ReceiptWatch {
+  lose: boolean;
+  seen: (frame: string) => void;
+}
+
 /** Lets a test cut a page's socket and restore it, as a flaky network would. */
 export class Network {
   #online = true;
   readonly #open = new Set<WebSocketRoute>();
   /** Reconnect attempts made while "offline": they hang, as on a dead network, until goOnline(). */
   readonly #held = new Set<WebSocketRoute>();
+  /** Tests waiting for receipts frames, first in line first. */
+  readonly #receiptWatches: ReceiptWatch[] = [];
 
   async install(page: Page): Promise<void> {
     await page.routeWebSocket(/\/socket\.io\//, (ws) => {
@@ -33,10 +43,33 @@ export class Network {
     this.#held.clear();
   }
 
+  /**
+   * Resolves with the next `reaction:receipts` frame the server sends the page (each
+   * call waits for the one after the frames earlier calls wait for). With `lose`,
+   * that frame never reaches the page and the connection drops with it, both sides,
+   * before the promise resolves: the click was stored, the page never hears so. The
+   * page then reconnects through this route as usual.
+   */
+  nextReceipt({ lose = false } = {}): Promise<string> {
+    return new Promise((seen) => this.#receiptWatches.push({ lose, seen }));
+  }
+
   #connect(ws: WebSocketRoute): void {
-    ws.connectToServer();
+    const server = ws.connectToServer();
     this.#open.add(ws);
     ws.onClose(() => this.#open.delete(ws));
+    // Forwarded by hand (Playwright relays every frame through the test anyway) so a receipt can be lost.
+    server.onMessage((frame) => {
+      const receipts = typeof frame === 'string' && frame.startsWith(RECEIPTS_FRAME) ? frame : null;
+      const watch = receipts === null ? undefined : this.#receiptWatches.shift();
+      if (!watch || receipts === null) return ws.send(frame);
+      if (!watch.lose) {
+        ws.send(receipts);
+        return watch.seen(receipts);
+      }
+      this.#open.delete(ws);
+      void Promise.all([server.close(), ws.close({ code: 1006, reason: 'dropped' })]).then(() => watch.seen(receipts));
+    });
   }
 }
 

@@ -39,6 +39,12 @@ const PostEvents = z.array(PostEvent);
 const SEND_ATTEMPTS = 5;
 /** Pause before the next of those sends, times the failures so far, ms. */
 const RESEND_PAUSE_MS = 1_000;
+/**
+ * Sends of one reaction state in a row that go unanswered (connection dropped, no
+ * receipt in time, not connected) before the click is given up. Each waits up to
+ * connection.react()'s timeout, so three cover a reconnect with room to spare.
+ */
+const REACT_ATTEMPTS = 3;
 /** Wait before re-asking for a join the server did not answer, ms. */
 const REJOIN_DELAY_MS = 2_000;
 
@@ -216,6 +222,11 @@ export class PostFeed {
    * clicks made meanwhile only change the wanted state, and when the receipt comes
    * the newest wanted state is sent if the server does not have it yet. A burst of
    * clicks costs two messages, not one per click.
+   *
+   * An unanswered send (UNAVAILABLE: the connection dropped before the receipt, or
+   * none came in time) may well have been stored, so the click stays pending and the
+   * newest wanted state goes out again once connected: a set stored twice is stored
+   * once. Only REACT_ATTEMPTS unanswered sends in a row give it up.
    */
   async toggleReaction(entry: FeedEntry, kind: ReactionKind): Promise<void> {
     if (entry.pending) return;
@@ -224,13 +235,21 @@ export class PostFeed {
     if (this.#reacting.has(key)) return;
     this.#reacting.add(key);
     try {
+      let unanswered = 0;
       for (let click = entry.reactions.pendingClick(kind); click; click = entry.reactions.pendingClick(kind)) {
         const res = await connection.react({ postId: this.post.id, commentId: entry.id, kind, active: click.active });
+        if (!res.ok && res.error.code === 'UNAVAILABLE') {
+          // The page left this post: nobody is waiting for the answer.
+          if (!this.#cleanup) return;
+          // Resend the newest wanted state; react() first waits for the connection to return.
+          if (++unanswered < REACT_ATTEMPTS) continue;
+        }
         if (!res.ok) {
           entry.reactions.abandon(kind, entry.reactions.pendingClick(kind)?.ticket ?? click.ticket);
           this.notice = `Your reaction was not saved: ${res.error.message}`;
           return;
         }
+        unanswered = 0;
         // A receipt can come up to a second after its click, behind newer broadcasts:
         // its counts are news only while the broadcast that shows the click is not applied.
         const news = res.data.seq !== null && res.data.seq > this.#lastSeq;
