@@ -13,8 +13,10 @@ pnpm --filter @board/web build >.tmp/web-build.log 2>&1 || { cat .tmp/web-build.
 
 export WEB_HANDLER="$PWD/web/build/handler.js"
 export DATA_DIR="${DATA_DIR:-$PWD/.data}"
-# A 64 MB young generation (V8's default is 16): in a reaction storm each click's
-# objects live until its batch is stored (~100 ms); with the default they outlive
-# scavenges, get promoted, and GC took a fifth of the CPU. The bench starts its
-# servers with the same flag (SERVER_NODE_FLAGS in scripts/bench/bench.ts).
-exec node --max-semi-space-size=64 --import tsx realtime/src/main.ts
+# A 128 MB young generation (V8's default is 16): in a reaction storm each
+# click's objects live until its batch is stored (~100 ms); with the default they
+# outlive scavenges, get promoted, and GC took a fifth of the CPU. 128 MB over 64:
+# storm p99 269–283 ms against 283–357 (memory engine), for ~8 KB more RSS per
+# idle viewer (docs/benchmarks.md). The bench starts its servers with the same
+# flag (SERVER_NODE_FLAGS in scripts/bench/bench.ts).
+exec node --max-semi-space-size=128 --import tsx realtime/src/main.ts

@@ -111,7 +111,7 @@ for (const e of S.engines) {
 /** Whole-run watchdog: no run may outlive this, whatever hangs. */
 const RUN_LIMIT_MS = 15 * 60_000;
 /** The node flags production runs with (scripts/start.sh): the board is measured as it is deployed. */
-const SERVER_NODE_FLAGS = ['--max-semi-space-size=64'];
+const SERVER_NODE_FLAGS = ['--max-semi-space-size=128'];
 
 // ---------------------------------------------------------------- goals (issue 7)
 
