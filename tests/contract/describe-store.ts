@@ -49,7 +49,8 @@ export function describeStore(engine: string, makeStore: MakeStore): void {
     describe('posts', () => {
       it('creates, reads and lists posts newest first', async () => {
         await store.createPost({ id: 'p0', title: 'Old', description: '', body: '', createdAt: 1 });
-        const made = await store.createPost({ title: 'New', description: 'd', body: '' });
+        // Strictly later than p1 (made in beforeEach): two posts of the same millisecond have no defined order.
+        const made = await store.createPost({ title: 'New', description: 'd', body: '', createdAt: Date.now() + 1 });
         expect(await store.getPost(made.id)).toEqual(made);
         expect((await store.listPosts()).map((p) => p.id)).toEqual([made.id, 'p1', 'p0']);
         expect(await store.getPost('missing')).toBeNull();
