@@ -61,13 +61,20 @@ local out = {0}
 local seen, order, changedSet = {}, {}, {}
 local anyChange = false
 local n = (#ARGV - 1) / 4
+-- A storm's batch is thousands of settings on a few comments by distinct people:
+-- each comment's and person's checks are made once per batch (nothing here changes them).
+local commentOk, banned = {}, {}
 for i = 0, n - 1 do
   local cid, kind, uid, active = ARGV[2 + i * 4], ARGV[3 + i * 4], ARGV[4 + i * 4], ARGV[5 + i * 4]
-  if redis.call('HEXISTS', base .. ':c', cid) == 0 or redis.call('SISMEMBER', base .. ':deleted', cid) == 1 then
+  if commentOk[cid] == nil then
+    commentOk[cid] = redis.call('HEXISTS', base .. ':c', cid) == 1 and redis.call('SISMEMBER', base .. ':deleted', cid) == 0
+  end
+  if banned[uid] == nil then banned[uid] = redis.call('SISMEMBER', base .. ':banned', uid) == 1 end
+  if not commentOk[cid] then
     out[#out + 1] = 0
   elseif locked then
     out[#out + 1] = 2
-  elseif redis.call('SISMEMBER', base .. ':banned', uid) == 1 then
+  elseif banned[uid] then
     out[#out + 1] = 3
   else
     out[#out + 1] = 1
