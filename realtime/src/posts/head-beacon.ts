@@ -21,7 +21,7 @@ export function startHeadBeacon(
   store: Store,
   everyMs: number,
   log: Log,
-  sentWithin: (postId: string, ms: number) => boolean = () => false,
+  sentWithin: (postId: string, ms: number) => boolean,
 ): () => void {
   const tick = async () => {
     const postIds: string[] = [];

@@ -10,10 +10,11 @@ const REFUSALS = {
   FORBIDDEN: 'A facilitator removed you from this discussion',
 } as const;
 
-/** The client's number for a click, if the payload carries a usable one. */
+/** The client's number for a click, if the payload carries a usable one (even when the rest of it is bad). */
 function refOf(raw: unknown): number | null {
   const ref = typeof raw === 'object' && raw !== null ? (raw as { ref?: unknown }).ref : undefined;
-  return typeof ref === 'number' && Number.isSafeInteger(ref) && ref >= 0 ? ref : null;
+  const parsed = SetReactionRequest.shape.ref.safeParse(ref);
+  return parsed.success ? (parsed.data ?? null) : null;
 }
 
 export function registerReactionHandlers(

@@ -31,7 +31,7 @@ export interface RedisStoreOptions {
   ownsConnection?: boolean;
 }
 
-/** ioredis flattens array arguments: a long list goes as one array, not spread (spreading 10^4+ values overflows the call stack). */
+/** ioredis flattens array arguments: a long list goes as one array, not spread into the call (400,000 spread values overflowed the stack). */
 type ScriptFn = (...args: (string | number | string[])[]) => Promise<unknown>;
 
 function defineScript(redis: Redis, name: string, lua: string, numberOfKeys: number): ScriptFn {

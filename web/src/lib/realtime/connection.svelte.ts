@@ -39,6 +39,8 @@ export type DataOf<E extends RequestEvent> = NonNullable<AckOf<E>> extends (res:
 /** How long a request waits for its ack, ms. A comment write is well under a second; this covers a slow Redis. */
 const REQUEST_TIMEOUT_MS = 8_000;
 
+const notConnected = () => fail('UNAVAILABLE', 'Not connected to the board. Trying again…');
+
 class Connection {
   status = $state<ConnectionStatus>('idle');
   /** Who the server says we are; null until the first `session` event. */
@@ -76,11 +78,9 @@ class Connection {
    * so a stale join or comment is never replayed behind the caller's back.
    */
   async request<E extends RequestEvent>(event: E, ...payload: PayloadOf<E>): Promise<Result<DataOf<E>>> {
-    const socket = this.socket;
-    const deadline = Date.now() + REQUEST_TIMEOUT_MS;
-    if (!socket.connected && !(await this.#waitForConnect(REQUEST_TIMEOUT_MS))) {
-      return fail('UNAVAILABLE', 'Not connected to the board. Trying again…');
-    }
+    const ready = await this.#connected();
+    if (!ready) return notConnected();
+    const { socket, deadline } = ready;
     return new Promise((resolve) => {
       const ack = (err: Error | null, res: Result<DataOf<E>>) =>
         resolve(err ? fail('UNAVAILABLE', 'The board did not answer in time.') : res);
@@ -101,11 +101,9 @@ class Connection {
    * time become UNAVAILABLE.
    */
   async react(req: Omit<SetReactionRequest, 'ref'>): Promise<Result<ReactionSetResult>> {
-    const socket = this.socket;
-    const deadline = Date.now() + REQUEST_TIMEOUT_MS;
-    if (!socket.connected && !(await this.#waitForConnect(REQUEST_TIMEOUT_MS))) {
-      return fail('UNAVAILABLE', 'Not connected to the board. Trying again…');
-    }
+    const ready = await this.#connected();
+    if (!ready) return notConnected();
+    const { socket, deadline } = ready;
     const ref = ++this.#lastRef;
     return new Promise((resolve) => {
       const timer = setTimeout(
@@ -210,6 +208,18 @@ class Connection {
         resolve();
       });
     });
+  }
+
+  /**
+   * The socket once connected, with the time by which a request sent now must be
+   * answered (the wait for the connection counts against it); null when no
+   * connection came in time.
+   */
+  async #connected(): Promise<{ socket: BoardSocket; deadline: number } | null> {
+    const socket = this.socket;
+    const deadline = Date.now() + REQUEST_TIMEOUT_MS;
+    if (!socket.connected && !(await this.#waitForConnect(REQUEST_TIMEOUT_MS))) return null;
+    return { socket, deadline };
   }
 
   #waitForConnect(timeoutMs: number): Promise<boolean> {
