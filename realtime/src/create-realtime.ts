@@ -25,6 +25,7 @@ import { registerCommentHandlers } from './comments/comments.handlers.js';
 import { createReactionCoalescer } from './reactions/reaction-coalescer.js';
 import { registerReactionHandlers } from './reactions/reactions.handlers.js';
 import { createReceipts } from './reactions/receipts.js';
+import { installDirectFrames } from './socket/direct-frames.js';
 import { registerModerationHandlers } from './moderation/moderation.handlers.js';
 import { registerHostingHandlers } from './posts/hosting.handlers.js';
 import { consoleLog, type HandlerContext, type Log } from './socket/handle.js';
@@ -137,6 +138,7 @@ export function createRealtime(config: Config, deps: RealtimeDeps = {}): Realtim
 
   installHandshake(io, signer);
   io.on('connection', (socket) => {
+    installDirectFrames(socket);
     void socket.join(rooms.user(socket.data.user.id));
     registerSessionHandlers(socket, signer, ctx);
     registerPostHandlers(socket, { store, presence, ctx });

@@ -79,10 +79,12 @@ export function createRateLimits(opts: RateLimitOptions): RateLimits {
     return { consume: (key) => consumeShared(redis, key) };
   };
 
-  const limiters = new Map<string, Limiter>();
-  for (const [action, b] of Object.entries(BUDGETS)) {
-    if (b.perUser !== null) limiters.set(`${action}:user`, make(`${action}:user`, Math.ceil(b.perUser * opts.factor), b.windowS, b.shared));
-    if (b.perIp !== null) limiters.set(`${action}:ip`, make(`${action}:ip`, Math.ceil(b.perIp * opts.factor), b.windowS, b.shared));
+  const limiters = {} as Record<LimitedAction, { byUser: Limiter | null; byIp: Limiter | null }>;
+  for (const [action, b] of Object.entries(BUDGETS) as Array<[LimitedAction, Budget]>) {
+    limiters[action] = {
+      byUser: b.perUser === null ? null : make(`${action}:user`, Math.ceil(b.perUser * opts.factor), b.windowS, b.shared),
+      byIp: b.perIp === null ? null : make(`${action}:ip`, Math.ceil(b.perIp * opts.factor), b.windowS, b.shared),
+    };
   }
 
   const addressOf = (socket: BoardSocket): string => {
@@ -99,25 +101,25 @@ export function createRateLimits(opts: RateLimitOptions): RateLimits {
     return new AppError('RATE_LIMITED', `${MESSAGES[action]}. Try again in ${waitS} s.`, msBeforeNext);
   };
 
+  const verdict = (action: LimitedAction, wait: Wait) => {
+    if (wait !== undefined) throw refuse(action, wait);
+  };
+
   return {
     consume(action, socket) {
-      const byUser = limiters.get(`${action}:user`);
-      const byIp = limiters.get(`${action}:ip`);
-      const verdict = (wait: Wait) => {
-        if (wait !== undefined) throw refuse(action, wait);
-      };
+      const { byUser, byIp } = limiters[action];
       const userWait = byUser?.consume(socket.data.user.id);
       if (userWait instanceof Promise) {
         // Shared budgets: Redis round trips, one after the other.
         return userWait.then(async (wait) => {
-          verdict(wait);
-          verdict(await byIp?.consume(addressOf(socket)));
+          verdict(action, wait);
+          verdict(action, await byIp?.consume(addressOf(socket)));
         });
       }
-      verdict(userWait);
+      verdict(action, userWait);
       const ipWait = byIp?.consume(addressOf(socket));
-      if (ipWait instanceof Promise) return ipWait.then(verdict);
-      verdict(ipWait);
+      if (ipWait instanceof Promise) return ipWait.then((wait) => verdict(action, wait));
+      verdict(action, ipWait);
     },
   };
 }

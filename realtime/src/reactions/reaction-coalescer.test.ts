@@ -1,10 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { createMemoryStore } from '../store/memory.js';
 import { createReactionCoalescer } from './reaction-coalescer.js';
+import type { ReactionOpResult } from '../store/types.js';
 
 const alice = { id: 'u_a', name: 'A' };
 
-async function setup(flushMs = 50) {
+/** Holds the event loop for `ms`, as reading a backlog of sockets does. */
+function hold(ms: number): void {
+  const until = performance.now() + ms;
+  while (performance.now() < until);
+}
+
+async function setup(flushMs = 50, storeMs = 0) {
   const store = createMemoryStore();
   await store.createPost({ id: 'p', title: 't', description: '', body: '' });
   const { comment } = await store.addComment({ postId: 'p', parentId: null, body: 'x', author: alice, clientId: 'client-1' });
@@ -14,6 +21,7 @@ async function setup(flushMs = 50) {
     ...store,
     applyReactions: (postId: string, ops: Parameters<typeof store.applyReactions>[1]) => {
       writes++;
+      hold(storeMs);
       return store.applyReactions(postId, ops);
     },
   };
@@ -22,14 +30,17 @@ async function setup(flushMs = 50) {
     flushMs,
     onBatch: (_postId, seq, totals) => batches.push({ seq, likes: totals[0]!.counts.like }),
   });
-  return { store, coalescer, comment, batches, writes: () => writes };
+  // The coalescer answers by callback; a promise reads better in these tests.
+  const submit = (postId: string, op: Parameters<typeof coalescer.submit>[1]) =>
+    new Promise<ReactionOpResult>((resolve, reject) => coalescer.submit(postId, op, (err, outcome) => (err ? reject(err) : resolve(outcome!))));
+  return { store, coalescer, submit, comment, batches, writes: () => writes };
 }
 
 describe('reaction coalescer', () => {
   it('stores a burst from many people in a few writes with exact totals', async () => {
-    const { coalescer, comment, batches, writes, store } = await setup();
+    const { submit, comment, batches, writes, store } = await setup();
     const clicks = Array.from({ length: 500 }, (_, i) =>
-      coalescer.submit('p', { commentId: comment.id, kind: 'like', userId: `u${i}`, active: true }),
+      submit('p', { commentId: comment.id, kind: 'like', userId: `u${i}`, active: true }),
     );
     const results = await Promise.all(clicks);
     expect(results.every((r) => r.ok)).toBe(true);
@@ -40,12 +51,12 @@ describe('reaction coalescer', () => {
   });
 
   it('flushes a steadily busy post at most once per window', async () => {
-    const { coalescer, comment, writes } = await setup(100);
+    const { coalescer, submit, comment, writes } = await setup(100);
     const started = Date.now();
     // One click every 10 ms for ~600 ms: a flush empties the queue each time, and
     // the next click must still wait for the window, not flush at once.
     for (let i = 0; i < 60; i++) {
-      void coalescer.submit('p', { commentId: comment.id, kind: 'like', userId: `u${i}`, active: true });
+      void submit('p', { commentId: comment.id, kind: 'like', userId: `u${i}`, active: true });
       await new Promise((r) => setTimeout(r, 10));
     }
     await coalescer.drain();
@@ -54,32 +65,60 @@ describe('reaction coalescer', () => {
   });
 
   it("takes a late window's whole backlog in one write, so a busy post never falls behind", async () => {
-    const { coalescer, comment, writes, batches } = await setup();
+    const { submit, comment, writes, batches } = await setup();
     // Occupy the window, then let 5,000 people click while it is closed: as if the
     // event loop was late. Capping a flush at 2,000 once left the rest to later
     // windows, and a post clicked faster than that never caught up.
-    await coalescer.submit('p', { commentId: comment.id, kind: 'wow', userId: 'opener', active: true });
+    await submit('p', { commentId: comment.id, kind: 'wow', userId: 'opener', active: true });
     const before = writes();
     await Promise.all(
-      Array.from({ length: 5_000 }, (_, i) => coalescer.submit('p', { commentId: comment.id, kind: 'like', userId: `u${i}`, active: true })),
+      Array.from({ length: 5_000 }, (_, i) => submit('p', { commentId: comment.id, kind: 'like', userId: `u${i}`, active: true })),
     );
     expect(writes() - before).toBe(1);
     expect(batches.at(-1)?.likes).toBe(5_000);
   });
 
   it('keeps the last setting per person within a window and answers every caller with it', async () => {
-    const { coalescer, comment, store } = await setup();
+    const { submit, comment, store } = await setup();
     // Occupy the window so the next three settings share one batch.
-    await coalescer.submit('p', { commentId: comment.id, kind: 'wow', userId: 'other', active: true });
+    await submit('p', { commentId: comment.id, kind: 'wow', userId: 'other', active: true });
     const op = (active: boolean) => ({ commentId: comment.id, kind: 'like' as const, userId: 'u1', active });
-    const answers = await Promise.all([coalescer.submit('p', op(true)), coalescer.submit('p', op(false)), coalescer.submit('p', op(true))]);
+    const answers = await Promise.all([submit('p', op(true)), submit('p', op(false)), submit('p', op(true))]);
     expect(answers.map((a) => a.ok && a.active)).toEqual([true, true, true]);
     expect(await store.myReactions('p', 'u1')).toEqual({ [comment.id]: ['like'] });
   });
 
   it('fails every caller of a batch when storage fails, and stores nothing', async () => {
-    const { coalescer, comment } = await setup();
-    const missing = coalescer.submit('nope', { commentId: comment.id, kind: 'like', userId: 'u1', active: true });
+    const { submit, comment } = await setup();
+    const missing = submit('nope', { commentId: comment.id, kind: 'like', userId: 'u1', active: true });
     await expect(missing).rejects.toMatchObject({ code: 'NOT_FOUND' });
+  });
+
+  it('starts an overdue flush from the next click when socket reads starve its timer', async () => {
+    const { submit, comment, writes } = await setup(50);
+    await submit('p', { commentId: comment.id, kind: 'wow', userId: 'opener', active: true });
+    await new Promise((r) => setImmediate(r)); // the flush has finished its bookkeeping
+    const before = writes();
+    void submit('p', { commentId: comment.id, kind: 'like', userId: 'u1', active: true });
+    // The loop is busy past the window and the timer's grace (a storm's reads):
+    // the timer cannot run, but the next click sees it is late and flushes itself.
+    hold(50 + 40);
+    void submit('p', { commentId: comment.id, kind: 'like', userId: 'u2', active: true });
+    expect(writes() - before).toBe(1);
+  });
+
+  it('stretches the window to three times the time the last flush took', async () => {
+    // Each store call holds the loop 30 ms; with a 10 ms window flushes would
+    // otherwise follow each other every ~30 ms and starve everything else.
+    const { submit, comment } = await setup(10, 30);
+    const flushedAt: number[] = [];
+    const clicks = [];
+    for (let i = 0; i < 4; i++) {
+      clicks.push(submit('p', { commentId: comment.id, kind: 'like', userId: `u${i}`, active: true }).then(() => flushedAt.push(performance.now())));
+      await clicks.at(-1);
+    }
+    const gaps = flushedAt.slice(1).map((t, i) => t - flushedAt[i]!);
+    // Lower bounds only: a slow machine makes gaps longer, never shorter.
+    for (const gap of gaps.slice(1)) expect(gap).toBeGreaterThanOrEqual(85);
   });
 });

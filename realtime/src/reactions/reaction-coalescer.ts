@@ -12,13 +12,16 @@
 import type { CommentTotals } from '@board/shared';
 import type { ReactionOp, ReactionOpResult, Store } from '../store/types.js';
 
-/** One setting's outcome, with the sequence number of its batch's event (null: the batch changed nothing). */
-export type SubmittedReaction = ReactionOpResult & { seq: number | null };
+/**
+ * Called once per submitted setting: with the error of its batch, or with its
+ * outcome and the sequence number of its batch's event (null: the batch changed nothing).
+ */
+export type ReactionDone = (err: unknown, outcome?: ReactionOpResult, seq?: number | null) => void;
 
 interface Waiting {
   op: ReactionOp;
-  resolve: Array<(r: SubmittedReaction) => void>;
-  reject: Array<(e: unknown) => void>;
+  /** Everyone who asked for this (person, comment, kind) in this window; usually one. */
+  done: ReactionDone[];
 }
 
 interface PostQueue {
@@ -26,9 +29,28 @@ interface PostQueue {
   timer: ReturnType<typeof setTimeout> | null;
   inFlight: Promise<void> | null;
   lastFlushAt: number;
+  /** When the pending flush timer is due (ms since the epoch). */
+  dueAt: number;
+  /** This node's own time (ms) in the last flush: the store call's synchronous part, the broadcast, the answers. */
+  busyMs: number;
   /** The timer is only the idle clean-up, not a pending flush. */
   idle: boolean;
 }
+
+/**
+ * A flush timer this late (ms) means the event loop is reading a backlog of
+ * sockets: libuv reads up to 48 × 1,024 ready sockets before it runs timers
+ * again, so in a storm a 100 ms window stretched to 0.5–1.2 s. The next click
+ * then starts the overdue flush itself.
+ */
+const LATE_MS = 25;
+
+/**
+ * The next window is at least this many times the last flush's own time, so
+ * broadcasting totals to thousands of sockets takes at most about a third of
+ * the node's time and reading clicks keeps the rest.
+ */
+const STRETCH = 3;
 
 export interface ReactionCoalescerOptions {
   store: Store;
@@ -46,9 +68,22 @@ export interface ReactionCoalescerOptions {
 }
 
 export interface ReactionCoalescer {
-  submit(postId: string, op: ReactionOp): Promise<SubmittedReaction>;
+  /**
+   * Queues one setting; `done` is called once it is stored (or its batch failed).
+   * A callback, not a promise: a storm is tens of thousands of these a second.
+   */
+  submit(postId: string, op: ReactionOp, done: ReactionDone): void;
   /** Stores everything pending now (shutdown, tests). */
   drain(): Promise<void>;
+}
+
+/** One answer; a throwing callback must not keep the rest of the batch from theirs. */
+function settle(done: ReactionDone, err: unknown, outcome?: ReactionOpResult, seq?: number | null): void {
+  try {
+    done(err, outcome, seq);
+  } catch (e) {
+    console.error('reaction answer failed', e);
+  }
 }
 
 export function createReactionCoalescer(opts: ReactionCoalescerOptions): ReactionCoalescer {
@@ -61,7 +96,8 @@ export function createReactionCoalescer(opts: ReactionCoalescerOptions): Reactio
     if (q.timer && !q.idle) return;
     if (q.timer) clearTimeout(q.timer);
     q.idle = false;
-    const wait = Math.max(0, q.lastFlushAt + flushMs - Date.now());
+    q.dueAt = q.lastFlushAt + Math.max(flushMs, q.busyMs * STRETCH);
+    const wait = Math.max(0, q.dueAt - Date.now());
     q.timer = setTimeout(() => {
       q.timer = null;
       void flush(postId, q);
@@ -78,18 +114,25 @@ export function createReactionCoalescer(opts: ReactionCoalescerOptions): Reactio
     }
     q.lastFlushAt = Date.now();
     q.inFlight = (async () => {
+      const started = performance.now();
       try {
-        const result = await store.applyReactions(
+        const stored = store.applyReactions(
           postId,
           batch.map((w) => w.op),
         );
+        // The memory engine does its work before returning; Redis only sends the script.
+        let busy = performance.now() - started;
+        const result = await stored;
+        const resumed = performance.now();
         if (result.seq !== null) onBatch(postId, result.seq, result.totals);
-        batch.forEach((w, i) => {
-          const outcome = { ...result.results[i]!, seq: result.seq };
-          w.resolve.forEach((r) => r(outcome));
-        });
+        for (let i = 0; i < batch.length; i++) {
+          const outcome = result.results[i]!;
+          for (const done of batch[i]!.done) settle(done, null, outcome, result.seq);
+        }
+        busy += performance.now() - resumed;
+        q.busyMs = busy;
       } catch (err) {
-        batch.forEach((w) => w.reject.forEach((r) => r(err)));
+        for (const w of batch) for (const done of w.done) settle(done, err);
       }
     })();
     await q.inFlight;
@@ -113,21 +156,23 @@ export function createReactionCoalescer(opts: ReactionCoalescerOptions): Reactio
   };
 
   return {
-    submit(postId, op) {
+    submit(postId, op, done) {
       let q = queues.get(postId);
-      if (!q) queues.set(postId, (q = { pending: new Map(), timer: null, inFlight: null, lastFlushAt: 0, idle: false }));
+      if (!q) queues.set(postId, (q = { pending: new Map(), timer: null, inFlight: null, lastFlushAt: 0, dueAt: 0, busyMs: 0, idle: false }));
       const key = `${op.userId}|${op.commentId}|${op.kind}`;
-      return new Promise<SubmittedReaction>((resolve, reject) => {
-        const existing = q.pending.get(key);
-        if (existing) {
-          existing.op = op;
-          existing.resolve.push(resolve);
-          existing.reject.push(reject);
-        } else {
-          q.pending.set(key, { op, resolve: [resolve], reject: [reject] });
-        }
-        schedule(postId, q);
-      });
+      const existing = q.pending.get(key);
+      if (existing) {
+        existing.op = op;
+        existing.done.push(done);
+      } else {
+        q.pending.set(key, { op, done: [done] });
+      }
+      if (q.timer && !q.idle && Date.now() > q.dueAt + LATE_MS) {
+        // The loop is starving the timer (see LATE_MS): flush from here.
+        clearTimeout(q.timer);
+        q.timer = null;
+        void flush(postId, q);
+      } else schedule(postId, q);
     },
 
     async drain() {

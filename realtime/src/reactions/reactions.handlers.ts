@@ -1,5 +1,5 @@
 import { AppError, SetReactionRequest, type ReactionSetResult, type Result } from '@board/shared';
-import { handle, type HandlerContext } from '../socket/handle.js';
+import { handleNow, type HandlerContext } from '../socket/handle.js';
 import type { BoardSocket } from '../socket/types.js';
 import type { ReactionCoalescer } from './reaction-coalescer.js';
 import type { Receipts } from './receipts.js';
@@ -23,29 +23,38 @@ export function registerReactionHandlers(
 ): void {
   const { coalescer, receipts, ctx } = deps;
 
+  // The hottest path of a storm: parsed, limited and queued synchronously, with
+  // no promise per click (handleNow); answered once its batch is stored.
   socket.on(
     'reaction:set',
-    handle(
+    handleNow(
       socket,
       'reaction:set',
       SetReactionRequest,
-      async (req, reply: (r: ReactionSetResult) => void) => {
+      (req, answer: (err: unknown, data?: ReactionSetResult) => void) => {
         const limited = ctx.limits.consume('reaction', socket);
-        if (limited) await limited;
-        // act: the coalescer stores it with the rest of this window's clicks and
-        // broadcasts the batch's totals; we resume once it is stored.
-        const result = await coalescer.submit(req.postId, {
-          commentId: req.commentId,
-          kind: req.kind,
-          userId: socket.data.user.id,
-          active: req.active,
-        });
-        if (!result.ok) throw new AppError(result.code, REFUSALS[result.code]);
-        reply({ active: result.active, counts: result.counts, seq: result.seq });
+        if (limited) limited.then(() => submit(req, answer), answer);
+        else submit(req, answer);
       },
       ctx,
       // No ack asked for: the answer travels in the connection's next receipts frame.
-      (res, raw) => receipts.add(socket, { ref: refOf(raw), result: res as Result<ReactionSetResult> }),
+      // An accepted click passed the schema, so its ref is already checked.
+      (res, raw) =>
+        receipts.add(socket, {
+          ref: res.ok ? ((raw as SetReactionRequest).ref ?? null) : refOf(raw),
+          result: res as Result<ReactionSetResult>,
+        }),
     ),
   );
+
+  function submit(req: SetReactionRequest, answer: (err: unknown, data?: ReactionSetResult) => void): void {
+    // act: the coalescer stores it with the rest of this window's clicks and
+    // broadcasts the batch's totals; the answer follows once it is stored.
+    const op = { commentId: req.commentId, kind: req.kind, userId: socket.data.user.id, active: req.active };
+    coalescer.submit(req.postId, op, (err, result, seq) => {
+      if (err) answer(err);
+      else if (!result!.ok) answer(new AppError(result!.code, REFUSALS[result!.code]));
+      else answer(null, { active: result!.active, counts: result!.counts, seq: seq ?? null });
+    });
+  }
 }

@@ -7,15 +7,23 @@
  * collected: the first after a quiet spell leaves as soon as the tick that
  * produced it ends (answers of one stored batch travel together); while the
  * person keeps clicking, at most one frame per `windowMs`.
+ *
+ * One timer serves every connection: in a storm thousands of connections have
+ * answers waiting, and a timer each cost more than the frames.
  */
 import type { ReactionReceipt } from '@board/shared';
 import type { BoardSocket } from '../socket/types.js';
 
+/** Answers falling due within one slot (ms) leave in the same timer callback. */
+const SLOT_MS = 20;
+/** A timer this late (ms) is being starved by socket reads. */
+const LATE_MS = 25;
+
 interface Pending {
   receipts: ReactionReceipt[];
-  /** Cancels the scheduled send; null when none is scheduled. */
-  cancel: (() => void) | null;
   lastSentAt: number;
+  /** Waiting in `dueNow` or in a slot of `later`. */
+  queued: boolean;
 }
 
 export interface Receipts {
@@ -24,48 +32,94 @@ export interface Receipts {
   drain(): void;
 }
 
-export function createReceipts(opts: { windowMs: number }): Receipts {
+export function createReceipts(opts: { windowMs: number; now?: () => number }): Receipts {
   const { windowMs } = opts;
+  const now = opts.now ?? Date.now;
   const bySocket = new WeakMap<BoardSocket, Pending>();
-  /** Sockets with receipts waiting, for drain(). */
-  const waiting = new Set<BoardSocket>();
+  /** Connections whose answers leave when this tick's work is done. */
+  let dueNow: BoardSocket[] = [];
+  let immediate: ReturnType<typeof setImmediate> | null = null;
+  /** Connections still inside their window, by the slot their window ends in. */
+  const later = new Map<number, BoardSocket[]>();
+  let timer: ReturnType<typeof setTimeout> | null = null;
+  let timerSlot = Infinity;
 
-  const send = (socket: BoardSocket, p: Pending) => {
-    p.cancel = null;
-    waiting.delete(socket);
-    if (p.receipts.length === 0) return;
+  const send = (socket: BoardSocket) => {
+    const p = bySocket.get(socket);
+    if (!p || !p.queued) return;
+    p.queued = false;
     const batch = p.receipts;
+    if (batch.length === 0) return;
     p.receipts = [];
-    p.lastSentAt = Date.now();
+    p.lastSentAt = now();
     // A closed connection's answers are dropped: its client already gave up on them.
     if (socket.connected) socket.emit('reaction:receipts', batch);
+  };
+
+  const sendDueNow = () => {
+    immediate = null;
+    const sockets = dueNow;
+    dueNow = [];
+    for (const socket of sockets) send(socket);
+  };
+
+  const arm = (slot: number) => {
+    if (slot >= timerSlot) return;
+    if (timer) clearTimeout(timer);
+    timerSlot = slot;
+    timer = setTimeout(fire, Math.max(0, slot * SLOT_MS - now()));
+  };
+
+  const fire = () => {
+    timer = null;
+    timerSlot = Infinity;
+    const t = now();
+    let next = Infinity;
+    for (const [slot, sockets] of later) {
+      if (slot * SLOT_MS <= t) {
+        later.delete(slot);
+        for (const socket of sockets) send(socket);
+      } else if (slot < next) next = slot;
+    }
+    if (next !== Infinity) arm(next);
   };
 
   return {
     add(socket, receipt) {
       let p = bySocket.get(socket);
-      if (!p) bySocket.set(socket, (p = { receipts: [], cancel: null, lastSentAt: 0 }));
+      if (!p) bySocket.set(socket, (p = { receipts: [], lastSentAt: 0, queued: false }));
       p.receipts.push(receipt);
-      if (p.cancel) return;
-      waiting.add(socket);
-      const wait = p.lastSentAt + windowMs - Date.now();
-      const pending = p;
-      if (wait <= 0) {
-        const immediate = setImmediate(() => send(socket, pending));
-        p.cancel = () => clearImmediate(immediate);
-      } else {
-        const timer = setTimeout(() => send(socket, pending), wait);
-        p.cancel = () => clearTimeout(timer);
+      // A storm's backlog of socket reads starves timers (reaction-coalescer.ts,
+      // LATE_MS); answers are added right after a stored batch, so send the
+      // overdue ones from here.
+      if (timer && now() > timerSlot * SLOT_MS + LATE_MS) {
+        clearTimeout(timer);
+        fire();
       }
+      // Queued already, or just sent (with this receipt) by the overdue timer.
+      if (p.queued || p.receipts.length === 0) return;
+      p.queued = true;
+      const dueAt = p.lastSentAt + windowMs;
+      if (dueAt <= now()) {
+        dueNow.push(socket);
+        immediate ??= setImmediate(sendDueNow);
+        return;
+      }
+      const slot = Math.ceil(dueAt / SLOT_MS);
+      const sockets = later.get(slot);
+      if (sockets) sockets.push(socket);
+      else later.set(slot, [socket]);
+      arm(slot);
     },
 
     drain() {
-      for (const socket of [...waiting]) {
-        const p = bySocket.get(socket);
-        if (!p) continue;
-        p.cancel?.();
-        send(socket, p);
-      }
+      if (immediate) clearImmediate(immediate);
+      if (timer) clearTimeout(timer);
+      immediate = timer = null;
+      timerSlot = Infinity;
+      sendDueNow();
+      for (const sockets of later.values()) for (const socket of sockets) send(socket);
+      later.clear();
     },
   };
 }

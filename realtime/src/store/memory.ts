@@ -9,6 +9,7 @@ import {
   type Comment,
   type ModLogEntry,
   type MyReactions,
+  type ReactionCounts,
   type PostEvent,
   type Role,
 } from '@board/shared';
@@ -176,18 +177,22 @@ export function createMemoryStore(opts: MemoryStoreOptions = {}): Store {
           comment.reactions[op.kind] = Math.max(0, comment.reactions[op.kind] - 1);
           touched.add(comment.id);
         }
-        return { ok: true, active: op.active, counts: { ...comment.reactions } };
+        return { ok: true, active: op.active, counts: comment.reactions };
       });
-      // Results carry the counts after the whole batch, as the broadcast does.
+      // Results carry the counts after the whole batch, as the broadcast does:
+      // one copy per comment, shared by its results (a storm's batch is
+      // thousands of clicks on one comment).
+      const after = new Map<string, ReactionCounts>();
       for (let i = 0; i < ops.length; i++) {
         const r = results[i]!;
-        if (r.ok) r.counts = { ...post.comments.get(ops[i]!.commentId)!.reactions };
+        if (!r.ok) continue;
+        const id = ops[i]!.commentId;
+        let counts = after.get(id);
+        if (!counts) after.set(id, (counts = { ...post.comments.get(id)!.reactions }));
+        r.counts = counts;
       }
       if (touched.size === 0) return { seq: null, totals: [], results };
-      const totals = [...touched].map((commentId) => ({
-        commentId,
-        counts: { ...post.comments.get(commentId)!.reactions },
-      }));
+      const totals = [...touched].map((commentId) => ({ commentId, counts: after.get(commentId)! }));
       const seq = append(post, { type: 'reactions', totals });
       return { seq, totals, results };
     },
