@@ -39,6 +39,9 @@ export default defineConfig({
     trace: 'retain-on-failure',
     screenshot: 'only-on-failure',
     ...devices['Desktop Chrome'],
+    // The page honours reduced motion: no endless pulse to composite in every open
+    // page, which on a 2-core machine slowed two browsers enough to time tests out.
+    reducedMotion: 'reduce',
     launchOptions: {
       // Debian's chromium; never `playwright install`.
       executablePath: '/usr/bin/chromium',

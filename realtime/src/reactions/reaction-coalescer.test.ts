@@ -32,7 +32,7 @@ async function setup(flushMs = 50, storeMs = 0) {
   });
   // The coalescer answers by callback; a promise reads better in these tests.
   const submit = (postId: string, op: Parameters<typeof coalescer.submit>[1]) =>
-    new Promise<ReactionOpResult>((resolve, reject) => coalescer.submit(postId, op, (err, outcome) => (err ? reject(err) : resolve(outcome!))));
+    new Promise<ReactionOpResult>((resolve, reject) => coalescer.submit(postId, op, (_context, err, outcome) => (err ? reject(err) : resolve(outcome!)), null));
   return { store, coalescer, submit, comment, batches, writes: () => writes };
 }
 

@@ -13,19 +13,32 @@ import type { CommentTotals } from '@board/shared';
 import type { ReactionOp, ReactionOpResult, Store } from '../store/types.js';
 
 /**
- * Called once per submitted setting: with the error of its batch, or with its
- * outcome and the sequence number of its batch's event (null: the batch changed nothing).
+ * Called once per submitted setting, with the context given to `submit`: with
+ * the error of its batch, or with its outcome and the sequence number of its
+ * batch's event (null: the batch changed nothing).
  */
-export type ReactionDone = (err: unknown, outcome?: ReactionOpResult, seq?: number | null) => void;
+export type ReactionDone<C> = (context: C, err: unknown, outcome?: ReactionOpResult, seq?: number | null) => void;
+
+interface Asker {
+  done: ReactionDone<never>;
+  context: unknown;
+}
 
 interface Waiting {
   op: ReactionOp;
   /** Everyone who asked for this (person, comment, kind) in this window; usually one. */
-  done: ReactionDone[];
+  askers: Asker[];
 }
 
 interface PostQueue {
-  pending: Map<string, Waiting>;
+  /**
+   * Pending settings by person. A person has a few at most, told apart by
+   * comment and kind; the person's id is a string Map has hashed before, where
+   * a key built per click had to be hashed anew (docs/benchmarks.md).
+   */
+  pending: Map<string, Waiting[]>;
+  /** Settings in `pending`. */
+  size: number;
   timer: ReturnType<typeof setTimeout> | null;
   inFlight: Promise<void> | null;
   lastFlushAt: number;
@@ -69,18 +82,19 @@ export interface ReactionCoalescerOptions {
 
 export interface ReactionCoalescer {
   /**
-   * Queues one setting; `done` is called once it is stored (or its batch failed).
-   * A callback, not a promise: a storm is tens of thousands of these a second.
+   * Queues one setting; `done(context, …)` is called once it is stored (or its
+   * batch failed). A callback and its context, not a promise or a closure per
+   * click: a storm is tens of thousands of these a second.
    */
-  submit(postId: string, op: ReactionOp, done: ReactionDone): void;
+  submit<C>(postId: string, op: ReactionOp, done: ReactionDone<C>, context: C): void;
   /** Stores everything pending now (shutdown, tests). */
   drain(): Promise<void>;
 }
 
 /** One answer; a throwing callback must not keep the rest of the batch from theirs. */
-function settle(done: ReactionDone, err: unknown, outcome?: ReactionOpResult, seq?: number | null): void {
+function settle(asker: Asker, err: unknown, outcome?: ReactionOpResult, seq?: number | null): void {
   try {
-    done(err, outcome, seq);
+    (asker.done as ReactionDone<unknown>)(asker.context, err, outcome, seq);
   } catch (e) {
     console.error('reaction answer failed', e);
   }
@@ -92,7 +106,7 @@ export function createReactionCoalescer(opts: ReactionCoalescerOptions): Reactio
   const queues = new Map<string, PostQueue>();
 
   const schedule = (postId: string, q: PostQueue) => {
-    if (q.inFlight || q.pending.size === 0) return;
+    if (q.inFlight || q.size === 0) return;
     if (q.timer && !q.idle) return;
     if (q.timer) clearTimeout(q.timer);
     q.idle = false;
@@ -105,13 +119,14 @@ export function createReactionCoalescer(opts: ReactionCoalescerOptions): Reactio
   };
 
   const flush = async (postId: string, q: PostQueue): Promise<void> => {
-    if (q.inFlight || q.pending.size === 0) return;
+    if (q.inFlight || q.size === 0) return;
     const batch: Waiting[] = [];
-    for (const [key, w] of q.pending) {
-      batch.push(w);
-      q.pending.delete(key);
+    for (const [person, settings] of q.pending) {
+      for (const w of settings) batch.push(w);
+      q.pending.delete(person);
       if (batch.length >= maxBatch) break;
     }
+    q.size -= batch.length;
     q.lastFlushAt = Date.now();
     q.inFlight = (async () => {
       const started = performance.now();
@@ -127,17 +142,17 @@ export function createReactionCoalescer(opts: ReactionCoalescerOptions): Reactio
         if (result.seq !== null) onBatch(postId, result.seq, result.totals);
         for (let i = 0; i < batch.length; i++) {
           const outcome = result.results[i]!;
-          for (const done of batch[i]!.done) settle(done, null, outcome, result.seq);
+          for (const asker of batch[i]!.askers) settle(asker, null, outcome, result.seq);
         }
         busy += performance.now() - resumed;
         q.busyMs = busy;
       } catch (err) {
-        for (const w of batch) for (const done of w.done) settle(done, err);
+        for (const w of batch) for (const asker of w.askers) settle(asker, err);
       }
     })();
     await q.inFlight;
     q.inFlight = null;
-    if (q.pending.size > 0) schedule(postId, q);
+    if (q.size > 0) schedule(postId, q);
     else forgetWhenIdle(postId, q);
   };
 
@@ -150,22 +165,28 @@ export function createReactionCoalescer(opts: ReactionCoalescerOptions): Reactio
     q.timer = setTimeout(() => {
       q.timer = null;
       q.idle = false;
-      if (q.pending.size === 0 && !q.inFlight) queues.delete(postId);
+      if (q.size === 0 && !q.inFlight) queues.delete(postId);
       else schedule(postId, q);
     }, flushMs);
   };
 
   return {
-    submit(postId, op, done) {
+    submit(postId, op, done, context) {
       let q = queues.get(postId);
-      if (!q) queues.set(postId, (q = { pending: new Map(), timer: null, inFlight: null, lastFlushAt: 0, dueAt: 0, busyMs: 0, idle: false }));
-      const key = `${op.userId}|${op.commentId}|${op.kind}`;
-      const existing = q.pending.get(key);
+      if (!q) {
+        q = { pending: new Map(), size: 0, timer: null, inFlight: null, lastFlushAt: 0, dueAt: 0, busyMs: 0, idle: false };
+        queues.set(postId, q);
+      }
+      const asker: Asker = { done: done as ReactionDone<never>, context };
+      let settings = q.pending.get(op.userId);
+      if (!settings) q.pending.set(op.userId, (settings = []));
+      const existing = settings.find((w) => w.op.commentId === op.commentId && w.op.kind === op.kind);
       if (existing) {
         existing.op = op;
-        existing.done.push(done);
+        existing.askers.push(asker);
       } else {
-        q.pending.set(key, { op, done: [done] });
+        settings.push({ op, askers: [asker] });
+        q.size++;
       }
       if (q.timer && !q.idle && Date.now() > q.dueAt + LATE_MS) {
         // The loop is starving the timer (see LATE_MS): flush from here.
@@ -179,7 +200,7 @@ export function createReactionCoalescer(opts: ReactionCoalescerOptions): Reactio
       for (const [postId, q] of [...queues]) {
         if (q.timer) clearTimeout(q.timer);
         q.timer = null;
-        while (q.inFlight || q.pending.size > 0) {
+        while (q.inFlight || q.size > 0) {
           if (q.inFlight) await q.inFlight;
           else await flush(postId, q);
         }

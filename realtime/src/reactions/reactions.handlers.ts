@@ -1,7 +1,7 @@
 import { AppError, SetReactionRequest, type ReactionSetResult, type Result } from '@board/shared';
-import { handleNow, type HandlerContext } from '../socket/handle.js';
+import { handleNow, type Call, type HandlerContext } from '../socket/handle.js';
 import type { BoardSocket } from '../socket/types.js';
-import type { ReactionCoalescer } from './reaction-coalescer.js';
+import type { ReactionCoalescer, ReactionDone } from './reaction-coalescer.js';
 import type { Receipts } from './receipts.js';
 
 const REFUSALS = {
@@ -17,6 +17,13 @@ function refOf(raw: unknown): number | null {
   return parsed.success ? (parsed.data ?? null) : null;
 }
 
+/** A stored click's answer (a function of its own, so a click costs no closure). */
+const answerClick: ReactionDone<Call<ReactionSetResult>> = (call, err, result, seq) => {
+  if (err) call.answer(err);
+  else if (!result!.ok) call.answer(new AppError(result!.code, REFUSALS[result!.code]));
+  else call.answer(null, { active: result!.active, counts: result!.counts, seq: seq ?? null });
+};
+
 export function registerReactionHandlers(
   socket: BoardSocket,
   deps: { coalescer: ReactionCoalescer; receipts: Receipts; ctx: HandlerContext },
@@ -31,10 +38,10 @@ export function registerReactionHandlers(
       socket,
       'reaction:set',
       SetReactionRequest,
-      (req, answer: (err: unknown, data?: ReactionSetResult) => void) => {
+      (req, call: Call<ReactionSetResult>) => {
         const limited = ctx.limits.consume('reaction', socket);
-        if (limited) limited.then(() => submit(req, answer), answer);
-        else submit(req, answer);
+        if (limited) limited.then(() => submit(req, call), (err: unknown) => call.answer(err));
+        else submit(req, call);
       },
       ctx,
       // No ack asked for: the answer travels in the connection's next receipts frame.
@@ -47,14 +54,10 @@ export function registerReactionHandlers(
     ),
   );
 
-  function submit(req: SetReactionRequest, answer: (err: unknown, data?: ReactionSetResult) => void): void {
+  function submit(req: SetReactionRequest, call: Call<ReactionSetResult>): void {
     // act: the coalescer stores it with the rest of this window's clicks and
     // broadcasts the batch's totals; the answer follows once it is stored.
     const op = { commentId: req.commentId, kind: req.kind, userId: socket.data.user.id, active: req.active };
-    coalescer.submit(req.postId, op, (err, result, seq) => {
-      if (err) answer(err);
-      else if (!result!.ok) answer(new AppError(result!.code, REFUSALS[result!.code]));
-      else answer(null, { active: result!.active, counts: result!.counts, seq: seq ?? null });
-    });
+    coalescer.submit(req.postId, op, answerClick, call);
   }
 }

@@ -28,6 +28,12 @@ interface Pending {
 
 export interface Receipts {
   add(socket: BoardSocket, receipt: ReactionReceipt): void;
+  /**
+   * The connection's waiting answers if its window allows a frame now, taken
+   * as sent: a broadcast frame passing by carries them in the same write
+   * (socket/direct-frames.ts), which saves the connection a frame of its own.
+   */
+  takeDue(socket: BoardSocket): ReactionReceipt[] | null;
   /** Sends everything waiting now (shutdown). */
   drain(): void;
 }
@@ -44,16 +50,24 @@ export function createReceipts(opts: { windowMs: number; now?: () => number }): 
   let timer: ReturnType<typeof setTimeout> | null = null;
   let timerSlot = Infinity;
 
-  const send = (socket: BoardSocket) => {
+  /** Takes the connection's answers as sent, if any are waiting and (unless forced) its window allows. */
+  const take = (socket: BoardSocket, force: boolean): ReactionReceipt[] | null => {
     const p = bySocket.get(socket);
-    if (!p || !p.queued) return;
-    p.queued = false;
+    if (!p || !p.queued || p.receipts.length === 0) return null;
+    const t = now();
+    // A broadcast may have carried this connection's answers since it was queued.
+    if (!force && p.lastSentAt + windowMs > t) return null;
     const batch = p.receipts;
-    if (batch.length === 0) return;
+    p.queued = false;
     p.receipts = [];
-    p.lastSentAt = now();
+    p.lastSentAt = t;
+    return batch;
+  };
+
+  const send = (socket: BoardSocket, force = false) => {
+    const batch = take(socket, force);
     // A closed connection's answers are dropped: its client already gave up on them.
-    if (socket.connected) socket.emit('reaction:receipts', batch);
+    if (batch && socket.connected) socket.emit('reaction:receipts', batch);
   };
 
   const sendDueNow = () => {
@@ -112,13 +126,16 @@ export function createReceipts(opts: { windowMs: number; now?: () => number }): 
       arm(slot);
     },
 
+    takeDue: (socket) => take(socket, false),
+
     drain() {
       if (immediate) clearImmediate(immediate);
       if (timer) clearTimeout(timer);
       immediate = timer = null;
       timerSlot = Infinity;
-      sendDueNow();
-      for (const sockets of later.values()) for (const socket of sockets) send(socket);
+      for (const socket of dueNow) send(socket, true);
+      dueNow = [];
+      for (const sockets of later.values()) for (const socket of sockets) send(socket, true);
       later.clear();
     },
   };

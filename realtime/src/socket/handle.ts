@@ -54,23 +54,44 @@ export type Reply<T> = (data: T) => void;
  */
 export type AnswerWithoutAck = (res: Result<unknown>, raw: unknown) => void;
 
-/** One incoming request's answer channel: its ack when the client sent one, else `withoutAck`; answered at most once. */
-function answerer(args: unknown[], withoutAck: AnswerWithoutAck | undefined) {
-  const last = args[args.length - 1];
-  const raw = typeof args[0] === 'function' ? undefined : args[0];
-  let answered = false;
-  return {
-    raw,
-    get answered() {
-      return answered;
-    },
-    send(res: Result<unknown>) {
-      if (answered) return;
-      answered = true;
-      if (typeof last === 'function') (last as (r: Result<unknown>) => void)(res);
-      else withoutAck?.(res, raw);
-    },
-  };
+/**
+ * One incoming request's answer channel: its ack when the client sent one,
+ * else `withoutAck`; answered at most once. A class, not a closure per call:
+ * a storm creates tens of thousands a second.
+ */
+export class Call<T = unknown> {
+  readonly raw: unknown;
+  answered = false;
+  readonly #ack: ((r: Result<unknown>) => void) | null;
+  readonly #withoutAck: AnswerWithoutAck | undefined;
+  readonly #socket: BoardSocket;
+  readonly #event: string;
+  readonly #log: Log;
+
+  constructor(args: unknown[], socket: BoardSocket, event: string, log: Log, withoutAck: AnswerWithoutAck | undefined) {
+    const last = args[args.length - 1];
+    this.raw = typeof args[0] === 'function' ? undefined : args[0];
+    this.#ack = typeof last === 'function' ? (last as (r: Result<unknown>) => void) : null;
+    this.#withoutAck = withoutAck;
+    this.#socket = socket;
+    this.#event = event;
+    this.#log = log;
+  }
+
+  send(res: Result<unknown>): void {
+    if (this.answered) return;
+    this.answered = true;
+    if (this.#ack) this.#ack(res);
+    else this.#withoutAck?.(res, this.raw);
+  }
+
+  /** Answers with the data, or with the Result a thrown value maps to (an error after the answer is only logged). */
+  answer(err: unknown, data?: T): void {
+    if (this.answered) {
+      if (err) this.#log.error(`${this.#event} failed after its ack`, err);
+    } else if (err) this.send(toFailure(err, this.#log, `${this.#event} from ${this.#socket.data.user?.id ?? '?'}`));
+    else this.send(ok(data));
+  }
 }
 
 export function handle<S extends z.ZodType, T>(
@@ -83,7 +104,7 @@ export function handle<S extends z.ZodType, T>(
 ) {
   const { log, inflight } = ctx;
   return (...args: unknown[]): void => {
-    const call = answerer(args, withoutAck);
+    const call = new Call<T>(args, socket, event, log, withoutAck);
     let input: z.output<S>;
     try {
       input = parseOrThrow(schema, call.raw);
@@ -91,16 +112,13 @@ export function handle<S extends z.ZodType, T>(
       call.send(toFailure(err, log, event));
       return;
     }
-    void inflight.track(fn(input, (data) => call.send(ok(data)))).catch((err: unknown) => {
-      if (call.answered) log.error(`${event} failed after its ack`, err);
-      else call.send(toFailure(err, log, `${event} from ${socket.data.user?.id ?? '?'}`));
-    });
+    void inflight.track(fn(input, (data) => call.send(ok(data)))).catch((err: unknown) => call.answer(err));
   };
 }
 
 /**
  * Like `handle`, for the hottest path (a reaction click): the handler runs
- * synchronously and answers through `answer` when its work is done (a callback,
+ * synchronously and answers through `call.answer` when its work is done (a callback,
  * not a promise per request: in a storm of 20,000 clicks a second the promise
  * chain and its microtasks cost more than the click; docs/benchmarks.md). It
  * gets the same guarantees: parsed first, answered once, nothing thrown escapes.
@@ -111,19 +129,13 @@ export function handleNow<S extends z.ZodType, T>(
   socket: BoardSocket,
   event: string,
   schema: S,
-  fn: (input: z.output<S>, answer: (err: unknown, data?: T) => void) => void,
+  fn: (input: z.output<S>, call: Call<T>) => void,
   ctx: HandlerContext,
   withoutAck?: AnswerWithoutAck,
 ) {
   const { log } = ctx;
   return (...args: unknown[]): void => {
-    const call = answerer(args, withoutAck);
-    const answer = (err: unknown, data?: T) => {
-      if (call.answered) {
-        if (err) log.error(`${event} failed after its ack`, err);
-      } else if (err) call.send(toFailure(err, log, `${event} from ${socket.data.user?.id ?? '?'}`));
-      else call.send(ok(data));
-    };
+    const call = new Call<T>(args, socket, event, log, withoutAck);
     let input: z.output<S>;
     try {
       input = parseOrThrow(schema, call.raw);
@@ -132,9 +144,9 @@ export function handleNow<S extends z.ZodType, T>(
       return;
     }
     try {
-      fn(input, answer);
+      fn(input, call);
     } catch (err) {
-      answer(err);
+      call.answer(err);
     }
   };
 }
