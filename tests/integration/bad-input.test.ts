@@ -2,22 +2,15 @@
  * Bad input never crashes the service and never changes what is stored: each
  * refusal is a typed Result, and the store's sequence number stays put.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { inject } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { LIMITS, type ErrorCode, type Result } from '@board/shared';
-import { clientId, closeAll, connect, join, postComment, type Client } from '../support/clients.js';
-import { startBoard, type Board, type Engine } from '../support/board.js';
+import { clientId, connect, join, postComment, type Client } from '../support/clients.js';
+import type { Engine } from '../support/board.js';
+import { boardForSuite } from '../support/suite-board.js';
 
 describe.each<Engine>(['memory', 'redis'])('bad input (%s engine)', (engine) => {
-  let board: Board;
+  const board = boardForSuite(engine, ['watch']);
   let a: Client;
-
-  beforeAll(async () => {
-    board = await startBoard({ engine, redisUrl: inject('redisUrl') });
-    await board.store.createPost({ id: 'watch', title: 'Watch', description: '', body: '' });
-  });
-  afterEach(closeAll);
-  afterAll(() => board.close());
 
   const seqNow = async () => (await board.store.listComments('watch'))!.seq;
   const expectRefused = (res: Result<unknown>, code: ErrorCode) => {

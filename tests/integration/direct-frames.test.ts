@@ -4,20 +4,14 @@
  * have sent them: every event once, in sequence order, interleaved correctly
  * with the frames addressed to one socket (acks). Runs on both engines.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { directFrameStats } from '@board/realtime';
-import { closeAll, connect, join, nextPostEvent, postComment, recordEvents, unwrap, untilCount, waitFor } from '../support/clients.js';
-import { startBoard, type Board, type Engine } from '../support/board.js';
+import { connect, join, nextPostEvent, postComment, recordEvents, unwrap, untilCount, waitFor } from '../support/clients.js';
+import type { Engine } from '../support/board.js';
+import { boardForSuite } from '../support/suite-board.js';
 
 describe.each<Engine>(['memory', 'redis'])('broadcast frames written directly (%s engine)', (engine) => {
-  let board: Board;
-
-  beforeAll(async () => {
-    board = await startBoard({ engine, redisUrl: inject('redisUrl') });
-    await board.store.createPost({ id: 'p', title: 'P', description: '', body: '' });
-  });
-  afterEach(closeAll);
-  afterAll(() => board.close());
+  const board = boardForSuite(engine);
 
   it('delivers every event once and in order, between the acks of the same connection', async () => {
     const poster = await connect(board.url, { name: 'Poster' });

@@ -3,20 +3,15 @@
  * client id (after an ack timeout or a reconnect) is stored once, broadcast
  * once, and acked with the original comment.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { io } from 'socket.io-client';
 import { PROTOCOL_VERSION, type Comment, type Result } from '@board/shared';
-import { clientId, closeAll, connect, join, nextPostEvent, recordEvents, unwrap, type Client } from '../support/clients.js';
-import { startBoard, type Board, type Engine } from '../support/board.js';
+import { clientId, connect, join, nextPostEvent, recordEvents, unwrap, type Client } from '../support/clients.js';
+import type { Engine } from '../support/board.js';
+import { boardForSuite } from '../support/suite-board.js';
 
 describe.each<Engine>(['memory', 'redis'])('idempotent writes (%s engine)', (engine) => {
-  let board: Board;
-  beforeAll(async () => {
-    board = await startBoard({ engine, redisUrl: inject('redisUrl') });
-    await board.store.createPost({ id: 'p', title: 'P', description: '', body: '' });
-  });
-  afterEach(closeAll);
-  afterAll(() => board.close());
+  const board = boardForSuite(engine);
 
   it('stores and broadcasts a resent comment once, acking the original each time', async () => {
     const a = await connect(board.url, { name: 'Ana' });

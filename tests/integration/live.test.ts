@@ -2,21 +2,14 @@
  * The live slice on a real server: one viewer acts, the others must see it.
  * Runs on both engines.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
-import { closeAll, connect, join, nextPostEvent, postComment, recordEvents, unwrap, waitFor } from '../support/clients.js';
-import { startBoard, type Board, type Engine } from '../support/board.js';
+import { describe, expect, it } from 'vitest';
+import { connect, join, nextPostEvent, postComment, recordEvents, unwrap, waitFor } from '../support/clients.js';
+import type { Engine } from '../support/board.js';
+import { boardForSuite } from '../support/suite-board.js';
 import type { ReactionSetResult, Result } from '@board/shared';
 
 describe.each<Engine>(['memory', 'redis'])('live comments and reactions (%s engine)', (engine) => {
-  let board: Board;
-
-  beforeAll(async () => {
-    board = await startBoard({ engine, redisUrl: inject('redisUrl') });
-    await board.store.createPost({ id: 'watch', title: 'Watch', description: '', body: '' });
-    await board.store.createPost({ id: 'other', title: 'Other', description: '', body: '' });
-  });
-  afterEach(closeAll);
-  afterAll(() => board.close());
+  const board = boardForSuite(engine, ['watch', 'other']);
 
   it('delivers a comment to viewers of the same post only', async () => {
     const a = await connect(board.url, { name: 'Ana' });

@@ -2,10 +2,11 @@
  * Ack-less reaction clicks are answered in batched receipts: the web client's
  * way, so a storm costs no frame per click. Runs on both engines.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { PostEvent, ReactionReceipt } from '@board/shared';
-import { closeAll, connect, join, nextPostEvent, postComment, recordEvents, waitFor, type Client } from '../support/clients.js';
-import { startBoard, type Board, type Engine } from '../support/board.js';
+import { connect, join, nextPostEvent, postComment, recordEvents, waitFor, type Client } from '../support/clients.js';
+import type { Engine } from '../support/board.js';
+import { boardForSuite } from '../support/suite-board.js';
 
 /** Every receipts frame a socket receives, in order. */
 function recordReceipts(socket: Client): ReactionReceipt[][] {
@@ -15,15 +16,8 @@ function recordReceipts(socket: Client): ReactionReceipt[][] {
 }
 
 describe.each<Engine>(['memory', 'redis'])('reaction receipts (%s engine)', (engine) => {
-  let board: Board;
-
-  beforeAll(async () => {
-    // The default window (1 s), so six clicks a flush apart fit in one.
-    board = await startBoard({ engine, redisUrl: inject('redisUrl') });
-    await board.store.createPost({ id: 'p', title: 'P', description: '', body: '' });
-  });
-  afterEach(closeAll);
-  afterAll(() => board.close());
+  // The default window (1 s), so six clicks a flush apart fit in one.
+  const board = boardForSuite(engine);
 
   it('answers a quiet click at once, then a run of clicks in one frame, each once, naming the event that shows it', async () => {
     const a = await connect(board.url, { name: 'Clicker' });

@@ -54,6 +54,9 @@ export type Reply<T> = (data: T) => void;
  */
 export type AnswerWithoutAck = (res: Result<unknown>, raw: unknown) => void;
 
+/** What `Call.parse` returns for a payload its schema refused. */
+const INVALID = Symbol('invalid');
+
 /**
  * One incoming request's answer channel: its ack when the client sent one,
  * else `withoutAck`; answered at most once. A class, not a closure per call:
@@ -76,6 +79,16 @@ export class Call<T = unknown> {
     this.#socket = socket;
     this.#event = event;
     this.#log = log;
+  }
+
+  /** The payload parsed by `schema`, or INVALID once the failure has been answered. */
+  parse<S extends z.ZodType>(schema: S): z.output<S> | typeof INVALID {
+    try {
+      return parseOrThrow(schema, this.raw);
+    } catch (err) {
+      this.send(toFailure(err, this.#log, this.#event));
+      return INVALID;
+    }
   }
 
   send(res: Result<unknown>): void {
@@ -105,13 +118,8 @@ export function handle<S extends z.ZodType, T>(
   const { log, inflight } = ctx;
   return (...args: unknown[]): void => {
     const call = new Call<T>(args, socket, event, log, withoutAck);
-    let input: z.output<S>;
-    try {
-      input = parseOrThrow(schema, call.raw);
-    } catch (err) {
-      call.send(toFailure(err, log, event));
-      return;
-    }
+    const input = call.parse(schema);
+    if (input === INVALID) return;
     void inflight.track(fn(input, (data) => call.send(ok(data)))).catch((err: unknown) => call.answer(err));
   };
 }
@@ -136,13 +144,8 @@ export function handleNow<S extends z.ZodType, T>(
   const { log } = ctx;
   return (...args: unknown[]): void => {
     const call = new Call<T>(args, socket, event, log, withoutAck);
-    let input: z.output<S>;
-    try {
-      input = parseOrThrow(schema, call.raw);
-    } catch (err) {
-      call.send(toFailure(err, log, event));
-      return;
-    }
+    const input = call.parse(schema);
+    if (input === INVALID) return;
     try {
       fn(input, call);
     } catch (err) {
