@@ -5,9 +5,10 @@
  * one store call (one Lua script on Redis) and one broadcast of absolute totals.
  * The first click after a quiet spell is flushed at once, so a lone reaction
  * feels instant; under load there are at most 1000/flushMs flushes per post per
- * second. Within a batch the last setting per (person, comment, kind) wins, and
- * everyone who asked gets the final state. At most one flush per post is in
- * flight, so batches reach the store in order.
+ * second, fewer when a flush itself takes long (STRETCH). Within a batch the
+ * last setting per (person, comment, kind) wins, and everyone who asked gets
+ * the final state. At most one flush per post is in flight, so batches reach
+ * the store in order.
  */
 import type { CommentTotals } from '@board/shared';
 import type { ReactionOp, ReactionOpResult, Store } from '../store/types.js';
