@@ -138,13 +138,7 @@ export function createRealtime(config: Config, deps: RealtimeDeps = {}): Realtim
 
   installHandshake(io, signer);
   io.on('connection', (socket) => {
-    installDirectFrames(socket, {
-      // Due reaction receipts ride with the next broadcast frame: one write, not two.
-      trailer: () => {
-        const due = receipts.takeDue(socket);
-        return due ? ['reaction:receipts', due] : null;
-      },
-    });
+    installDirectFrames(socket);
     void socket.join(rooms.user(socket.data.user.id));
     registerSessionHandlers(socket, signer, ctx);
     registerPostHandlers(socket, { store, presence, ctx });

@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { directFrameStats } from '@board/realtime';
-import { connect, join, nextPostEvent, postComment, recordEvents, unwrap, untilCount, waitFor } from '../support/clients.js';
+import { connect, join, postComment, recordEvents, unwrap, untilCount } from '../support/clients.js';
 import type { Engine } from '../support/board.js';
 import { boardForSuite } from '../support/suite-board.js';
 
@@ -40,35 +40,5 @@ describe.each<Engine>(['memory', 'redis'])('broadcast frames written directly (%
     // Both paths were taken: most broadcasts directly, the rest through Engine.IO.
     expect(directFrameStats.direct - before.direct).toBeGreaterThan(0);
     expect(directFrameStats.engine - before.engine).toBeGreaterThan(0);
-  });
-
-  it('lets due reaction receipts ride in the same write as the next broadcast frame, after it', async () => {
-    const a = await connect(board.url, { name: 'Clicker' });
-    await join(a, 'p');
-    const target = await postComment(a, 'p', 'react to me');
-    const order: string[] = [];
-    a.on('reaction:receipts', (receipts) => order.push(`receipts ${receipts.map((r) => r.ref).join(',')}`));
-    const click = (ref: number, active: boolean) =>
-      a.emit('reaction:set', { postId: 'p', commentId: target.id, kind: 'like', active, ref });
-
-    // The first click after a quiet spell is answered at once; the second waits
-    // for the connection's receipt window (1 s).
-    click(1, true);
-    await waitFor(a, 'reaction:receipts', (r) => r.some((x) => x.ref === 1));
-    const firstAnsweredAt = Date.now();
-    const stored = nextPostEvent(a, (e) => e.type === 'reactions');
-    click(2, false);
-    await stored;
-
-    // Hold this process (the board runs in it) past the window, so no timer can
-    // send receipt 2, then broadcast: the frame must carry it.
-    const before = directFrameStats.trailers;
-    a.on('lobby:stats', () => order.push('broadcast'));
-    while (Date.now() < firstAnsweredAt + 1_100);
-    board.realtime.io.emit('lobby:stats', { postId: 'p', viewers: 1 });
-    expect(directFrameStats.trailers - before).toBe(1);
-
-    await waitFor(a, 'reaction:receipts', (r) => r.some((x) => x.ref === 2));
-    expect(order).toEqual(['receipts 1', 'broadcast', 'receipts 2']);
   });
 });

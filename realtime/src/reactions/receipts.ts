@@ -28,12 +28,6 @@ interface Pending {
 
 export interface Receipts {
   add(socket: BoardSocket, receipt: ReactionReceipt): void;
-  /**
-   * The connection's waiting answers if its window allows a frame now, taken
-   * as sent: a broadcast frame passing by carries them in the same write
-   * (socket/direct-frames.ts), which saves the connection a frame of its own.
-   */
-  takeDue(socket: BoardSocket): ReactionReceipt[] | null;
   /** Sends everything waiting now (shutdown). */
   drain(): void;
 }
@@ -55,7 +49,7 @@ export function createReceipts(opts: { windowMs: number; now?: () => number }): 
     const p = bySocket.get(socket);
     if (!p || !p.queued || p.receipts.length === 0) return null;
     const t = now();
-    // A broadcast may have carried this connection's answers since it was queued.
+    // Never inside the window, whatever queued it (drain forces).
     if (!force && p.lastSentAt + windowMs > t) return null;
     const batch = p.receipts;
     p.queued = false;
@@ -125,8 +119,6 @@ export function createReceipts(opts: { windowMs: number; now?: () => number }): 
       else later.set(slot, [socket]);
       arm(slot);
     },
-
-    takeDue: (socket) => take(socket, false),
 
     drain() {
       if (immediate) clearImmediate(immediate);

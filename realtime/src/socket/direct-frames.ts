@@ -18,7 +18,6 @@
  * it does not match (a changed dependency then costs speed, not correctness).
  */
 import type { Socket as NetSocket } from 'node:net';
-import type { ReactionReceipt } from '@board/shared';
 import type { BoardSocket } from './types.js';
 
 /** The parts of Engine.IO's and ws's objects this relies on. */
@@ -54,8 +53,8 @@ function frameBytes(list: Buffer[]): Buffer {
   return bytes;
 }
 
-/** Counts for tests and the bench: frames written directly (and trailers with them), and frames left to Engine.IO. */
-export const directFrameStats = { direct: 0, trailers: 0, engine: 0 };
+/** Counts for tests and the bench: frames written directly, and frames left to Engine.IO. */
+export const directFrameStats = { direct: 0, engine: 0 };
 
 function looksLikeWsTransport(conn: EngineConn | undefined): boolean {
   const ws = conn?.transport?.socket;
@@ -68,54 +67,10 @@ function looksLikeWsTransport(conn: EngineConn | undefined): boolean {
   );
 }
 
-/** A text frame as a server sends it (RFC 6455 §5.2: FIN, opcode 1, no mask). */
-export function wsTextFrame(payload: Buffer): Buffer {
-  const n = payload.length;
-  const head = n < 126 ? 2 : n < 65_536 ? 4 : 10;
-  const frame = Buffer.allocUnsafe(head + n);
-  frame[0] = 0x81;
-  if (n < 126) frame[1] = n;
-  else if (n < 65_536) {
-    frame[1] = 126;
-    frame.writeUInt16BE(n, 2);
-  } else {
-    frame[1] = 127;
-    frame.writeBigUInt64BE(BigInt(n), 2);
-  }
-  payload.copy(frame, head);
-  return frame;
-}
-
-/** Socket.IO's EVENT packet type (socket.io-parser). */
-const EVENT = 2;
-
-/** An event for one connection: its name and its one argument. */
-export type Trailer = [event: 'reaction:receipts', receipts: ReactionReceipt[]];
-
-export interface DirectFramesOptions {
-  /**
-   * Asked each time a broadcast frame is written directly: an event for this
-   * connection alone that travels in the same write (one syscall, not two),
-   * or null.
-   */
-  trailer?: () => Trailer | null;
-}
-
-export function installDirectFrames(socket: BoardSocket, opts: DirectFramesOptions = {}): void {
+export function installDirectFrames(socket: BoardSocket): void {
   const client = socket.client as unknown as IoClient;
   if (!looksLikeWsTransport(client.conn) || Object.hasOwn(client, 'writeToEngine')) return;
   const viaEngine = client.writeToEngine.bind(client);
-  const { trailer } = opts;
-
-  /** The trailer's frame bytes; a payload Socket.IO would send in pieces (binary) goes through emit instead. */
-  const trailerBytes = (): Buffer | null => {
-    const extra = trailer?.();
-    if (!extra) return null;
-    const encoded = socket.nsp.server.encoder.encode({ type: EVENT, nsp: socket.nsp.name, data: extra });
-    if (encoded.length === 1 && typeof encoded[0] === 'string') return wsTextFrame(Buffer.from(`4${encoded[0]}`));
-    queueMicrotask(() => socket.emit(...extra));
-    return null;
-  };
 
   client.writeToEngine = (encodedPackets, opts) => {
     const frame = opts.wsPreEncodedFrame;
@@ -133,11 +88,7 @@ export function installDirectFrames(socket: BoardSocket, opts: DirectFramesOptio
       ws._sender._queue.length === 0
     ) {
       directFrameStats.direct++;
-      const extra = trailerBytes();
-      if (extra) {
-        directFrameStats.trailers++;
-        ws._socket.write(Buffer.concat([frameBytes(frame), extra]));
-      } else ws._socket.write(frameBytes(frame));
+      ws._socket.write(frameBytes(frame));
       return;
     }
     directFrameStats.engine++;
