@@ -6,4 +6,4 @@ export { redisOptions } from './store/index.js';
 export type { Store, ReactionOp, PostRecord, NewComment } from './store/types.js';
 export { seedDemoData } from './seed/demo-data.js';
 export { silentLog, consoleLog, type Log } from './socket/handle.js';
-export { directFrameStats, installDirectFrames } from './socket/direct-frames.js';
+export { directFrameStats } from './socket/direct-frames.js';

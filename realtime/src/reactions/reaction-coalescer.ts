@@ -55,9 +55,10 @@ interface PostQueue {
  * A flush timer this late (ms) means the event loop is reading a backlog of
  * sockets: libuv reads up to 48 × 1,024 ready sockets before it runs timers
  * again, so in a storm a 100 ms window stretched to 0.5–1.2 s. The next click
- * then starts the overdue flush itself.
+ * then starts the overdue flush itself (and receipts.ts sends overdue answers
+ * the same way).
  */
-const LATE_MS = 25;
+export const LATE_MS = 25;
 
 /**
  * The next window is at least this many times the last flush's own time, so

@@ -13,11 +13,10 @@
  */
 import type { ReactionReceipt } from '@board/shared';
 import type { BoardSocket } from '../socket/types.js';
+import { LATE_MS } from './reaction-coalescer.js';
 
 /** Answers falling due within one slot (ms) leave in the same timer callback. */
 const SLOT_MS = 20;
-/** A timer this late (ms) is being starved by socket reads. */
-const LATE_MS = 25;
 
 interface Pending {
   receipts: ReactionReceipt[];
@@ -44,24 +43,16 @@ export function createReceipts(opts: { windowMs: number; now?: () => number }): 
   let timer: ReturnType<typeof setTimeout> | null = null;
   let timerSlot = Infinity;
 
-  /** Takes the connection's answers as sent, if any are waiting and (unless forced) its window allows. */
-  const take = (socket: BoardSocket, force: boolean): ReactionReceipt[] | null => {
+  /** Sends a queued connection's answers; it is queued only where its window has ended (or at drain). */
+  const send = (socket: BoardSocket) => {
     const p = bySocket.get(socket);
-    if (!p || !p.queued || p.receipts.length === 0) return null;
-    const t = now();
-    // Never inside the window, whatever queued it (drain forces).
-    if (!force && p.lastSentAt + windowMs > t) return null;
+    if (!p || !p.queued) return;
     const batch = p.receipts;
     p.queued = false;
     p.receipts = [];
-    p.lastSentAt = t;
-    return batch;
-  };
-
-  const send = (socket: BoardSocket, force = false) => {
-    const batch = take(socket, force);
+    p.lastSentAt = now();
     // A closed connection's answers are dropped: its client already gave up on them.
-    if (batch && socket.connected) socket.emit('reaction:receipts', batch);
+    if (batch.length > 0 && socket.connected) socket.emit('reaction:receipts', batch);
   };
 
   const sendDueNow = () => {
@@ -97,9 +88,8 @@ export function createReceipts(opts: { windowMs: number; now?: () => number }): 
       let p = bySocket.get(socket);
       if (!p) bySocket.set(socket, (p = { receipts: [], lastSentAt: 0, queued: false }));
       p.receipts.push(receipt);
-      // A storm's backlog of socket reads starves timers (reaction-coalescer.ts,
-      // LATE_MS); answers are added right after a stored batch, so send the
-      // overdue ones from here.
+      // A storm's backlog of socket reads starves timers (LATE_MS); answers are
+      // added right after a stored batch, so send the overdue ones from here.
       if (timer && now() > timerSlot * SLOT_MS + LATE_MS) {
         clearTimeout(timer);
         fire();
@@ -125,9 +115,9 @@ export function createReceipts(opts: { windowMs: number; now?: () => number }): 
       if (timer) clearTimeout(timer);
       immediate = timer = null;
       timerSlot = Infinity;
-      for (const socket of dueNow) send(socket, true);
+      for (const socket of dueNow) send(socket);
       dueNow = [];
-      for (const sockets of later.values()) for (const socket of sockets) send(socket, true);
+      for (const sockets of later.values()) for (const socket of sockets) send(socket);
       later.clear();
     },
   };
