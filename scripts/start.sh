@@ -19,4 +19,9 @@ export DATA_DIR="${DATA_DIR:-$PWD/.data}"
 # storm p99 269–283 ms against 283–357 (memory engine), for ~8 KB more RSS per
 # idle viewer (docs/benchmarks.md). The bench starts its servers with the same
 # flag (SERVER_NODE_FLAGS in scripts/bench/bench.ts).
-exec node --max-semi-space-size=128 --import tsx realtime/src/main.ts
+# Single-threaded GC: a node is meant to have one core to itself (more cores,
+# more nodes over Redis), and V8's helper threads for parallel scavenges then
+# take turns with the main thread on that core. In the storm they doubled the
+# time the main thread waited for its CPU (10-15 % of the time against 3-7 %),
+# and scavenge pauses were no shorter (docs/benchmarks.md).
+exec node --max-semi-space-size=128 --single-threaded-gc --import tsx realtime/src/main.ts

@@ -97,6 +97,8 @@ const S = {
   rateLimitFactor: num('RATE_LIMIT_FACTOR', 1_000, 0, 1_000),
   /** Write a V8 CPU profile of every server process into this folder (--cpu-prof); empty: none. */
   profileDir: setting('PROFILE', ''),
+  /** More node flags for the server processes, space-separated (trying a V8 setting, --trace-gc); empty: none. */
+  nodeFlags: setting('NODE_FLAGS', ''),
   only: setting('ONLY', 'broadcast,spike,reactions,idle,nodes').split(','),
 };
 const runs = (name: string) => S.only.includes(name);
@@ -110,8 +112,8 @@ for (const e of S.engines) {
 
 /** Whole-run watchdog: no run may outlive this, whatever hangs. */
 const RUN_LIMIT_MS = 15 * 60_000;
-/** The node flags production runs with (scripts/start.sh): the board is measured as it is deployed. */
-const SERVER_NODE_FLAGS = ['--max-semi-space-size=128'];
+/** The node flags production runs with (scripts/start.sh): the board is measured as it is deployed (plus --node-flags, for experiments). */
+const SERVER_NODE_FLAGS = ['--max-semi-space-size=128', '--single-threaded-gc', ...S.nodeFlags.split(' ').filter(Boolean)];
 
 // ---------------------------------------------------------------- goals (issue 7)
 

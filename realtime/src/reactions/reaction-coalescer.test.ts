@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createMemoryStore } from '../store/memory.js';
-import { createReactionCoalescer } from './reaction-coalescer.js';
+import { createReactionCoalescer, windowAfter } from './reaction-coalescer.js';
 import type { ReactionOpResult } from '../store/types.js';
 
 const alice = { id: 'u_a', name: 'A' };
@@ -107,7 +107,7 @@ describe('reaction coalescer', () => {
     expect(writes() - before).toBe(1);
   });
 
-  it('stretches the window to three times the time the last flush took', async () => {
+  it('stretches the window to three times the time flushes take', async () => {
     // Each store call holds the loop 30 ms; with a 10 ms window flushes would
     // otherwise follow each other every ~30 ms and starve everything else.
     const { submit, comment } = await setup(10, 30);
@@ -119,5 +119,56 @@ describe('reaction coalescer', () => {
     const gaps = flushedAt.slice(1).map((t, i) => t - flushedAt[i]!);
     // Lower bounds only: a slow machine makes gaps longer, never shorter.
     for (const gap of gaps.slice(1)) expect(gap).toBeGreaterThanOrEqual(85);
+  });
+
+  it("stores a quiet post's first clicks of one tick in one write", async () => {
+    // A new queue once looked a window overdue (due "window ms after the epoch"),
+    // so its second click flushed at once and split the first tick's clicks.
+    const { submit, comment, writes } = await setup(50);
+    await Promise.all(['u1', 'u2', 'u3'].map((userId) => submit('p', { commentId: comment.id, kind: 'like', userId, active: true })));
+    expect(writes()).toBe(1);
+  });
+
+  it('answers a big batch in slices, leaving the event loop free in between', async () => {
+    const store = createMemoryStore();
+    await store.createPost({ id: 'p', title: 't', description: '', body: '' });
+    const { comment } = await store.addComment({ postId: 'p', parentId: null, body: 'x', author: alice, clientId: 'client-1' });
+    let answered = 0;
+    let answeredWhenLoopRan = -1;
+    const total = 3_500;
+    const coalescer = createReactionCoalescer({
+      store,
+      flushMs: 10,
+      // Stands for socket reads waiting behind the batch that stores the last click:
+      // it runs at the loop's next turn.
+      onBatch: (_postId, _seq, totals) => {
+        if (totals[0]!.counts.like === total) setImmediate(() => (answeredWhenLoopRan = answered));
+      },
+    });
+    const all = Array.from(
+      { length: total },
+      (_, i) =>
+        new Promise<void>((resolve) =>
+          coalescer.submit('p', { commentId: comment.id, kind: 'like', userId: `u${i}`, active: true }, () => (answered++, resolve()), null),
+        ),
+    );
+    await Promise.all(all);
+    expect(answered).toBe(total);
+    // The loop ran after the first slice and before the last answer.
+    expect(answeredWhenLoopRan).toBeGreaterThan(0);
+    expect(answeredWhenLoopRan).toBeLessThan(total);
+    expect((await store.listComments('p'))!.comments[0]!.reactions.like).toBe(total);
+  });
+
+  it('sets the window from the median of recent flushes, so one slow flush does not stretch it', () => {
+    expect(windowAfter(100, [])).toBe(100);
+    // Steadily slow flushes stretch it to three times their time...
+    expect(windowAfter(100, [60, 62, 58, 61, 60])).toBe(180);
+    // ...one slow flush among fast ones (a collector pause) does not, nor the newest being slow...
+    expect(windowAfter(100, [60, 60, 250, 60, 60])).toBe(180);
+    expect(windowAfter(100, [60, 250])).toBe(180);
+    // ...but a run of them does, and short flushes never shrink it below the configured window.
+    expect(windowAfter(100, [60, 60, 250, 240, 260])).toBe(720);
+    expect(windowAfter(100, [5, 5, 5])).toBe(100);
   });
 });

@@ -45,8 +45,12 @@ interface PostQueue {
   lastFlushAt: number;
   /** When the pending flush timer is due (ms since the epoch). */
   dueAt: number;
-  /** This node's own time (ms) in the last flush: the store call's synchronous part, the broadcast, the answers. */
-  busyMs: number;
+  /**
+   * This node's own time (ms) in each of the last few flushes, oldest first:
+   * the store call's synchronous part and the broadcast. The answers are left
+   * out: like reading clicks, they cost per click, not per flush.
+   */
+  recentBusyMs: number[];
   /** The timer is only the idle clean-up, not a pending flush. */
   idle: boolean;
 }
@@ -61,11 +65,32 @@ interface PostQueue {
 export const LATE_MS = 25;
 
 /**
- * The next window is at least this many times the last flush's own time, so
+ * The next window is at least this many times a flush's own time, so
  * broadcasting totals to thousands of sockets takes at most about a third of
  * the node's time and reading clicks keeps the rest.
  */
 const STRETCH = 3;
+
+/** Settings answered in one go after a flush; then the loop reads sockets before the next slice. */
+const ANSWER_SLICE = 1_000;
+
+/** Flushes whose own time sets the window (the median of them). */
+const RECENT_FLUSHES = 5;
+
+/**
+ * The window after flushes that took `recentBusyMs` (ms, oldest first): STRETCH
+ * times their median, and never below `flushMs`. The median and not the last
+ * one: a single slow flush (a garbage-collection pause inside the broadcast)
+ * tripled the next window, that window's bigger backlog made its own flush slow
+ * in turn, and the storm's p99 came from those chains (docs/benchmarks.md).
+ */
+export function windowAfter(flushMs: number, recentBusyMs: readonly number[]): number {
+  if (recentBusyMs.length === 0) return flushMs;
+  const sorted = [...recentBusyMs].sort((a, b) => a - b);
+  // The lower middle of an even count: with two flushes, one slow one does not count yet.
+  const median = sorted[(sorted.length - 1) >> 1]!;
+  return Math.max(flushMs, median * STRETCH);
+}
 
 export interface ReactionCoalescerOptions {
   store: Store;
@@ -112,8 +137,9 @@ export function createReactionCoalescer(opts: ReactionCoalescerOptions): Reactio
     if (q.timer && !q.idle) return;
     if (q.timer) clearTimeout(q.timer);
     q.idle = false;
-    q.dueAt = q.lastFlushAt + Math.max(flushMs, q.busyMs * STRETCH);
-    const wait = Math.max(0, q.dueAt - Date.now());
+    const now = Date.now();
+    const wait = Math.max(0, q.lastFlushAt + windowAfter(flushMs, q.recentBusyMs) - now);
+    q.dueAt = now + wait;
     q.timer = setTimeout(() => {
       q.timer = null;
       void flush(postId, q);
@@ -132,6 +158,8 @@ export function createReactionCoalescer(opts: ReactionCoalescerOptions): Reactio
     q.lastFlushAt = Date.now();
     q.inFlight = (async () => {
       const started = performance.now();
+      /** Settings of the batch answered so far. */
+      let answered = 0;
       try {
         const stored = store.applyReactions(
           postId,
@@ -142,14 +170,23 @@ export function createReactionCoalescer(opts: ReactionCoalescerOptions): Reactio
         const result = await stored;
         const resumed = performance.now();
         if (result.seq !== null) onBatch(postId, result.seq, result.totals);
-        for (let i = 0; i < batch.length; i++) {
-          const outcome = result.results[i]!;
-          for (const asker of batch[i]!.askers) settle(asker, null, outcome, result.seq);
-        }
         busy += performance.now() - resumed;
-        q.busyMs = busy;
+        q.recentBusyMs.push(busy);
+        if (q.recentBusyMs.length > RECENT_FLUSHES) q.recentBusyMs.shift();
+        // Answers in slices, with the event loop free in between: thousands of
+        // answers in one go held it for up to ~80 ms after the broadcast, and
+        // clicks waited unread meanwhile. Their receipts leave at most once a
+        // second anyway (receipts.ts).
+        while (answered < batch.length) {
+          if (answered > 0) await new Promise((resolve) => setImmediate(resolve));
+          const end = Math.min(batch.length, answered + ANSWER_SLICE);
+          for (; answered < end; answered++) {
+            const outcome = result.results[answered]!;
+            for (const asker of batch[answered]!.askers) settle(asker, null, outcome, result.seq);
+          }
+        }
       } catch (err) {
-        for (const w of batch) for (const asker of w.askers) settle(asker, err);
+        for (; answered < batch.length; answered++) for (const asker of batch[answered]!.askers) settle(asker, err);
       }
     })();
     await q.inFlight;
@@ -176,7 +213,7 @@ export function createReactionCoalescer(opts: ReactionCoalescerOptions): Reactio
     submit(postId, op, done, context) {
       let q = queues.get(postId);
       if (!q) {
-        q = { pending: new Map(), size: 0, timer: null, inFlight: null, lastFlushAt: 0, dueAt: 0, busyMs: 0, idle: false };
+        q = { pending: new Map(), size: 0, timer: null, inFlight: null, lastFlushAt: 0, dueAt: 0, recentBusyMs: [], idle: false };
         queues.set(postId, q);
       }
       const asker: Asker = { done: done as ReactionDone<never>, context };

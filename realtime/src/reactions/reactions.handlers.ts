@@ -1,4 +1,4 @@
-import { AppError, SetReactionRequest, type ReactionSetResult, type Result } from '@board/shared';
+import { AppError, SetReactionRequest, type ReactionCounts, type ReactionSetResult, type Result } from '@board/shared';
 import { handleNow, type Call, type HandlerContext } from '../socket/handle.js';
 import type { BoardSocket } from '../socket/types.js';
 import type { ReactionCoalescer, ReactionDone } from './reaction-coalescer.js';
@@ -17,11 +17,30 @@ function refOf(raw: unknown): number | null {
   return parsed.success ? (parsed.data ?? null) : null;
 }
 
+/**
+ * The answers of one stored batch, by its counts object (the store shares one
+ * per comment per batch): [answer for "not pressed", answer for "pressed"].
+ */
+const sharedAnswers = new WeakMap<ReactionCounts, [Result<ReactionSetResult>?, Result<ReactionSetResult>?]>();
+
+/**
+ * The answer to a stored click. Clicks of one batch on one comment get the same
+ * answer object: in a storm each waits up to a second for its receipts frame,
+ * and an answer object per click was much of what the young-generation
+ * collector had to copy (docs/benchmarks.md).
+ */
+function storedAnswer(active: boolean, counts: ReactionCounts, seq: number | null): Result<ReactionSetResult> {
+  let answers = sharedAnswers.get(counts);
+  if (!answers) sharedAnswers.set(counts, (answers = []));
+  const i = active ? 1 : 0;
+  return (answers[i] ??= { ok: true, data: { active, counts, seq } });
+}
+
 /** A stored click's answer (a function of its own, so a click costs no closure). */
 const answerClick: ReactionDone<Call<ReactionSetResult>> = (call, err, result, seq) => {
   if (err) call.answer(err);
   else if (!result!.ok) call.answer(new AppError(result!.code, REFUSALS[result!.code]));
-  else call.answer(null, { active: result!.active, counts: result!.counts, seq: seq ?? null });
+  else call.send(storedAnswer(result!.active, result!.counts, seq ?? null));
 };
 
 export function registerReactionHandlers(
@@ -47,10 +66,7 @@ export function registerReactionHandlers(
       // No ack asked for: the answer travels in the connection's next receipts frame.
       // An accepted click passed the schema, so its ref is already checked.
       (res, raw) =>
-        receipts.add(socket, {
-          ref: res.ok ? ((raw as SetReactionRequest).ref ?? null) : refOf(raw),
-          result: res as Result<ReactionSetResult>,
-        }),
+        receipts.add(socket, res.ok ? ((raw as SetReactionRequest).ref ?? null) : refOf(raw), res as Result<ReactionSetResult>),
     ),
   );
 

@@ -13,7 +13,7 @@ function fakeSocket() {
   return { socket, frames };
 }
 
-const receipt = (ref: number): ReactionReceipt => ({ ref, result: { ok: true, data: { active: true, counts: {} as never, seq: 1 } } });
+const stored = { ok: true, data: { active: true, counts: {} as never, seq: 1 } } as const;
 const nextTick = () => new Promise((r) => setImmediate(r));
 
 describe('reaction receipts', () => {
@@ -21,13 +21,13 @@ describe('reaction receipts', () => {
     let clock = 10_000;
     const receipts = createReceipts({ windowMs: 1_000, now: () => clock });
     const { socket, frames } = fakeSocket();
-    receipts.add(socket, receipt(1));
-    receipts.add(socket, receipt(2));
+    receipts.add(socket, 1, stored);
+    receipts.add(socket, 2, stored);
     expect(frames).toEqual([]);
     await nextTick();
     expect(frames).toEqual([[1, 2]]);
     clock += 10;
-    receipts.add(socket, receipt(3));
+    receipts.add(socket, 3, stored);
     await nextTick();
     // Inside the window: it waits.
     expect(frames).toEqual([[1, 2]]);
@@ -40,15 +40,15 @@ describe('reaction receipts', () => {
     const receipts = createReceipts({ windowMs: 1_000, now: () => clock });
     const a = fakeSocket();
     const b = fakeSocket();
-    receipts.add(a.socket, receipt(1));
+    receipts.add(a.socket, 1, stored);
     await nextTick();
-    receipts.add(a.socket, receipt(2));
+    receipts.add(a.socket, 2, stored);
     // The window has passed but the (real) timer could not run: the loop was reading sockets.
     clock += 1_100;
-    receipts.add(b.socket, receipt(10));
+    receipts.add(b.socket, 10, stored);
     // a's overdue frame left from that add, synchronously; b's first goes at the end of the tick.
     expect(a.frames).toEqual([[1], [2]]);
-    receipts.add(a.socket, receipt(3));
+    receipts.add(a.socket, 3, stored);
     expect(a.frames).toEqual([[1], [2]]);
     await nextTick();
     expect(b.frames).toEqual([[10]]);

@@ -11,7 +11,7 @@
  * One timer serves every connection: in a storm thousands of connections have
  * answers waiting, and a timer each cost more than the frames.
  */
-import type { ReactionReceipt } from '@board/shared';
+import type { ReactionReceipt, ReactionSetResult, Result } from '@board/shared';
 import type { BoardSocket } from '../socket/types.js';
 import { LATE_MS } from './reaction-coalescer.js';
 
@@ -19,14 +19,22 @@ import { LATE_MS } from './reaction-coalescer.js';
 const SLOT_MS = 20;
 
 interface Pending {
-  receipts: ReactionReceipt[];
+  /**
+   * The waiting answers, as refs and results side by side: a storm keeps
+   * ~20,000 a second waiting up to `windowMs`, long enough to outlive a young
+   * collection, and an object per answer was much of what the collector copied.
+   * The results themselves are mostly shared (reactions.handlers.ts).
+   */
+  refs: (number | null)[];
+  results: Result<ReactionSetResult>[];
   lastSentAt: number;
   /** Waiting in `dueNow` or in a slot of `later`. */
   queued: boolean;
 }
 
 export interface Receipts {
-  add(socket: BoardSocket, receipt: ReactionReceipt): void;
+  /** Queues the answer to the click the client numbered `ref` (null: the payload carried no usable one). */
+  add(socket: BoardSocket, ref: number | null, result: Result<ReactionSetResult>): void;
   /** Sends everything waiting now (shutdown). */
   drain(): void;
 }
@@ -47,12 +55,16 @@ export function createReceipts(opts: { windowMs: number; now?: () => number }): 
   const send = (socket: BoardSocket) => {
     const p = bySocket.get(socket);
     if (!p || !p.queued) return;
-    const batch = p.receipts;
+    const { refs, results } = p;
     p.queued = false;
-    p.receipts = [];
+    p.refs = [];
+    p.results = [];
     p.lastSentAt = now();
     // A closed connection's answers are dropped: its client already gave up on them.
-    if (batch.length > 0 && socket.connected) socket.emit('reaction:receipts', batch);
+    if (refs.length === 0 || !socket.connected) return;
+    const batch: ReactionReceipt[] = new Array(refs.length);
+    for (let i = 0; i < refs.length; i++) batch[i] = { ref: refs[i]!, result: results[i]! };
+    socket.emit('reaction:receipts', batch);
   };
 
   const sendDueNow = () => {
@@ -84,10 +96,11 @@ export function createReceipts(opts: { windowMs: number; now?: () => number }): 
   };
 
   return {
-    add(socket, receipt) {
+    add(socket, ref, result) {
       let p = bySocket.get(socket);
-      if (!p) bySocket.set(socket, (p = { receipts: [], lastSentAt: 0, queued: false }));
-      p.receipts.push(receipt);
+      if (!p) bySocket.set(socket, (p = { refs: [], results: [], lastSentAt: 0, queued: false }));
+      p.refs.push(ref);
+      p.results.push(result);
       // A storm's backlog of socket reads starves timers (LATE_MS); answers are
       // added right after a stored batch, so send the overdue ones from here.
       if (timer && now() > timerSlot * SLOT_MS + LATE_MS) {
@@ -95,7 +108,7 @@ export function createReceipts(opts: { windowMs: number; now?: () => number }): 
         fire();
       }
       // Queued already, or just sent (with this receipt) by the overdue timer.
-      if (p.queued || p.receipts.length === 0) return;
+      if (p.queued || p.refs.length === 0) return;
       p.queued = true;
       const dueAt = p.lastSentAt + windowMs;
       if (dueAt <= now()) {

@@ -68,7 +68,11 @@ export interface ReactionBatchResult {
   seq: number | null;
   /** Absolute totals of every comment the batch changed. */
   totals: CommentTotals[];
-  /** One entry per op, in order. */
+  /**
+   * One entry per op, in order. The counts of one comment are one object,
+   * shared by its entries and its totals (a storm's batch is thousands of clicks
+   * on one comment): read-only.
+   */
   results: ReactionOpResult[];
 }
 

@@ -247,7 +247,8 @@ export function createRedisStore(opts: RedisStoreOptions): Store {
       const refused = { 0: 'NOT_FOUND', 2: 'LOCKED', 3: 'FORBIDDEN' } as const;
       const results = ops.map((op, i): ReactionBatchResult['results'][number] =>
         status[i] === 1
-          ? { ok: true, active: op.active, counts: { ...counts.get(op.commentId)! } }
+          ? // One counts object per comment, shared by its results, as on the memory engine (types.ts).
+            { ok: true, active: op.active, counts: counts.get(op.commentId)! }
           : { ok: false, code: refused[status[i] as 0 | 2 | 3] ?? 'NOT_FOUND' },
       );
       return { seq: seq > 0 ? seq : null, totals, results };
