@@ -348,6 +348,24 @@ export function describeStore(engine: string, makeStore: MakeStore): void {
         expect((await comment('thanks', { author: bob })).duplicate).toBe(false);
       });
 
+      it("refuses removed people's reactions in a mixed batch, with a few removed and with over a thousand", async () => {
+        const { comment: c } = await comment('target');
+        const batch = (kind: 'like' | 'wow') => [
+          { commentId: c.id, kind, userId: 'r-7', active: true },
+          { commentId: c.id, kind, userId: alice.id, active: true },
+          { commentId: c.id, kind, userId: 'r-1000', active: true },
+        ];
+        await store.setBanned('p1', 'r-7', true);
+        await store.setBanned('p1', 'r-1000', true);
+        const few = await store.applyReactions('p1', batch('like'));
+        expect(few.results.map((r) => (r.ok ? 'ok' : r.code))).toEqual(['FORBIDDEN', 'ok', 'FORBIDDEN']);
+        // The Redis script reads a small removed set once per batch and asks per person for a big one.
+        for (let i = 0; i <= 1_000; i++) await store.setBanned('p1', `r-${i}`, true);
+        const many = await store.applyReactions('p1', batch('wow'));
+        expect(many.results.map((r) => (r.ok ? 'ok' : r.code))).toEqual(['FORBIDDEN', 'ok', 'FORBIDDEN']);
+        expect(many.totals).toEqual([{ commentId: c.id, counts: { like: 1, love: 0, laugh: 0, wow: 1 } }]);
+      });
+
       it('keeps a moderation log, newest first, capped', async () => {
         for (let i = 0; i < 5; i++) {
           await store.appendModLog('p1', { at: i, by: host, action: 'pin', target: `c${i}`, detail: null }, 3);
