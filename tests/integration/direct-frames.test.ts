@@ -6,7 +6,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { directFrameStats } from '@board/realtime';
-import { connect, join, postComment, recordEvents, unwrap, untilCount } from '../support/clients.js';
+import type { ReactionReceipt } from '@board/shared';
+import { connect, join, postComment, recordEvents, unwrap, untilCount, waitFor } from '../support/clients.js';
 import type { Engine } from '../support/board.js';
 import { boardForSuite } from '../support/suite-board.js';
 
@@ -40,5 +41,31 @@ describe.each<Engine>(['memory', 'redis'])('broadcast frames written directly (%
     // Both paths were taken: most broadcasts directly, the rest through Engine.IO.
     expect(directFrameStats.direct - before.direct).toBeGreaterThan(0);
     expect(directFrameStats.engine - before.engine).toBeGreaterThan(0);
+  });
+
+  it('writes receipts frames of every size whole, each click answered once', async () => {
+    const clicker = await connect(board.url, { name: 'Clicker' });
+    await join(clicker, 'p');
+    const target = await postComment(clicker, 'p', 'react to me');
+    const frames: ReactionReceipt[][] = [];
+    clicker.on('reaction:receipts', (receipts) => frames.push(receipts));
+    const before = { ...directFrameStats };
+
+    // A burst far over the reaction budget: the refusals are answered in the tick
+    // that reads them and the stored clicks after their batch, in frames from a
+    // few bytes to over 64 KB (the three lengths a WebSocket frame header has).
+    const clicks = 2_000;
+    for (let ref = 1; ref <= clicks; ref++) {
+      clicker.emit('reaction:set', { postId: 'p', commentId: target.id, kind: 'like', active: ref % 2 === 1, ref });
+    }
+    await waitFor(clicker, 'reaction:receipts', () => frames.flat().length >= clicks);
+
+    const refs = frames.flat().map((r) => r.ref);
+    expect(refs).toHaveLength(clicks);
+    expect(new Set(refs).size).toBe(clicks);
+    const sizes = frames.map((f) => JSON.stringify(['reaction:receipts', f]).length);
+    expect(Math.max(...sizes)).toBeGreaterThan(65_535);
+    expect(frames.flat().filter((r) => r.result.ok).length).toBeGreaterThan(0);
+    expect(directFrameStats.emitDirect - before.emitDirect).toBeGreaterThan(0);
   });
 });

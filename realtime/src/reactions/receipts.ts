@@ -13,6 +13,7 @@
  */
 import type { ReactionReceipt, ReactionSetResult, Result } from '@board/shared';
 import type { BoardSocket } from '../socket/types.js';
+import { emitDirect } from '../socket/direct-frames.js';
 import { LATE_MS } from './reaction-coalescer.js';
 
 /** Answers falling due within one slot (ms) leave in the same timer callback. */
@@ -64,7 +65,7 @@ export function createReceipts(opts: { windowMs: number; now?: () => number }): 
     if (refs.length === 0 || !socket.connected) return;
     const batch: ReactionReceipt[] = new Array(refs.length);
     for (let i = 0; i < refs.length; i++) batch[i] = { ref: refs[i]!, result: results[i]! };
-    socket.emit('reaction:receipts', batch);
+    emitDirect(socket, 'reaction:receipts', batch);
   };
 
   const sendDueNow = () => {

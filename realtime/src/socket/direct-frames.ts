@@ -1,5 +1,6 @@
 /**
- * Broadcast frames written straight to the connection's TCP socket.
+ * Broadcast frames, and the storm's receipts frames, written straight to the
+ * connection's TCP socket.
  *
  * Socket.IO encodes a broadcast once, and its adapter even builds the
  * WebSocket frame once (`wsPreEncodedFrame`). Engine.IO then still spends
@@ -18,6 +19,7 @@
  * it does not match (a changed dependency then costs speed, not correctness).
  */
 import type { Socket as NetSocket } from 'node:net';
+import type { ServerToClientEvents } from '@board/shared';
 import type { BoardSocket } from './types.js';
 
 /** The parts of Engine.IO's and ws's objects this relies on. */
@@ -53,8 +55,11 @@ function frameBytes(list: Buffer[]): Buffer {
   return bytes;
 }
 
-/** Counts for tests and the bench: frames written directly, and frames left to Engine.IO. */
-export const directFrameStats = { direct: 0, engine: 0 };
+/**
+ * Counts for tests and the bench: broadcast frames written directly and left
+ * to Engine.IO, and the same for events sent to one connection (emitDirect).
+ */
+export const directFrameStats = { direct: 0, engine: 0, emitDirect: 0, emitEngine: 0 };
 
 function looksLikeWsTransport(conn: EngineConn | undefined): boolean {
   const ws = conn?.transport?.socket;
@@ -67,31 +72,81 @@ function looksLikeWsTransport(conn: EngineConn | undefined): boolean {
   );
 }
 
+/** The connection's TCP socket when nothing is queued in front of it (see above), else null. */
+function idleSocket(conn: EngineConn): NetSocket | null {
+  const transport = conn.transport;
+  const ws = transport.socket;
+  return conn.readyState === 'open' &&
+    conn.writeBuffer.length === 0 &&
+    transport.name === 'websocket' &&
+    transport.writable &&
+    ws.readyState === WS_OPEN &&
+    ws._sender._state === SENDER_IDLE &&
+    ws._sender._queue.length === 0
+    ? ws._socket
+    : null;
+}
+
+/** Connections whose Engine.IO and ws objects have the expected shape (checked once, at install). */
+const installed = new WeakSet<BoardSocket>();
+
 export function installDirectFrames(socket: BoardSocket): void {
   const client = socket.client as unknown as IoClient;
   if (!looksLikeWsTransport(client.conn) || Object.hasOwn(client, 'writeToEngine')) return;
+  installed.add(socket);
   const viaEngine = client.writeToEngine.bind(client);
 
   client.writeToEngine = (encodedPackets, opts) => {
     const frame = opts.wsPreEncodedFrame;
-    const conn = client.conn;
-    const transport = conn.transport;
-    const ws = transport.socket;
-    if (
-      frame !== undefined &&
-      conn.readyState === 'open' &&
-      conn.writeBuffer.length === 0 &&
-      transport.name === 'websocket' &&
-      transport.writable &&
-      ws.readyState === WS_OPEN &&
-      ws._sender._state === SENDER_IDLE &&
-      ws._sender._queue.length === 0
-    ) {
+    const tcp = frame !== undefined ? idleSocket(client.conn) : null;
+    if (tcp) {
       directFrameStats.direct++;
-      ws._socket.write(frameBytes(frame));
+      tcp.write(frameBytes(frame!));
       return;
     }
     directFrameStats.engine++;
     viaEngine(encodedPackets, opts);
   };
+}
+
+/** Events of one argument that emitDirect may send. */
+type OneArgEvent = {
+  [E in keyof ServerToClientEvents]: Parameters<ServerToClientEvents[E]> extends [unknown] ? E : never;
+}[keyof ServerToClientEvents];
+
+/**
+ * `socket.emit(event, arg)` for a frame sent to one connection, many times a
+ * second (a storm's receipts: 5,000 frames a second, each a packet object,
+ * three events, a corked two-buffer write and a drain callback on Engine.IO's
+ * path). When the connection is idle, the very bytes Socket.IO and Engine.IO
+ * would send (`42["event",arg]` in one unmasked text frame; the default
+ * namespace, no ack) are written in one `write`; otherwise it is a plain emit.
+ */
+export function emitDirect<E extends OneArgEvent>(socket: BoardSocket, event: E, arg: Parameters<ServerToClientEvents[E]>[0]): void {
+  const tcp = installed.has(socket) && socket.nsp.name === '/' ? idleSocket((socket.client as unknown as IoClient).conn) : null;
+  if (!tcp) {
+    directFrameStats.emitEngine++;
+    (socket.emit as (event: string, arg: unknown) => boolean)(event, arg);
+    return;
+  }
+  directFrameStats.emitDirect++;
+  tcp.write(textFrame(`42${JSON.stringify([event, arg])}`));
+}
+
+/** One WebSocket text frame (FIN set, server to client, so unmasked) holding `text`. Exported for its unit test. */
+export function textFrame(text: string): Buffer {
+  const length = Buffer.byteLength(text);
+  const head = length < 126 ? 2 : length < 65_536 ? 4 : 10;
+  const frame = Buffer.allocUnsafe(head + length);
+  frame[0] = 0x81;
+  if (length < 126) frame[1] = length;
+  else if (length < 65_536) {
+    frame[1] = 126;
+    frame.writeUInt16BE(length, 2);
+  } else {
+    frame[1] = 127;
+    frame.writeBigUInt64BE(BigInt(length), 2);
+  }
+  frame.write(text, head);
+  return frame;
 }
