@@ -17,10 +17,13 @@ async function setup(flushMs = 50, storeMs = 0) {
   const { comment } = await store.addComment({ postId: 'p', parentId: null, body: 'x', author: alice, clientId: 'client-1' });
   const batches: { seq: number; likes: number }[] = [];
   let writes = 0;
+  /** When each store call started (performance clock, ms): when its flush began. */
+  const flushStarts: number[] = [];
   const counting = {
     ...store,
     applyReactions: (postId: string, ops: Parameters<typeof store.applyReactions>[1]) => {
       writes++;
+      flushStarts.push(performance.now());
       hold(storeMs);
       return store.applyReactions(postId, ops);
     },
@@ -33,7 +36,7 @@ async function setup(flushMs = 50, storeMs = 0) {
   // The coalescer answers by callback; a promise reads better in these tests.
   const submit = (postId: string, op: Parameters<typeof coalescer.submit>[1]) =>
     new Promise<ReactionOpResult>((resolve, reject) => coalescer.submit(postId, op, (_context, err, outcome) => (err ? reject(err) : resolve(outcome!)), null));
-  return { store, coalescer, submit, comment, batches, writes: () => writes };
+  return { store, coalescer, submit, comment, batches, writes: () => writes, flushStarts };
 }
 
 describe('reaction coalescer', () => {
@@ -110,14 +113,14 @@ describe('reaction coalescer', () => {
   it('stretches the window to three times the time flushes take', async () => {
     // Each store call holds the loop 30 ms; with a 10 ms window flushes would
     // otherwise follow each other every ~30 ms and starve everything else.
-    const { submit, comment } = await setup(10, 30);
-    const flushedAt: number[] = [];
-    for (let i = 0; i < 4; i++) {
-      await submit('p', { commentId: comment.id, kind: 'like', userId: `u${i}`, active: true });
-      flushedAt.push(performance.now());
-    }
-    const gaps = flushedAt.slice(1).map((t, i) => t - flushedAt[i]!);
-    // Lower bounds only: a slow machine makes gaps longer, never shorter.
+    const { submit, comment, flushStarts } = await setup(10, 30);
+    for (let i = 0; i < 4; i++) await submit('p', { commentId: comment.id, kind: 'like', userId: `u${i}`, active: true });
+    // Timed where each flush starts, inside the coalescer: a late timer makes a
+    // gap longer, never shorter (the next window counts from that late start).
+    // The test's own awaits are no clock for this: one that resumes late
+    // shortens the gap after it. 85 and not 90: Date.now() has 1 ms steps.
+    expect(flushStarts).toHaveLength(4);
+    const gaps = flushStarts.slice(1).map((t, i) => t - flushStarts[i]!);
     for (const gap of gaps.slice(1)) expect(gap).toBeGreaterThanOrEqual(85);
   });
 
