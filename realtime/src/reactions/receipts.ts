@@ -129,8 +129,7 @@ export function createReceipts(opts: { windowMs: number; now?: () => number }): 
       if (timer) clearTimeout(timer);
       immediate = timer = null;
       timerSlot = Infinity;
-      for (const socket of dueNow) send(socket);
-      dueNow = [];
+      sendDueNow();
       for (const sockets of later.values()) for (const socket of sockets) send(socket);
       later.clear();
     },
