@@ -163,6 +163,44 @@ describe('reaction coalescer', () => {
     expect((await store.listComments('p'))!.comments[0]!.reactions.like).toBe(total);
   });
 
+  it("opens the next window while a big batch is still being answered, and answers batches in order", async () => {
+    const store = createMemoryStore();
+    await store.createPost({ id: 'p', title: 't', description: '', body: '' });
+    const { comment } = await store.addComment({ postId: 'p', parentId: null, body: 'x', author: alice, clientId: 'client-1' });
+    const total = 3_500;
+    let answered = 0;
+    /** Answers given when each store call started. */
+    const answeredAtWrite: number[] = [];
+    const coalescer = createReactionCoalescer({
+      store: { ...store, applyReactions: (postId, ops) => (answeredAtWrite.push(answered), store.applyReactions(postId, ops)) },
+      flushMs: 5,
+      onBatch: () => {},
+    });
+    const click = (userId: string, onAnswer: () => void) =>
+      new Promise<void>((resolve) =>
+        coalescer.submit('p', { commentId: comment.id, kind: 'like', userId, active: true }, () => (onAnswer(), resolve()), null),
+      );
+    await click('opener', () => {});
+    answered = 0;
+    answeredAtWrite.length = 0;
+    // Each answer holds the loop 50 µs: the batch's four slices take ~175 ms, far longer than its window.
+    const big = Array.from({ length: total }, (_, i) => click(`u${i}`, () => (hold(0.05), answered++)));
+    // A click that comes in while the big batch is being answered.
+    let answeredBeforeLate = -1;
+    await new Promise<void>((resolve) => {
+      const poll = () => (answered > 0 ? resolve() : setImmediate(poll));
+      poll();
+    });
+    const late = click('late', () => (answeredBeforeLate = answered));
+    await Promise.all([...big, late]);
+    expect(answeredAtWrite).toHaveLength(2);
+    // Its batch was stored before the big batch's answers were all given...
+    expect(answeredAtWrite[1]).toBeLessThan(total);
+    // ...but its answer came after all of them.
+    expect(answeredBeforeLate).toBe(total);
+    await coalescer.drain();
+  });
+
   it('sets the window from the median of recent flushes, so one slow flush does not stretch it', () => {
     expect(windowAfter(100, [])).toBe(100);
     // Steadily slow flushes stretch it to three times their time...

@@ -53,7 +53,11 @@ interface PostQueue {
   recentBusyMs: number[];
   /** The timer is only the idle clean-up, not a pending flush. */
   idle: boolean;
+  /** The answers of stored batches still being given, in batch order. */
+  answering: Promise<void> | null;
 }
+
+type StoredBatch = Awaited<ReturnType<Store['applyReactions']>>;
 
 /**
  * A flush timer this late (ms) means the event loop is reading a backlog of
@@ -127,6 +131,28 @@ function settle(asker: Asker, err: unknown, outcome?: ReactionOpResult, seq?: nu
   }
 }
 
+/**
+ * Answers a stored (or failed) batch once the batches before it are answered:
+ * in slices, with the event loop free in between. Thousands of answers in one
+ * go held it for up to ~80 ms after the broadcast, and clicks waited unread
+ * meanwhile; their receipts leave at most once a second anyway (receipts.ts).
+ */
+async function answer(batch: Waiting[], stored: StoredBatch | { err: unknown }, before: Promise<void> | null): Promise<void> {
+  if (before) await before;
+  if ('err' in stored) {
+    for (const w of batch) for (const asker of w.askers) settle(asker, stored.err);
+    return;
+  }
+  for (let answered = 0; answered < batch.length; ) {
+    if (answered > 0) await new Promise((resolve) => setImmediate(resolve));
+    const end = Math.min(batch.length, answered + ANSWER_SLICE);
+    for (; answered < end; answered++) {
+      const outcome = stored.results[answered]!;
+      for (const asker of batch[answered]!.askers) settle(asker, null, outcome, stored.seq);
+    }
+  }
+}
+
 export function createReactionCoalescer(opts: ReactionCoalescerOptions): ReactionCoalescer {
   const { store, flushMs, onBatch } = opts;
   const maxBatch = opts.maxBatch ?? 10_000;
@@ -156,41 +182,38 @@ export function createReactionCoalescer(opts: ReactionCoalescerOptions): Reactio
     }
     q.size -= batch.length;
     q.lastFlushAt = Date.now();
+    let stored: StoredBatch | { err: unknown };
     q.inFlight = (async () => {
       const started = performance.now();
-      /** Settings of the batch answered so far. */
-      let answered = 0;
       try {
-        const stored = store.applyReactions(
+        const storing = store.applyReactions(
           postId,
           batch.map((w) => w.op),
         );
         // The memory engine does its work before returning; Redis only sends the script.
         let busy = performance.now() - started;
-        const result = await stored;
+        const result = await storing;
         const resumed = performance.now();
         if (result.seq !== null) onBatch(postId, result.seq, result.totals);
         busy += performance.now() - resumed;
         q.recentBusyMs.push(busy);
         if (q.recentBusyMs.length > RECENT_FLUSHES) q.recentBusyMs.shift();
-        // Answers in slices, with the event loop free in between: thousands of
-        // answers in one go held it for up to ~80 ms after the broadcast, and
-        // clicks waited unread meanwhile. Their receipts leave at most once a
-        // second anyway (receipts.ts).
-        while (answered < batch.length) {
-          if (answered > 0) await new Promise((resolve) => setImmediate(resolve));
-          const end = Math.min(batch.length, answered + ANSWER_SLICE);
-          for (; answered < end; answered++) {
-            const outcome = result.results[answered]!;
-            for (const asker of batch[answered]!.askers) settle(asker, null, outcome, result.seq);
-          }
-        }
+        stored = result;
       } catch (err) {
-        for (; answered < batch.length; answered++) for (const asker of batch[answered]!.askers) settle(asker, err);
+        stored = { err };
       }
     })();
     await q.inFlight;
     q.inFlight = null;
+    // The next window opens now, not after the answers: answering 10,000 clicks in
+    // slices spans as many turns of the loop, each reading a backlog of sockets,
+    // and a storm's next flush once waited up to 0.9 s behind them (docs/benchmarks.md).
+    // Answers still leave in batch order, so a connection's receipts never overtake.
+    const answering = answer(batch, stored!, q.answering);
+    q.answering = answering;
+    void answering.then(() => {
+      if (q.answering === answering) q.answering = null;
+    });
     if (q.size > 0) schedule(postId, q);
     else forgetWhenIdle(postId, q);
   };
@@ -204,8 +227,10 @@ export function createReactionCoalescer(opts: ReactionCoalescerOptions): Reactio
     q.timer = setTimeout(() => {
       q.timer = null;
       q.idle = false;
-      if (q.size === 0 && !q.inFlight) queues.delete(postId);
-      else schedule(postId, q);
+      if (q.size > 0) schedule(postId, q);
+      // Still answering: a new queue for the post must not overtake those answers.
+      else if (q.inFlight || q.answering) forgetWhenIdle(postId, q);
+      else queues.delete(postId);
     }, flushMs);
   };
 
@@ -213,7 +238,7 @@ export function createReactionCoalescer(opts: ReactionCoalescerOptions): Reactio
     submit(postId, op, done, context) {
       let q = queues.get(postId);
       if (!q) {
-        q = { pending: new Map(), size: 0, timer: null, inFlight: null, lastFlushAt: 0, dueAt: 0, recentBusyMs: [], idle: false };
+        q = { pending: new Map(), size: 0, timer: null, inFlight: null, lastFlushAt: 0, dueAt: 0, recentBusyMs: [], idle: false, answering: null };
         queues.set(postId, q);
       }
       const asker: Asker = { done: done as ReactionDone<never>, context };
@@ -243,6 +268,7 @@ export function createReactionCoalescer(opts: ReactionCoalescerOptions): Reactio
           if (q.inFlight) await q.inFlight;
           else await flush(postId, q);
         }
+        await q.answering;
       }
     },
   };
