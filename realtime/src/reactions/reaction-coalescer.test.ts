@@ -163,16 +163,25 @@ describe('reaction coalescer', () => {
     expect((await store.listComments('p'))!.comments[0]!.reactions.like).toBe(total);
   });
 
-  it("opens the next window while a big batch is still being answered, and answers batches in order", async () => {
+  it('opens the next window while a big batch is still being answered, then finishes that batch at once and answers in order', async () => {
     const store = createMemoryStore();
     await store.createPost({ id: 'p', title: 't', description: '', body: '' });
     const { comment } = await store.addComment({ postId: 'p', parentId: null, body: 'x', author: alice, clientId: 'client-1' });
     const total = 3_500;
     let answered = 0;
-    /** Answers given when each store call started. */
-    const answeredAtWrite: number[] = [];
+    // Turns of the event loop, counted where immediates run (as answer slices do).
+    let turn = 0;
+    let counting = true;
+    const tick = () => {
+      turn++;
+      if (counting) setImmediate(tick);
+    };
+    /** Answers given, and the loop's turn, when each store call started. */
+    const writes: { answered: number; turn: number }[] = [];
+    /** The turn each of the big batch's answers was given in. */
+    const answerTurns: number[] = [];
     const coalescer = createReactionCoalescer({
-      store: { ...store, applyReactions: (postId, ops) => (answeredAtWrite.push(answered), store.applyReactions(postId, ops)) },
+      store: { ...store, applyReactions: (postId, ops) => (writes.push({ answered, turn }), store.applyReactions(postId, ops)) },
       flushMs: 5,
       onBatch: () => {},
     });
@@ -182,9 +191,16 @@ describe('reaction coalescer', () => {
       );
     await click('opener', () => {});
     answered = 0;
-    answeredAtWrite.length = 0;
+    writes.length = 0;
+    setImmediate(tick);
     // Each answer holds the loop 50 µs: the batch's four slices take ~175 ms, far longer than its window.
-    const big = Array.from({ length: total }, (_, i) => click(`u${i}`, () => (hold(0.05), answered++)));
+    const big = Array.from({ length: total }, (_, i) =>
+      click(`u${i}`, () => {
+        hold(0.05);
+        answered++;
+        answerTurns.push(turn);
+      }),
+    );
     // A click that comes in while the big batch is being answered.
     let answeredBeforeLate = -1;
     await new Promise<void>((resolve) => {
@@ -193,10 +209,13 @@ describe('reaction coalescer', () => {
     });
     const late = click('late', () => (answeredBeforeLate = answered));
     await Promise.all([...big, late]);
-    expect(answeredAtWrite).toHaveLength(2);
+    counting = false;
+    expect(writes).toHaveLength(2);
     // Its batch was stored before the big batch's answers were all given...
-    expect(answeredAtWrite[1]).toBeLessThan(total);
-    // ...but its answer came after all of them.
+    expect(writes[1]!.answered).toBeLessThan(total);
+    // ...the rest of those were then given in one turn, not a slice a turn...
+    expect(new Set(answerTurns.slice(writes[1]!.answered)).size).toBe(1);
+    // ...and its answer came after all of them.
     expect(answeredBeforeLate).toBe(total);
     await coalescer.drain();
   });

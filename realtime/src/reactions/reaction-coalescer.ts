@@ -53,8 +53,14 @@ interface PostQueue {
   recentBusyMs: number[];
   /** The timer is only the idle clean-up, not a pending flush. */
   idle: boolean;
-  /** The answers of stored batches still being given, in batch order. */
-  answering: Promise<void> | null;
+  /** The stored batch whose answers are still being given, if any. */
+  answering: AnswerRun | null;
+}
+
+interface AnswerRun {
+  /** A newer batch is stored and waits: answer the rest of this one at the next turn, in one go. */
+  hurry: boolean;
+  done: Promise<void>;
 }
 
 type StoredBatch = Awaited<ReturnType<Store['applyReactions']>>;
@@ -132,25 +138,34 @@ function settle(asker: Asker, err: unknown, outcome?: ReactionOpResult, seq?: nu
 }
 
 /**
- * Answers a stored (or failed) batch once the batches before it are answered:
- * in slices, with the event loop free in between. Thousands of answers in one
- * go held it for up to ~80 ms after the broadcast, and clicks waited unread
+ * Answers a stored (or failed) batch once the batch before it is answered: in
+ * slices, with the event loop free in between. Thousands of answers in one go
+ * held it for up to ~80 ms after the broadcast, and clicks waited unread
  * meanwhile; their receipts leave at most once a second anyway (receipts.ts).
+ * A slice a turn is not always enough (a slow turn, a big batch), so a batch
+ * still being answered when the next is stored finishes at once: at most one
+ * batch's answers ever wait, where a growing queue of them once delayed
+ * receipts by up to 9.5 s.
  */
-async function answer(batch: Waiting[], stored: StoredBatch | { err: unknown }, before: Promise<void> | null): Promise<void> {
-  if (before) await before;
-  if ('err' in stored) {
-    for (const w of batch) for (const asker of w.askers) settle(asker, stored.err);
-    return;
-  }
-  for (let answered = 0; answered < batch.length; ) {
-    if (answered > 0) await new Promise((resolve) => setImmediate(resolve));
-    const end = Math.min(batch.length, answered + ANSWER_SLICE);
-    for (; answered < end; answered++) {
-      const outcome = stored.results[answered]!;
-      for (const asker of batch[answered]!.askers) settle(asker, null, outcome, stored.seq);
+function answer(batch: Waiting[], stored: StoredBatch | { err: unknown }, before: AnswerRun | null): AnswerRun {
+  const run: AnswerRun = { hurry: false, done: Promise.resolve() };
+  if (before) before.hurry = true;
+  run.done = (async () => {
+    if (before) await before.done;
+    if ('err' in stored) {
+      for (const w of batch) for (const asker of w.askers) settle(asker, stored.err);
+      return;
     }
-  }
+    for (let answered = 0; answered < batch.length; ) {
+      if (answered > 0) await new Promise((resolve) => setImmediate(resolve));
+      const end = run.hurry ? batch.length : Math.min(batch.length, answered + ANSWER_SLICE);
+      for (; answered < end; answered++) {
+        const outcome = stored.results[answered]!;
+        for (const asker of batch[answered]!.askers) settle(asker, null, outcome, stored.seq);
+      }
+    }
+  })();
+  return run;
 }
 
 export function createReactionCoalescer(opts: ReactionCoalescerOptions): ReactionCoalescer {
@@ -211,7 +226,7 @@ export function createReactionCoalescer(opts: ReactionCoalescerOptions): Reactio
     // Answers still leave in batch order, so a connection's receipts never overtake.
     const answering = answer(batch, stored!, q.answering);
     q.answering = answering;
-    void answering.then(() => {
+    void answering.done.then(() => {
       if (q.answering === answering) q.answering = null;
     });
     if (q.size > 0) schedule(postId, q);
@@ -268,7 +283,7 @@ export function createReactionCoalescer(opts: ReactionCoalescerOptions): Reactio
           if (q.inFlight) await q.inFlight;
           else await flush(postId, q);
         }
-        await q.answering;
+        await q.answering?.done;
       }
     },
   };
