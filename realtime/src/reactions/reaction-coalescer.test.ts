@@ -220,6 +220,32 @@ describe('reaction coalescer', () => {
     await coalescer.drain();
   });
 
+  it('gives the next slice of answers from a click when the loop has not let it run', async () => {
+    const { coalescer, submit, comment } = await setup(5);
+    await submit('p', { commentId: comment.id, kind: 'wow', userId: 'opener', active: true });
+    let answered = 0;
+    let answeredAfterNudge = -1;
+    const click = (userId: string, onAnswer: () => void) =>
+      new Promise<void>((resolve) =>
+        coalescer.submit('p', { commentId: comment.id, kind: 'like', userId, active: true }, () => (onAnswer(), resolve()), null),
+      );
+    const big = Array.from({ length: 3_500 }, (_, i) =>
+      click(`u${i}`, () => {
+        if (++answered !== 1_000) return;
+        // Right after the first slice, before the loop could run the next one: as in a
+        // turn that reads sockets for long, the next click comes LATE_MS later.
+        queueMicrotask(() => {
+          hold(30);
+          void click('late', () => {});
+          answeredAfterNudge = answered;
+        });
+      }),
+    );
+    await Promise.all(big);
+    // That click gave the second slice at once.
+    expect(answeredAfterNudge).toBe(2_000);
+  });
+
   it('sets the window from the median of recent flushes, so one slow flush does not stretch it', () => {
     expect(windowAfter(100, [])).toBe(100);
     // Steadily slow flushes stretch it to three times their time...

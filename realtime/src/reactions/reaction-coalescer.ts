@@ -61,6 +61,8 @@ interface AnswerRun {
   /** A newer batch is stored and waits: answer the rest of this one at the next turn, in one go. */
   hurry: boolean;
   done: Promise<void>;
+  /** Gives the next slice now if the loop has kept it waiting for more than LATE_MS (called per click). */
+  nudge(now: number): void;
 }
 
 type StoredBatch = Awaited<ReturnType<Store['applyReactions']>>;
@@ -142,29 +144,53 @@ function settle(asker: Asker, err: unknown, outcome?: ReactionOpResult, seq?: nu
  * slices, with the event loop free in between. Thousands of answers in one go
  * held it for up to ~80 ms after the broadcast, and clicks waited unread
  * meanwhile; their receipts leave at most once a second anyway (receipts.ts).
- * A slice a turn is not always enough (a slow turn, a big batch), so a batch
- * still being answered when the next is stored finishes at once: at most one
- * batch's answers ever wait, where a growing queue of them once delayed
- * receipts by up to 9.5 s.
+ *
+ * A slice a turn is not always enough. In a slow spell one turn of the loop can
+ * read sockets for over a second (libuv goes on while each poll returns 1,024
+ * ready sockets, and flushes started from the click path keep the backlog that
+ * big), and the next slice's immediate waits for the turn to end: receipts were
+ * 2–5 s late. So a click nudges a slice that has waited LATE_MS, as it does an
+ * overdue flush; and a batch still being answered when the next is stored
+ * finishes in one go, so at most one batch's answers wait.
  */
 function answer(batch: Waiting[], stored: StoredBatch | { err: unknown }, before: AnswerRun | null): AnswerRun {
-  const run: AnswerRun = { hurry: false, done: Promise.resolve() };
-  if (before) before.hurry = true;
-  run.done = (async () => {
-    if (before) await before.done;
-    if ('err' in stored) {
-      for (const w of batch) for (const asker of w.askers) settle(asker, stored.err);
-      return;
-    }
-    for (let answered = 0; answered < batch.length; ) {
-      if (answered > 0) await new Promise((resolve) => setImmediate(resolve));
-      const end = run.hurry ? batch.length : Math.min(batch.length, answered + ANSWER_SLICE);
-      for (; answered < end; answered++) {
-        const outcome = stored.results[answered]!;
-        for (const asker of batch[answered]!.askers) settle(asker, null, outcome, stored.seq);
+  let answered = 0;
+  let next: ReturnType<typeof setImmediate> | null = null;
+  /** When the slice before `next` ran (performance clock, ms). */
+  let lastSliceAt = 0;
+  let finish!: () => void;
+  const run: AnswerRun = {
+    hurry: false,
+    done: new Promise<void>((resolve) => (finish = resolve)),
+    nudge(now) {
+      if (next === null) before?.nudge(now);
+      else if (now - lastSliceAt > LATE_MS) {
+        clearImmediate(next);
+        slice();
+      }
+    },
+  };
+  const slice = () => {
+    next = null;
+    lastSliceAt = performance.now();
+    const end = run.hurry || 'err' in stored ? batch.length : Math.min(batch.length, answered + ANSWER_SLICE);
+    for (; answered < end; answered++) {
+      for (const asker of batch[answered]!.askers) {
+        if ('err' in stored) settle(asker, stored.err);
+        else settle(asker, null, stored.results[answered]!, stored.seq);
       }
     }
-  })();
+    if (answered < batch.length) next = setImmediate(slice);
+    else finish();
+  };
+  if (before) {
+    before.hurry = true;
+    void before.done.then(() => {
+      // Not kept once done: each run would otherwise hold every run before it.
+      before = null;
+      slice();
+    });
+  } else slice();
   return run;
 }
 
@@ -267,6 +293,7 @@ export function createReactionCoalescer(opts: ReactionCoalescerOptions): Reactio
         settings.push({ op, askers: [asker] });
         q.size++;
       }
+      q.answering?.nudge(performance.now());
       if (q.timer && !q.idle && Date.now() > q.dueAt + LATE_MS) {
         // The loop is starving the timer (see LATE_MS): flush from here.
         clearTimeout(q.timer);

@@ -55,4 +55,19 @@ describe('reaction receipts', () => {
     receipts.drain();
     expect(a.frames).toEqual([[1], [2], [3]]);
   });
+
+  it('sends answers due now from the next add when socket reads keep the loop from its immediates', async () => {
+    let clock = 10_000;
+    const receipts = createReceipts({ windowMs: 1_000, now: () => clock });
+    const a = fakeSocket();
+    const b = fakeSocket();
+    receipts.add(a.socket, 1, stored);
+    // One turn of the loop reads sockets for longer than LATE_MS: its immediates wait.
+    clock += 30;
+    receipts.add(b.socket, 10, stored);
+    expect(a.frames).toEqual([[1]]);
+    expect(b.frames).toEqual([]);
+    await nextTick();
+    expect(b.frames).toEqual([[10]]);
+  });
 });

@@ -47,6 +47,8 @@ export function createReceipts(opts: { windowMs: number; now?: () => number }): 
   /** Connections whose answers leave when this tick's work is done. */
   let dueNow: BoardSocket[] = [];
   let immediate: ReturnType<typeof setImmediate> | null = null;
+  /** When `immediate` was set (ms, `now`). */
+  let immediateSince = 0;
   /** Connections still inside their window, by the slot their window ends in. */
   const later = new Map<number, BoardSocket[]>();
   let timer: ReturnType<typeof setTimeout> | null = null;
@@ -102,11 +104,15 @@ export function createReceipts(opts: { windowMs: number; now?: () => number }): 
       if (!p) bySocket.set(socket, (p = { refs: [], results: [], lastSentAt: 0, queued: false }));
       p.refs.push(ref);
       p.results.push(result);
-      // A storm's backlog of socket reads starves timers (LATE_MS); answers are
-      // added right after a stored batch, so send the overdue ones from here.
+      // A storm's backlog of socket reads starves timers and immediates (LATE_MS);
+      // answers are added right after a stored batch, so send the overdue ones from here.
       if (timer && now() > timerSlot * SLOT_MS + LATE_MS) {
         clearTimeout(timer);
         fire();
+      }
+      if (immediate && now() > immediateSince + LATE_MS) {
+        clearImmediate(immediate);
+        sendDueNow();
       }
       // Queued already, or just sent (with this receipt) by the overdue timer.
       if (p.queued || p.refs.length === 0) return;
@@ -114,7 +120,10 @@ export function createReceipts(opts: { windowMs: number; now?: () => number }): 
       const dueAt = p.lastSentAt + windowMs;
       if (dueAt <= now()) {
         dueNow.push(socket);
-        immediate ??= setImmediate(sendDueNow);
+        if (!immediate) {
+          immediate = setImmediate(sendDueNow);
+          immediateSince = now();
+        }
         return;
       }
       const slot = Math.ceil(dueAt / SLOT_MS);
