@@ -71,8 +71,8 @@ type StoredBatch = Awaited<ReturnType<Store['applyReactions']>>;
  * A flush timer this late (ms) means the event loop is reading a backlog of
  * sockets: libuv reads up to 48 × 1,024 ready sockets before it runs timers
  * again, so in a storm a 100 ms window stretched to 0.5–1.2 s. The next click
- * then starts the overdue flush itself (and receipts.ts sends overdue answers
- * the same way).
+ * then starts the overdue flush itself, and gives an overdue slice of answers
+ * (receipts.ts sends overdue receipts the same way).
  */
 export const LATE_MS = 25;
 
