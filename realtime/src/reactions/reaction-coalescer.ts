@@ -61,11 +61,12 @@ interface AnswerRun {
   /** A newer batch is stored and waits: answer the rest of this one at the next turn, in one go. */
   hurry: boolean;
   done: Promise<void>;
-  /** Gives the next slice now if the loop has kept it waiting for more than LATE_MS (called per click). */
+  /** Gives the next slice now if the loop has kept it waiting for more than LATE_MS (called per click; `now` from Date.now()). */
   nudge(now: number): void;
 }
 
-type StoredBatch = Awaited<ReturnType<Store['applyReactions']>>;
+/** A batch's store call as its answers see it: the result, or what it failed with. */
+type Stored = Awaited<ReturnType<Store['applyReactions']>> | { err: unknown };
 
 /**
  * A flush timer this late (ms) means the event loop is reading a backlog of
@@ -153,10 +154,10 @@ function settle(asker: Asker, err: unknown, outcome?: ReactionOpResult, seq?: nu
  * overdue flush; and a batch still being answered when the next is stored
  * finishes in one go, so at most one batch's answers wait.
  */
-function answer(batch: Waiting[], stored: StoredBatch | { err: unknown }, before: AnswerRun | null): AnswerRun {
+function answer(batch: Waiting[], stored: Stored, before: AnswerRun | null): AnswerRun {
   let answered = 0;
   let next: ReturnType<typeof setImmediate> | null = null;
-  /** When the slice before `next` ran (performance clock, ms). */
+  /** When the slice before `next` ran (ms since the epoch). */
   let lastSliceAt = 0;
   let finish!: () => void;
   const run: AnswerRun = {
@@ -172,7 +173,7 @@ function answer(batch: Waiting[], stored: StoredBatch | { err: unknown }, before
   };
   const slice = () => {
     next = null;
-    lastSliceAt = performance.now();
+    lastSliceAt = Date.now();
     const end = run.hurry || 'err' in stored ? batch.length : Math.min(batch.length, answered + ANSWER_SLICE);
     for (; answered < end; answered++) {
       for (const asker of batch[answered]!.askers) {
@@ -223,7 +224,7 @@ export function createReactionCoalescer(opts: ReactionCoalescerOptions): Reactio
     }
     q.size -= batch.length;
     q.lastFlushAt = Date.now();
-    let stored: StoredBatch | { err: unknown };
+    let stored: Stored;
     q.inFlight = (async () => {
       const started = performance.now();
       try {
@@ -293,8 +294,9 @@ export function createReactionCoalescer(opts: ReactionCoalescerOptions): Reactio
         settings.push({ op, askers: [asker] });
         q.size++;
       }
-      q.answering?.nudge(performance.now());
-      if (q.timer && !q.idle && Date.now() > q.dueAt + LATE_MS) {
+      const now = Date.now();
+      q.answering?.nudge(now);
+      if (q.timer && !q.idle && now > q.dueAt + LATE_MS) {
         // The loop is starving the timer (see LATE_MS): flush from here.
         clearTimeout(q.timer);
         q.timer = null;

@@ -100,17 +100,18 @@ export function createReceipts(opts: { windowMs: number; now?: () => number }): 
 
   return {
     add(socket, ref, result) {
+      const t = now();
       let p = bySocket.get(socket);
       if (!p) bySocket.set(socket, (p = { refs: [], results: [], lastSentAt: 0, queued: false }));
       p.refs.push(ref);
       p.results.push(result);
       // A storm's backlog of socket reads starves timers and immediates (LATE_MS);
       // answers are added right after a stored batch, so send the overdue ones from here.
-      if (timer && now() > timerSlot * SLOT_MS + LATE_MS) {
+      if (timer && t > timerSlot * SLOT_MS + LATE_MS) {
         clearTimeout(timer);
         fire();
       }
-      if (immediate && now() > immediateSince + LATE_MS) {
+      if (immediate && t > immediateSince + LATE_MS) {
         clearImmediate(immediate);
         sendDueNow();
       }
@@ -118,11 +119,11 @@ export function createReceipts(opts: { windowMs: number; now?: () => number }): 
       if (p.queued || p.refs.length === 0) return;
       p.queued = true;
       const dueAt = p.lastSentAt + windowMs;
-      if (dueAt <= now()) {
+      if (dueAt <= t) {
         dueNow.push(socket);
         if (!immediate) {
           immediate = setImmediate(sendDueNow);
-          immediateSince = now();
+          immediateSince = t;
         }
         return;
       }
