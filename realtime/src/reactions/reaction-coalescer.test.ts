@@ -11,7 +11,8 @@ function hold(ms: number): void {
   while (performance.now() < until);
 }
 
-async function setup(flushMs = 50, storeMs = 0) {
+/** `onWrite` runs as each store call starts, with its number of settings. */
+async function setup(flushMs = 50, storeMs = 0, onWrite: (settings: number) => void = () => {}) {
   const store = createMemoryStore();
   await store.createPost({ id: 'p', title: 't', description: '', body: '' });
   const { comment } = await store.addComment({ postId: 'p', parentId: null, body: 'x', author: alice, clientId: 'client-1' });
@@ -24,6 +25,7 @@ async function setup(flushMs = 50, storeMs = 0) {
     applyReactions: (postId: string, ops: Parameters<typeof store.applyReactions>[1]) => {
       writes++;
       flushStarts.push(performance.now());
+      onWrite(ops.length);
       hold(storeMs);
       return store.applyReactions(postId, ops);
     },
@@ -36,7 +38,12 @@ async function setup(flushMs = 50, storeMs = 0) {
   // The coalescer answers by callback; a promise reads better in these tests.
   const submit = (postId: string, op: Parameters<typeof coalescer.submit>[1]) =>
     new Promise<ReactionOpResult>((resolve, reject) => coalescer.submit(postId, op, (_context, err, outcome) => (err ? reject(err) : resolve(outcome!)), null));
-  return { store, coalescer, submit, comment, batches, writes: () => writes, flushStarts };
+  /** A like from `userId` on post p's comment; `onAnswer` runs synchronously in its answer. */
+  const click = (userId: string, onAnswer: () => void) =>
+    new Promise<void>((resolve) =>
+      coalescer.submit('p', { commentId: comment.id, kind: 'like', userId, active: true }, () => (onAnswer(), resolve()), null),
+    );
+  return { store, coalescer, submit, click, comment, batches, writes: () => writes, flushStarts };
 }
 
 describe('reaction coalescer', () => {
@@ -164,10 +171,8 @@ describe('reaction coalescer', () => {
   });
 
   it('opens the next window while a big batch is still being answered, then finishes that batch at once and answers in order', async () => {
-    const store = createMemoryStore();
-    await store.createPost({ id: 'p', title: 't', description: '', body: '' });
-    const { comment } = await store.addComment({ postId: 'p', parentId: null, body: 'x', author: alice, clientId: 'client-1' });
-    const total = 3_500;
+    // Six slices: whichever turn the next batch is stored in, at least two are left then.
+    const total = 5_500;
     let answered = 0;
     // Turns of the event loop, counted where immediates run (as answer slices do).
     let turn = 0;
@@ -176,24 +181,18 @@ describe('reaction coalescer', () => {
       turn++;
       if (counting) setImmediate(tick);
     };
-    /** Answers given, and the loop's turn, when each store call started. */
-    const writes: { answered: number; turn: number }[] = [];
+    /** Settings stored, answers given and the loop's turn, as each store call started. */
+    const writes: { settings: number; answered: number; turn: number }[] = [];
     /** The turn each of the big batch's answers was given in. */
     const answerTurns: number[] = [];
-    const coalescer = createReactionCoalescer({
-      store: { ...store, applyReactions: (postId, ops) => (writes.push({ answered, turn }), store.applyReactions(postId, ops)) },
-      flushMs: 5,
-      onBatch: () => {},
-    });
-    const click = (userId: string, onAnswer: () => void) =>
-      new Promise<void>((resolve) =>
-        coalescer.submit('p', { commentId: comment.id, kind: 'like', userId, active: true }, () => (onAnswer(), resolve()), null),
-      );
+    // A 50 ms window: long enough that the big batch is one write (a window 25 ms overdue
+    // is flushed from the click path, which split it on a busy machine), short beside its answers.
+    const { coalescer, click } = await setup(50, 0, (settings) => writes.push({ settings, answered, turn }));
     await click('opener', () => {});
     answered = 0;
     writes.length = 0;
     setImmediate(tick);
-    // Each answer holds the loop 50 µs: the batch's four slices take ~175 ms, far longer than its window.
+    // Each answer holds the loop 50 µs: the batch's six slices take ~275 ms, far longer than its window.
     const big = Array.from({ length: total }, (_, i) =>
       click(`u${i}`, () => {
         hold(0.05);
@@ -210,9 +209,9 @@ describe('reaction coalescer', () => {
     const late = click('late', () => (answeredBeforeLate = answered));
     await Promise.all([...big, late]);
     counting = false;
-    expect(writes).toHaveLength(2);
-    // Its batch was stored before the big batch's answers were all given...
-    expect(writes[1]!.answered).toBeLessThan(total);
+    expect(writes.map((w) => w.settings)).toEqual([total, 1]);
+    // Its batch was stored while at least two of the big batch's slices were still to come...
+    expect(writes[1]!.answered).toBeLessThanOrEqual(total - 2 * 1_000);
     // ...the rest of those were then given in one turn, not a slice a turn...
     expect(new Set(answerTurns.slice(writes[1]!.answered)).size).toBe(1);
     // ...and its answer came after all of them.
@@ -221,14 +220,10 @@ describe('reaction coalescer', () => {
   });
 
   it('gives the next slice of answers from a click when the loop has not let it run', async () => {
-    const { coalescer, submit, comment } = await setup(5);
+    const { submit, click, comment } = await setup(5);
     await submit('p', { commentId: comment.id, kind: 'wow', userId: 'opener', active: true });
     let answered = 0;
     let answeredAfterNudge = -1;
-    const click = (userId: string, onAnswer: () => void) =>
-      new Promise<void>((resolve) =>
-        coalescer.submit('p', { commentId: comment.id, kind: 'like', userId, active: true }, () => (onAnswer(), resolve()), null),
-      );
     const big = Array.from({ length: 3_500 }, (_, i) =>
       click(`u${i}`, () => {
         if (++answered !== 1_000) return;
