@@ -47,7 +47,12 @@ test.describe('a long discussion', () => {
     const reader = await arrive(postId);
     const anchor = reader.comment(`Seeded comment number ${SEEDED - 20}.`);
     await anchor.scrollIntoViewIfNeeded();
+    const scrolledTo = () => reader.page.evaluate(() => window.scrollY);
+    const top = await scrolledTo();
     await reader.page.mouse.wheel(0, 200);
+    // mouse.wheel returns before the page has scrolled: measured too early, the anchor
+    // later seemed to move by exactly those 200 px (a fresh-clone run).
+    await expect.poll(scrolledTo).toBeGreaterThan(top);
     const before = await anchor.boundingBox();
 
     await host.comment(postId, 'Arrived while reading one');
