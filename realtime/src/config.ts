@@ -44,6 +44,13 @@ export const ConfigSchema = z.object({
    * window (ms) while a person keeps clicking. Their display never waits for it.
    */
   REACTION_RECEIPT_MS: int(5, 10_000).default(1_000),
+  /**
+   * Receipts frames per second from one node, all connections together. When
+   * more people click than this allows, each one's receipts window grows (a
+   * storm of 5,000 clickers: one frame each every ~2 s) and receipts stay a
+   * small share of the node's core.
+   */
+  REACTION_RECEIPTS_PER_S: int(1, 1_000_000).default(2_500),
   /** Events kept per post for "give me everything after seq N" resyncs. Older gaps reload the snapshot. */
   REPLAY_LOG_MAX: int(100, 1_000_000).default(10_000),
   /** How often each room hears the post's latest sequence number (ms): the longest a lost broadcast stays unnoticed in a quiet room. */

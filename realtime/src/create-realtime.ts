@@ -132,7 +132,7 @@ export function createRealtime(config: Config, deps: RealtimeDeps = {}): Realtim
     flushMs: config.REACTION_FLUSH_MS,
     onBatch: (postId, seq, totals) => broadcaster.send(postId, [{ type: 'reactions', seq, totals }]),
   });
-  const receipts = createReceipts({ windowMs: config.REACTION_RECEIPT_MS });
+  const receipts = createReceipts({ windowMs: config.REACTION_RECEIPT_MS, perSecond: config.REACTION_RECEIPTS_PER_S });
 
   const stopBeacon = startHeadBeacon(io, store, config.HEAD_BEACON_MS, log, broadcaster.sentWithin);
 

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { ReactionReceipt } from '@board/shared';
 import type { BoardSocket } from '../socket/types.js';
 import { createReceipts } from './receipts.js';
@@ -19,7 +19,7 @@ const nextTick = () => new Promise((r) => setImmediate(r));
 describe('reaction receipts', () => {
   it('sends the first answer after a quiet spell at the end of the tick, then at most one frame per window', async () => {
     let clock = 10_000;
-    const receipts = createReceipts({ windowMs: 1_000, now: () => clock });
+    const receipts = createReceipts({ windowMs: 1_000, perSecond: 2_500, now: () => clock });
     const { socket, frames } = fakeSocket();
     receipts.add(socket, 1, stored);
     receipts.add(socket, 2, stored);
@@ -37,7 +37,7 @@ describe('reaction receipts', () => {
 
   it('sends overdue answers from the next add when socket reads starve the timer', async () => {
     let clock = 10_000;
-    const receipts = createReceipts({ windowMs: 1_000, now: () => clock });
+    const receipts = createReceipts({ windowMs: 1_000, perSecond: 2_500, now: () => clock });
     const a = fakeSocket();
     const b = fakeSocket();
     receipts.add(a.socket, 1, stored);
@@ -58,7 +58,7 @@ describe('reaction receipts', () => {
 
   it('sends answers due now from the next add when socket reads keep the loop from its immediates', async () => {
     let clock = 10_000;
-    const receipts = createReceipts({ windowMs: 1_000, now: () => clock });
+    const receipts = createReceipts({ windowMs: 1_000, perSecond: 2_500, now: () => clock });
     const a = fakeSocket();
     const b = fakeSocket();
     receipts.add(a.socket, 1, stored);
@@ -69,5 +69,59 @@ describe('reaction receipts', () => {
     expect(b.frames).toEqual([]);
     await nextTick();
     expect(b.frames).toEqual([[10]]);
+  });
+
+  it('paces frames node-wide: connections due at once leave a slot\'s worth at a time', () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setImmediate', 'clearImmediate', 'Date'] });
+    try {
+      vi.setSystemTime(100_000);
+      // 100 frames a second: two per 20 ms slot.
+      const receipts = createReceipts({ windowMs: 1_000, perSecond: 100 });
+      const conns = Array.from({ length: 5 }, fakeSocket);
+      conns.forEach((c, i) => receipts.add(c.socket, i, stored));
+      const sent = () => conns.filter((c) => c.frames.length > 0).length;
+      vi.advanceTimersByTime(0);
+      expect(sent()).toBe(2);
+      vi.advanceTimersByTime(20);
+      expect(sent()).toBe(4);
+      vi.advanceTimersByTime(20);
+      expect(sent()).toBe(5);
+      // Each connection got its own answer, once.
+      expect(conns.map((c) => c.frames)).toEqual([[[0]], [[1]], [[2]], [[3]], [[4]]]);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('stretches the windows of a crowd beyond the pace, and keeps each connection to one frame per window', () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setImmediate', 'clearImmediate', 'Date'] });
+    try {
+      vi.setSystemTime(100_000);
+      // 100 frames a second for 200 connections that each answer a click every 100 ms: a frame each every ~2 s.
+      const receipts = createReceipts({ windowMs: 1_000, perSecond: 100 });
+      const conns = Array.from({ length: 200 }, fakeSocket);
+      const times: number[][] = conns.map(() => []);
+      conns.forEach((c, i) => {
+        const emit = (c.socket as unknown as { emit: (e: string, b: ReactionReceipt[]) => void }).emit;
+        (c.socket as unknown as { emit: typeof emit }).emit = (e, b) => {
+          times[i]!.push(Date.now());
+          emit(e, b);
+        };
+      });
+      let ref = 0;
+      for (let ms = 0; ms < 6_000; ms += 100) {
+        for (const c of conns) receipts.add(c.socket, ref++, stored);
+        vi.advanceTimersByTime(100);
+      }
+      const frames = times.reduce((n, t) => n + t.length, 0);
+      // 6 s at 100 a second, where one a second each would be 1,200.
+      expect(frames).toBeGreaterThanOrEqual(590);
+      expect(frames).toBeLessThanOrEqual(602);
+      // Every connection had its turn, none more than once a second.
+      expect(times.every((t) => t.length >= 2)).toBe(true);
+      for (const t of times) for (let i = 1; i < t.length; i++) expect(t[i]! - t[i - 1]!).toBeGreaterThanOrEqual(1_000);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

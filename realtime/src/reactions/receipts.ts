@@ -8,6 +8,15 @@
  * produced it ends (answers of one stored batch travel together); while the
  * person keeps clicking, at most one frame per `windowMs`.
  *
+ * The node also sends at most `perSecond` receipts frames in all, in slots of
+ * SLOT_MS, each connection in the first slot with room once its window ends.
+ * In a storm every clicker's first answer is due at once: 5,000 frames in the
+ * storm's first few hundred ms, on top of its first broadcasts, and the node
+ * fell 200–400 ms behind on reading clicks (docs/benchmarks.md). Paced, they
+ * spread out, and when more people click than the pace allows, each one's
+ * window simply grows: receipts cost a bounded share of the core however big
+ * the storm (at ~10 µs a frame, 2,500 a second is ~3 %).
+ *
  * One timer serves every connection: in a storm thousands of connections have
  * answers waiting, and a timer each cost more than the frames.
  */
@@ -16,7 +25,7 @@ import type { BoardSocket } from '../socket/types.js';
 import { emitDirect } from '../socket/direct-frames.js';
 import { LATE_MS } from './reaction-coalescer.js';
 
-/** Answers falling due within one slot (ms) leave in the same timer callback. */
+/** Answers falling due within one slot (ms) leave together. */
 const SLOT_MS = 20;
 
 interface Pending {
@@ -29,7 +38,7 @@ interface Pending {
   refs: (number | null)[];
   results: Result<ReactionSetResult>[];
   lastSentAt: number;
-  /** Waiting in `dueNow` or in a slot of `later`. */
+  /** Waiting in a slot. */
   queued: boolean;
 }
 
@@ -40,29 +49,38 @@ export interface Receipts {
   drain(): void;
 }
 
-export function createReceipts(opts: { windowMs: number; now?: () => number }): Receipts {
+export interface ReceiptsOptions {
+  /** At most one frame per connection per window (ms) while a person keeps clicking. */
+  windowMs: number;
+  /** At most this many frames a second from the node, all connections together (whole frames per 20 ms slot: at least 50). */
+  perSecond: number;
+  now?: () => number;
+}
+
+export function createReceipts(opts: ReceiptsOptions): Receipts {
   const { windowMs } = opts;
   const now = opts.now ?? Date.now;
+  const perSlot = Math.max(1, Math.round((opts.perSecond * SLOT_MS) / 1_000));
   const bySocket = new WeakMap<BoardSocket, Pending>();
-  /** Connections whose answers leave when this tick's work is done. */
-  let dueNow: BoardSocket[] = [];
-  let immediate: ReturnType<typeof setImmediate> | null = null;
-  /** When `immediate` was set (ms, `now`). */
-  let immediateSince = 0;
-  /** Connections still inside their window, by the slot their window ends in. */
-  const later = new Map<number, BoardSocket[]>();
+  /** Connections whose answers leave in a slot (at most `perSlot` each), by slot number (time / SLOT_MS). */
+  const slots = new Map<number, BoardSocket[]>();
+  /** Slots fullFrom … fullTo - 1 are full (the latest run of full slots filled in order). */
+  let fullFrom = 0;
+  let fullTo = 0;
   let timer: ReturnType<typeof setTimeout> | null = null;
-  let timerSlot = Infinity;
+  let immediate: ReturnType<typeof setImmediate> | null = null;
+  /** When the pending timer or immediate is due (ms, `now`; Infinity: none). */
+  let wakeAt = Infinity;
 
-  /** Sends a queued connection's answers; it is queued only where its window has ended (or at drain). */
-  const send = (socket: BoardSocket) => {
+  /** Sends a queued connection's answers. */
+  const send = (socket: BoardSocket, t: number) => {
     const p = bySocket.get(socket);
     if (!p || !p.queued) return;
     const { refs, results } = p;
     p.queued = false;
     p.refs = [];
     p.results = [];
-    p.lastSentAt = now();
+    p.lastSentAt = t;
     // A closed connection's answers are dropped: its client already gave up on them.
     if (refs.length === 0 || !socket.connected) return;
     const batch: ReactionReceipt[] = new Array(refs.length);
@@ -70,78 +88,72 @@ export function createReceipts(opts: { windowMs: number; now?: () => number }): 
     emitDirect(socket, 'reaction:receipts', batch);
   };
 
-  const sendDueNow = () => {
-    immediate = null;
-    const sockets = dueNow;
-    dueNow = [];
-    for (const socket of sockets) send(socket);
-  };
-
-  const arm = (slot: number) => {
-    if (slot >= timerSlot) return;
+  const unwake = () => {
     if (timer) clearTimeout(timer);
-    timerSlot = slot;
-    timer = setTimeout(fire, Math.max(0, slot * SLOT_MS - now()));
+    if (immediate) clearImmediate(immediate);
+    timer = immediate = null;
+    wakeAt = Infinity;
   };
 
+  /** Runs `fire` at `at` (ms), or at the end of this tick when that has passed. */
+  const wake = (at: number, t: number) => {
+    if (at >= wakeAt) return;
+    unwake();
+    wakeAt = at;
+    if (at <= t) immediate = setImmediate(fire);
+    else timer = setTimeout(fire, at - t);
+  };
+
+  /** Sends every slot that has begun, then waits for the next. */
   const fire = () => {
-    timer = null;
-    timerSlot = Infinity;
+    unwake();
     const t = now();
     let next = Infinity;
-    for (const [slot, sockets] of later) {
-      if (slot * SLOT_MS <= t) {
-        later.delete(slot);
-        for (const socket of sockets) send(socket);
-      } else if (slot < next) next = slot;
+    for (const [slot, sockets] of slots) {
+      if (slot * SLOT_MS > t) {
+        if (slot < next) next = slot;
+        continue;
+      }
+      slots.delete(slot);
+      for (const socket of sockets) send(socket, t);
     }
-    if (next !== Infinity) arm(next);
+    if (next !== Infinity) wake(next * SLOT_MS, t);
   };
 
   return {
     add(socket, ref, result) {
       const t = now();
       let p = bySocket.get(socket);
-      if (!p) bySocket.set(socket, (p = { refs: [], results: [], lastSentAt: 0, queued: false }));
+      if (!p) bySocket.set(socket, (p = { refs: [], results: [], lastSentAt: -Infinity, queued: false }));
       p.refs.push(ref);
       p.results.push(result);
       // A storm's backlog of socket reads starves timers and immediates (LATE_MS);
       // answers are added right after a stored batch, so send the overdue ones from here.
-      if (timer && t > timerSlot * SLOT_MS + LATE_MS) {
-        clearTimeout(timer);
-        fire();
-      }
-      if (immediate && t > immediateSince + LATE_MS) {
-        clearImmediate(immediate);
-        sendDueNow();
-      }
-      // Queued already, or just sent (with this receipt) by the overdue timer.
+      if (t > wakeAt + LATE_MS) fire();
+      // Queued already, or just sent (with this receipt) by that fire.
       if (p.queued || p.refs.length === 0) return;
       p.queued = true;
+      // The slot the window ends in (the current one when it has ended), or the first after it with room.
       const dueAt = p.lastSentAt + windowMs;
-      if (dueAt <= t) {
-        dueNow.push(socket);
-        if (!immediate) {
-          immediate = setImmediate(sendDueNow);
-          immediateSince = t;
-        }
-        return;
-      }
-      const slot = Math.ceil(dueAt / SLOT_MS);
-      const sockets = later.get(slot);
+      let slot = dueAt <= t ? Math.floor(t / SLOT_MS) : Math.ceil(dueAt / SLOT_MS);
+      // A storm's first answers all want the same slot: skip the run of full ones in one step.
+      if (slot >= fullFrom && slot < fullTo) slot = fullTo;
+      let sockets: BoardSocket[] | undefined;
+      while ((sockets = slots.get(slot)) && sockets.length >= perSlot) slot++;
       if (sockets) sockets.push(socket);
-      else later.set(slot, [socket]);
-      arm(slot);
+      else slots.set(slot, (sockets = [socket]));
+      if (sockets.length === perSlot) {
+        if (slot === fullTo) fullTo++;
+        else [fullFrom, fullTo] = [slot, slot + 1];
+      }
+      wake(slot * SLOT_MS, t);
     },
 
     drain() {
-      if (immediate) clearImmediate(immediate);
-      if (timer) clearTimeout(timer);
-      immediate = timer = null;
-      timerSlot = Infinity;
-      sendDueNow();
-      for (const sockets of later.values()) for (const socket of sockets) send(socket);
-      later.clear();
+      unwake();
+      const t = now();
+      for (const sockets of slots.values()) for (const socket of sockets) send(socket, t);
+      slots.clear();
     },
   };
 }
