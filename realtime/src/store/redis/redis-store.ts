@@ -230,10 +230,13 @@ export function createRedisStore(opts: RedisStoreOptions): Store {
       const out = (await applyReactionsScript(postBase(postId), replayLogMax, args)) as (number | string)[];
       if (out[0] === -1) throw new AppError('NOT_FOUND', 'No such post');
       const seq = Number(out[0]);
-      const status = out.slice(1, 1 + ops.length).map(Number);
+      // Only refused ops are listed (index, status); every other one was applied.
+      const refusedCount = Number(out[1]);
+      const status = new Map<number, number>();
+      for (let k = 0; k < refusedCount; k++) status.set(Number(out[2 + k * 2]), Number(out[3 + k * 2]));
       const counts = new Map<string, ReactionCounts>();
       const totals: ReactionBatchResult['totals'] = [];
-      for (let i = 1 + ops.length; i < out.length; i += 6) {
+      for (let i = 2 + refusedCount * 2; i < out.length; i += 6) {
         const commentId = String(out[i]);
         const c: ReactionCounts = {
           like: Number(out[i + 2]),
@@ -245,12 +248,13 @@ export function createRedisStore(opts: RedisStoreOptions): Store {
         if (Number(out[i + 1]) === 1) totals.push({ commentId, counts: c });
       }
       const refused = { 0: 'NOT_FOUND', 2: 'LOCKED', 3: 'FORBIDDEN' } as const;
-      const results = ops.map((op, i): ReactionBatchResult['results'][number] =>
-        status[i] === 1
+      const results = ops.map((op, i): ReactionBatchResult['results'][number] => {
+        const refusal = status.get(i);
+        return refusal === undefined
           ? // One counts object per comment, shared by its results, as on the memory engine (types.ts).
             { ok: true, active: op.active, counts: counts.get(op.commentId)! }
-          : { ok: false, code: refused[status[i] as 0 | 2 | 3] ?? 'NOT_FOUND' },
-      );
+          : { ok: false, code: refused[refusal as 0 | 2 | 3] ?? 'NOT_FOUND' };
+      });
       return { seq: seq > 0 ? seq : null, totals, results };
     },
 

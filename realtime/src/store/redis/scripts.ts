@@ -48,16 +48,19 @@ return {'OK', json}
 
 /**
  * ARGV: 1 replay log length, then per op 4 values: comment id, kind, user id, '1'|'0'.
- * Returns {seq (0 when nothing changed), status per op (1 applied, 0 no such
- * comment, 2 post locked, 3 person removed)..., then per distinct applied
- * comment: id, changed flag, like, love, laugh, wow}. {-1} when the post is missing.
+ * Returns {seq (0 when nothing changed), n refused, then per refused op its
+ * index (0-based) and status (0 no such comment, 2 post locked, 3 person
+ * removed)..., then per distinct applied comment: id, changed flag, like, love,
+ * laugh, wow}. {-1} when the post is missing. Every op not listed was applied:
+ * a storm's batch is thousands of applied ops, and a status each was most of
+ * the reply (docs/benchmarks.md).
  */
 export const APPLY_REACTIONS = `
 local base = KEYS[1]
 if redis.call('EXISTS', base .. ':meta') == 0 then return {-1} end
 local locked = redis.call('HGET', base .. ':meta', 'locked') == '1'
 local kinds = {'like', 'love', 'laugh', 'wow'}
-local out = {0}
+local refused, nRefused = {}, 0
 local seen, order, changedSet = {}, {}, {}
 local anyChange = false
 local n = (#ARGV - 1) / 4
@@ -71,6 +74,9 @@ if redis.call('SCARD', base .. ':banned') <= 1000 then
   removed = {}
   for _, u in ipairs(redis.call('SMEMBERS', base .. ':banned')) do removed[u] = true end
 end
+-- Built once per batch, not per click: the people's key prefix and each 'comment|kind'.
+local ru = base .. ':ru:'
+local members = {}
 -- Net change per 'comment|kind', written once per batch after the loop: thousands
 -- of clicks on one comment are one HINCRBY per kind, not one per click.
 local delta, deltaOrder = {}, {}
@@ -78,25 +84,28 @@ for i = 0, n - 1 do
   local cid, kind, uid, active = ARGV[2 + i * 4], ARGV[3 + i * 4], ARGV[4 + i * 4], ARGV[5 + i * 4]
   if commentOk[cid] == nil then
     commentOk[cid] = redis.call('HEXISTS', base .. ':c', cid) == 1 and redis.call('SISMEMBER', base .. ':deleted', cid) == 0
+    members[cid] = {}
   end
   if banned[uid] == nil then
     if removed then banned[uid] = removed[uid] == true
     else banned[uid] = redis.call('SISMEMBER', base .. ':banned', uid) == 1 end
   end
-  if not commentOk[cid] then
-    out[#out + 1] = 0
-  elseif locked then
-    out[#out + 1] = 2
-  elseif banned[uid] then
-    out[#out + 1] = 3
+  local status = 1
+  if not commentOk[cid] then status = 0
+  elseif locked then status = 2
+  elseif banned[uid] then status = 3 end
+  if status ~= 1 then
+    refused[nRefused * 2 + 1] = i
+    refused[nRefused * 2 + 2] = status
+    nRefused = nRefused + 1
   else
-    out[#out + 1] = 1
-    local member = cid .. '|' .. kind
+    local member = members[cid][kind]
+    if member == nil then member = cid .. '|' .. kind; members[cid][kind] = member end
     local changed
     if active == '1' then
-      changed = redis.call('SADD', base .. ':ru:' .. uid, member)
+      changed = redis.call('SADD', ru .. uid, member)
     else
-      changed = redis.call('SREM', base .. ':ru:' .. uid, member)
+      changed = redis.call('SREM', ru .. uid, member)
     end
     if not seen[cid] then seen[cid] = true; order[#order + 1] = cid end
     if changed == 1 then
@@ -113,6 +122,8 @@ for _, member in ipairs(deltaOrder) do
     redis.call('HSET', base .. ':rc', member, 0)
   end
 end
+local out = {0, nRefused}
+for k = 1, nRefused * 2 do out[2 + k] = refused[k] end
 local totals = {}
 for _, cid in ipairs(order) do
   out[#out + 1] = cid
