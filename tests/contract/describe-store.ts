@@ -187,8 +187,32 @@ export function describeStore(engine: string, makeStore: MakeStore): void {
         expect(page?.seq).toBe(1 + people + people / 3);
       });
 
+      it('applies a batch in order per person, comment and kind, and answers each setting in the order given', async () => {
+        const { comment: a } = await comment('a');
+        const { comment: b } = await comment('b');
+        await store.setBanned('p1', 'gone', true);
+        const res = await store.applyReactions('p1', [
+          { commentId: a.id, kind: 'like', userId: 'u1', active: true },
+          { commentId: b.id, kind: 'wow', userId: 'u2', active: true },
+          { commentId: a.id, kind: 'like', userId: 'gone', active: true },
+          { commentId: a.id, kind: 'like', userId: 'u1', active: false },
+          { commentId: 'c_missing', kind: 'like', userId: 'u3', active: true },
+          { commentId: b.id, kind: 'wow', userId: 'gone', active: true },
+          { commentId: a.id, kind: 'love', userId: 'u1', active: true },
+          { commentId: a.id, kind: 'like', userId: 'u1', active: true },
+        ]);
+        expect(res.results.map((r) => (r.ok ? r.active : r.code))).toEqual([true, true, 'FORBIDDEN', false, 'NOT_FOUND', 'FORBIDDEN', true, true]);
+        // u1's like went on, off and on again: the last one stands.
+        expect(await store.myReactions('p1', 'u1')).toEqual({ [a.id]: ['like', 'love'] });
+        const page = await store.listComments('p1');
+        expect(page?.comments.map((c) => c.reactions)).toEqual([
+          { like: 1, love: 1, laugh: 0, wow: 0 },
+          { like: 0, love: 0, laugh: 0, wow: 1 },
+        ]);
+      });
+
       it('takes a storm-sized batch (10,000 settings) in one call, as one event', async () => {
-        // The size a busy post's coalescer hands over after a late flush: 40,000 script arguments on Redis.
+        // The size a busy post's coalescer hands over after a late flush.
         const { comment: c } = await comment('viral');
         const ops = Array.from({ length: 10_000 }, (_, i) => ({
           commentId: c.id,

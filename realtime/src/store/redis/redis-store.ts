@@ -226,14 +226,37 @@ export function createRedisStore(opts: RedisStoreOptions): Store {
     },
 
     async applyReactions(postId: string, ops: ReactionOp[]): Promise<ReactionBatchResult> {
-      const args = ops.flatMap((op) => [op.commentId, op.kind, op.userId, op.active ? '1' : '0']);
+      // Grouped by comment and kind, each group keeping its settings' order (scripts.ts):
+      // settings of different groups touch different members, so their order does not matter.
+      const groups = new Map<string, Map<string, { uids: string[]; flags: string[]; at: number[] }>>();
+      for (let i = 0; i < ops.length; i++) {
+        const op = ops[i]!;
+        let kinds = groups.get(op.commentId);
+        if (!kinds) groups.set(op.commentId, (kinds = new Map()));
+        let g = kinds.get(op.kind);
+        if (!g) kinds.set(op.kind, (g = { uids: [], flags: [], at: [] }));
+        g.uids.push(op.userId);
+        g.flags.push(op.active ? '1' : '0');
+        g.at.push(i);
+      }
+      const args: string[] = [];
+      /** The op index of each setting, in the order the script sees them. */
+      const at: number[] = [];
+      for (const [commentId, kinds] of groups) {
+        for (const [kind, g] of kinds) {
+          args.push(commentId, kind, String(g.uids.length));
+          for (const uid of g.uids) args.push(uid);
+          args.push(g.flags.join(''));
+          for (const i of g.at) at.push(i);
+        }
+      }
       const out = (await applyReactionsScript(postBase(postId), replayLogMax, args)) as (number | string)[];
       if (out[0] === -1) throw new AppError('NOT_FOUND', 'No such post');
       const seq = Number(out[0]);
       // Only refused ops are listed (index, status); every other one was applied.
       const refusedCount = Number(out[1]);
       const status = new Map<number, number>();
-      for (let k = 0; k < refusedCount; k++) status.set(Number(out[2 + k * 2]), Number(out[3 + k * 2]));
+      for (let k = 0; k < refusedCount; k++) status.set(at[Number(out[2 + k * 2])]!, Number(out[3 + k * 2]));
       const counts = new Map<string, ReactionCounts>();
       const totals: ReactionBatchResult['totals'] = [];
       for (let i = 2 + refusedCount * 2; i < out.length; i += 6) {

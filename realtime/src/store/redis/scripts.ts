@@ -47,9 +47,13 @@ return {'OK', json}
 `;
 
 /**
- * ARGV: 1 replay log length, then per op 4 values: comment id, kind, user id, '1'|'0'.
- * Returns {seq (0 when nothing changed), n refused, then per refused op its
- * index (0-based) and status (0 no such comment, 2 post locked, 3 person
+ * ARGV: 1 replay log length, then per (comment, kind) group: comment id, kind,
+ * the count n of its settings, n user ids, and one string of n '1'|'0' (each
+ * setting's active flag), settings in their order within the group. Groups, not
+ * four values per click: a storm's batch is thousands of people on a few
+ * comments, and the command's size was what Redis spent longest reading.
+ * Returns {seq (0 when nothing changed), n refused, then per refused setting its
+ * position (0-based, groups in order) and status (0 no such comment, 2 post locked, 3 person
  * removed)..., then per distinct applied comment: id, changed flag, like, love,
  * laugh, wow}. {-1} when the post is missing. Every op not listed was applied:
  * a storm's batch is thousands of applied ops, and a status each was most of
@@ -63,7 +67,6 @@ local kinds = {'like', 'love', 'laugh', 'wow'}
 local refused, nRefused = {}, 0
 local seen, order, changedSet = {}, {}, {}
 local anyChange = false
-local n = (#ARGV - 1) / 4
 -- A storm's batch is thousands of settings on a few comments by distinct people:
 -- each comment's and person's checks are made once per batch (nothing here changes them).
 local commentOk, banned = {}, {}
@@ -74,46 +77,51 @@ if redis.call('SCARD', base .. ':banned') <= 1000 then
   removed = {}
   for _, u in ipairs(redis.call('SMEMBERS', base .. ':banned')) do removed[u] = true end
 end
--- Built once per batch, not per click: the people's key prefix and each 'comment|kind'.
+-- Built once per batch, not per click: the people's key prefix.
 local ru = base .. ':ru:'
-local members = {}
 -- Net change per 'comment|kind', written once per batch after the loop: thousands
 -- of clicks on one comment are one HINCRBY per kind, not one per click.
 local delta, deltaOrder = {}, {}
-for i = 0, n - 1 do
-  local cid, kind, uid, active = ARGV[2 + i * 4], ARGV[3 + i * 4], ARGV[4 + i * 4], ARGV[5 + i * 4]
+local nargs, a, pos = #ARGV, 2, 0
+while a <= nargs do
+  local cid, kind, count = ARGV[a], ARGV[a + 1], tonumber(ARGV[a + 2])
+  local flags = ARGV[a + 3 + count]
   if commentOk[cid] == nil then
     commentOk[cid] = redis.call('HEXISTS', base .. ':c', cid) == 1 and redis.call('SISMEMBER', base .. ':deleted', cid) == 0
-    members[cid] = {}
   end
-  if banned[uid] == nil then
-    if removed then banned[uid] = removed[uid] == true
-    else banned[uid] = redis.call('SISMEMBER', base .. ':banned', uid) == 1 end
-  end
-  local status = 1
-  if not commentOk[cid] then status = 0
-  elseif locked then status = 2
-  elseif banned[uid] then status = 3 end
-  if status ~= 1 then
-    refused[nRefused * 2 + 1] = i
-    refused[nRefused * 2 + 2] = status
-    nRefused = nRefused + 1
-  else
-    local member = members[cid][kind]
-    if member == nil then member = cid .. '|' .. kind; members[cid][kind] = member end
-    local changed
-    if active == '1' then
-      changed = redis.call('SADD', ru .. uid, member)
+  local member = cid .. '|' .. kind
+  for j = 1, count do
+    local uid = ARGV[a + 2 + j]
+    local active = string.byte(flags, j) == 49
+    if banned[uid] == nil then
+      if removed then banned[uid] = removed[uid] == true
+      else banned[uid] = redis.call('SISMEMBER', base .. ':banned', uid) == 1 end
+    end
+    local status = 1
+    if not commentOk[cid] then status = 0
+    elseif locked then status = 2
+    elseif banned[uid] then status = 3 end
+    if status ~= 1 then
+      refused[nRefused * 2 + 1] = pos
+      refused[nRefused * 2 + 2] = status
+      nRefused = nRefused + 1
     else
-      changed = redis.call('SREM', ru .. uid, member)
+      local changed
+      if active then
+        changed = redis.call('SADD', ru .. uid, member)
+      else
+        changed = redis.call('SREM', ru .. uid, member)
+      end
+      if not seen[cid] then seen[cid] = true; order[#order + 1] = cid end
+      if changed == 1 then
+        changedSet[cid] = true; anyChange = true
+        if delta[member] == nil then delta[member] = 0; deltaOrder[#deltaOrder + 1] = member end
+        delta[member] = delta[member] + (active and 1 or -1)
+      end
     end
-    if not seen[cid] then seen[cid] = true; order[#order + 1] = cid end
-    if changed == 1 then
-      changedSet[cid] = true; anyChange = true
-      if delta[member] == nil then delta[member] = 0; deltaOrder[#deltaOrder + 1] = member end
-      delta[member] = delta[member] + (active == '1' and 1 or -1)
-    end
+    pos = pos + 1
   end
+  a = a + 4 + count
 end
 for _, member in ipairs(deltaOrder) do
   local d = delta[member]
