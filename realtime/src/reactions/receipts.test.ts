@@ -3,18 +3,33 @@ import type { ReactionReceipt } from '@board/shared';
 import type { BoardSocket } from '../socket/types.js';
 import { createReceipts } from './receipts.js';
 
-/** A connection that records the receipts frames sent to it. */
+/** A connection that records the receipts frames sent to it, and when (Date.now()). */
 function fakeSocket() {
   const frames: number[][] = [];
+  const times: number[] = [];
   const socket = {
     connected: true,
-    emit: (_event: string, batch: ReactionReceipt[]) => frames.push(batch.map((r) => r.ref!)),
+    emit: (_event: string, batch: ReactionReceipt[]) => {
+      frames.push(batch.map((r) => r.ref!));
+      times.push(Date.now());
+    },
   } as unknown as BoardSocket;
-  return { socket, frames };
+  return { socket, frames, times };
 }
 
 const stored = { ok: true, data: { active: true, counts: {} as never, seq: 1 } } as const;
 const nextTick = () => new Promise((r) => setImmediate(r));
+
+/** Runs `body` on vitest's fake clock (timers, immediates and Date), from 100,000 ms. */
+function onFakeClock(body: () => void): void {
+  vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setImmediate', 'clearImmediate', 'Date'] });
+  try {
+    vi.setSystemTime(100_000);
+    body();
+  } finally {
+    vi.useRealTimers();
+  }
+}
 
 describe('reaction receipts', () => {
   it('sends the first answer after a quiet spell at the end of the tick, then at most one frame per window', async () => {
@@ -71,10 +86,8 @@ describe('reaction receipts', () => {
     expect(b.frames).toEqual([[10]]);
   });
 
-  it('paces frames node-wide: connections due at once leave a slot\'s worth at a time', () => {
-    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setImmediate', 'clearImmediate', 'Date'] });
-    try {
-      vi.setSystemTime(100_000);
+  it('paces frames node-wide: connections due at once leave a slot\'s worth at a time', () =>
+    onFakeClock(() => {
       // 100 frames a second: two per 20 ms slot.
       const receipts = createReceipts({ windowMs: 1_000, perSecond: 100 });
       const conns = Array.from({ length: 5 }, fakeSocket);
@@ -88,31 +101,19 @@ describe('reaction receipts', () => {
       expect(sent()).toBe(5);
       // Each connection got its own answer, once.
       expect(conns.map((c) => c.frames)).toEqual([[[0]], [[1]], [[2]], [[3]], [[4]]]);
-    } finally {
-      vi.useRealTimers();
-    }
-  });
+    }));
 
-  it('stretches the windows of a crowd beyond the pace, and keeps each connection to one frame per window', () => {
-    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setImmediate', 'clearImmediate', 'Date'] });
-    try {
-      vi.setSystemTime(100_000);
+  it('stretches the windows of a crowd beyond the pace, and keeps each connection to one frame per window', () =>
+    onFakeClock(() => {
       // 100 frames a second for 200 connections that each answer a click every 100 ms: a frame each every ~2 s.
       const receipts = createReceipts({ windowMs: 1_000, perSecond: 100 });
       const conns = Array.from({ length: 200 }, fakeSocket);
-      const times: number[][] = conns.map(() => []);
-      conns.forEach((c, i) => {
-        const emit = (c.socket as unknown as { emit: (e: string, b: ReactionReceipt[]) => void }).emit;
-        (c.socket as unknown as { emit: typeof emit }).emit = (e, b) => {
-          times[i]!.push(Date.now());
-          emit(e, b);
-        };
-      });
       let ref = 0;
       for (let ms = 0; ms < 6_000; ms += 100) {
         for (const c of conns) receipts.add(c.socket, ref++, stored);
         vi.advanceTimersByTime(100);
       }
+      const times = conns.map((c) => c.times);
       const frames = times.reduce((n, t) => n + t.length, 0);
       // 6 s at 100 a second, where one a second each would be 1,200.
       expect(frames).toBeGreaterThanOrEqual(590);
@@ -120,8 +121,5 @@ describe('reaction receipts', () => {
       // Every connection had its turn, none more than once a second.
       expect(times.every((t) => t.length >= 2)).toBe(true);
       for (const t of times) for (let i = 1; i < t.length; i++) expect(t[i]! - t[i - 1]!).toBeGreaterThanOrEqual(1_000);
-    } finally {
-      vi.useRealTimers();
-    }
-  });
+    }));
 });
