@@ -122,4 +122,18 @@ describe('reaction receipts', () => {
       expect(times.every((t) => t.length >= 2)).toBe(true);
       for (const t of times) for (let i = 1; i < t.length; i++) expect(t[i]! - t[i - 1]!).toBeGreaterThanOrEqual(1_000);
     }));
+
+  it('lets the pace hold a connection back by at most 3 s beyond its window', () =>
+    onFakeClock(() => {
+      // 50 frames a second (one per slot) and 300 connections due at once: paced, the last would wait 6 s.
+      const receipts = createReceipts({ windowMs: 1_000, perSecond: 50 });
+      const conns = Array.from({ length: 300 }, fakeSocket);
+      conns.forEach((c, i) => receipts.add(c.socket, i, stored));
+      vi.advanceTimersByTime(2_900);
+      const early = conns.filter((c) => c.frames.length > 0).length;
+      expect(early).toBeGreaterThanOrEqual(140);
+      expect(early).toBeLessThan(300);
+      vi.advanceTimersByTime(120);
+      expect(conns.every((c) => c.frames.length === 1)).toBe(true);
+    }));
 });

@@ -14,8 +14,9 @@
  * storm's first few hundred ms, on top of its first broadcasts, and the node
  * fell 200–400 ms behind on reading clicks (docs/benchmarks.md). Paced, they
  * spread out, and when more people click than the pace allows, each one's
- * window simply grows: receipts cost a bounded share of the core however big
- * the storm (at ~10 µs a frame, 2,500 a second is ~3 %).
+ * window simply grows (by at most MAX_DELAY_MS): receipts cost a bounded share
+ * of the core in any storm a node can take (at ~10 µs a frame, 2,500 a second
+ * is ~3 %).
  *
  * One timer serves every connection: in a storm thousands of connections have
  * answers waiting, and a timer each cost more than the frames.
@@ -27,6 +28,9 @@ import { LATE_MS } from './reaction-coalescer.js';
 
 /** Answers falling due within one slot (ms) leave together. */
 const SLOT_MS = 20;
+
+/** The most a connection's answers wait (ms) beyond its window for the pace; then they go over it. */
+const MAX_DELAY_MS = 3_000;
 
 interface Pending {
   /**
@@ -136,10 +140,13 @@ export function createReceipts(opts: ReceiptsOptions): Receipts {
       // The slot the window ends in (the current one when it has ended), or the first after it with room.
       const dueAt = p.lastSentAt + windowMs;
       let slot = dueAt <= t ? Math.floor(t / SLOT_MS) : Math.ceil(dueAt / SLOT_MS);
+      // Past the pace a window grows, but by at most MAX_DELAY_MS: the client gives up on a
+      // receipt after 8 s (web connection.react), and a late frame costs less than a resent click.
+      const last = slot + MAX_DELAY_MS / SLOT_MS;
       // A storm's first answers all want the same slot: skip the run of full ones in one step.
-      if (slot >= fullFrom && slot < fullTo) slot = fullTo;
+      if (slot >= fullFrom && slot < fullTo) slot = Math.min(fullTo, last);
       let sockets: BoardSocket[] | undefined;
-      while ((sockets = slots.get(slot)) && sockets.length >= perSlot) slot++;
+      while ((sockets = slots.get(slot)) && sockets.length >= perSlot && slot < last) slot++;
       if (sockets) sockets.push(socket);
       else slots.set(slot, (sockets = [socket]));
       if (sockets.length === perSlot) {
