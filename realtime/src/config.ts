@@ -47,8 +47,8 @@ export const ConfigSchema = z.object({
   /**
    * Receipts frames per second from one node, all connections together. When
    * more people click than this allows, each one's receipts window grows (a
-   * storm of 5,000 clickers: one frame each every ~2 s) and receipts stay a
-   * small share of the node's core.
+   * storm of 5,000 clickers: one frame each every ~2 s), by at most 3 s, and
+   * receipts stay a small share of the node's core.
    */
   REACTION_RECEIPTS_PER_S: int(1, 1_000_000).default(2_500),
   /** Events kept per post for "give me everything after seq N" resyncs. Older gaps reload the snapshot. */
