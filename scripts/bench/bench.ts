@@ -314,16 +314,21 @@ interface ReactionRow extends ReactionResult {
   loadWaitPct: number;
 }
 
-async function reactionBurst(engine: 'memory' | 'redis'): Promise<ReactionRow> {
+/** `bare`: the same burst against the bare ws yardstick (server-child.ts, bareStorm). */
+async function reactionBurst(engine: 'memory' | 'redis' | 'bare'): Promise<ReactionRow> {
   const perClient = S.clicks / S.clickers;
+  const kind = engine === 'bare' ? 'bare' : 'board';
   say(`reactions/${engine}: ${S.clickers} clients × ${perClient.toFixed(1)} clicks/s = ${S.clicks} clicks/s, ${S.reactionSeconds} s`);
-  const { servers, ports } = await startServers('board', engine, 1);
+  const { servers, ports } = await startServers(kind, engine === 'bare' ? 'memory' : engine, 1);
   const load = startChild('load', 'load-child.ts', pin.load);
   try {
-    await connect(load, ports, S.clickers, 'board');
-    await load.call('connectCheckers', { ports, count: Math.max(1, S.checkers) }, 60_000);
-    await load.call('startPoster', { port: ports[0], kind: 'board' }, 30_000);
-    const { commentId } = await load.call<{ commentId: string }>('createComment', {}, 30_000);
+    await connect(load, ports, S.clickers, kind);
+    let commentId = 'bare';
+    if (kind === 'board') {
+      await load.call('connectCheckers', { ports, count: Math.max(1, S.checkers) }, 60_000);
+      await load.call('startPoster', { port: ports[0], kind: 'board' }, 30_000);
+      ({ commentId } = await load.call<{ commentId: string }>('createComment', {}, 30_000));
+    }
     // Warm-up at a tenth of the rate; its clicks count towards the totals checked at the end.
     await load.call('reactions', { commentId, perSecond: S.clicks / 10, seconds: 2, drainMs: 5_000 }, 120_000);
     const cpu0 = await serverCpuUs(servers);
@@ -337,9 +342,15 @@ async function reactionBurst(engine: 'memory' | 'redis'): Promise<ReactionRow> {
     );
     const cpu1 = await serverCpuUs(servers);
     const callMs = performance.now() - called;
+    if (kind === 'bare') {
+      // No Socket.IO checkers here: the yardstick's own count is what must match.
+      const counted = await servers[0]!.call<ReactionResult['expected'] | null>('bareTotals', {}, 10_000);
+      r.snapshot = counted;
+      r.snapshotExact = r.outstanding === 0 && counted !== null && Object.entries(r.expected).every(([k, n]) => counted[k as keyof typeof counted] === n);
+    }
     const row: ReactionRow = {
       ...r,
-      engine,
+      engine: engine === 'bare' ? 'bare ws' : engine,
       // Over the whole call: the burst, the wait for the last receipts, and the totals check.
       serverCpuPct: ((cpu1.us - cpu0.us) / 1e6 / (callMs / 1000)) * 100,
       cpuPerClickUs: (cpu1.us - cpu0.us) / Math.max(1, r.acked),
@@ -348,7 +359,8 @@ async function reactionBurst(engine: 'memory' | 'redis'): Promise<ReactionRow> {
     };
     say(
       `  ${fmtInt(r.acked)}/${fmtInt(r.fired)} answered, visible p99 ${fmtMs(r.visible.p99)} ms, exact totals: ` +
-        `live ${r.liveExact ? 'yes' : 'NO'}, stored ${r.snapshotExact ? 'yes' : 'NO'}, server ${row.serverCpuPct.toFixed(0)}% CPU`,
+        `live ${kind === 'bare' ? '–' : r.liveExact ? 'yes' : 'NO'}, stored ${r.snapshotExact ? 'yes' : 'NO'}, ` +
+        `server ${row.serverCpuPct.toFixed(0)}% CPU, ${row.cpuPerClickUs.toFixed(1)} µs per click`,
     );
     if (r.failed) say(`  ${r.failed} clicks failed, first: ${r.firstFailure}`);
     if (r.outstanding) say(`  ${r.outstanding} clicks still unanswered after the drain limit`);
@@ -480,7 +492,7 @@ async function main(): Promise<void> {
     }));
   }
   if (runs('reactions')) {
-    for (const engine of S.engines) {
+    for (const engine of ['bare', ...S.engines] as const) {
       const row = await attempt(`reaction burst on ${engine}`, () => reactionBurst(engine));
       if (row) reactionRows.push(row);
     }
@@ -576,6 +588,7 @@ async function main(): Promise<void> {
   }
 
   if (reactionRows.length > 0) {
+    const bareReaction = reactionRows.find((r) => r.engine === 'bare ws');
     out.push('');
     out.push(`### Reaction burst: ${fmtInt(S.clicks)} clicks/s for ${S.reactionSeconds} s on one comment`);
     out.push('');
@@ -583,12 +596,15 @@ async function main(): Promise<void> {
       `${fmtInt(S.clickers)} raw clients joined to the post, each sending ${(S.clicks / S.clickers).toFixed(1)} reaction:set messages per second ` +
         `(toggling a kind per click, without an ack, like the web client) and each receiving the totals frames and its batched receipts. ` +
         `Click→visible: from sending a click to receiving the totals frame that includes it (the one its receipt names). ` +
-        `Server CPU: average over the burst and the wait for the last receipts.`,
+        `Server CPU: average over the burst and the wait for the last receipts. ` +
+        `bare ws: the same burst against a bare ws server that only counts (JSON.parse, one setting per client and kind) and every ` +
+        `100 ms (stretched to 3× its last flush) writes the totals to every client, with that client's receipts in the same write: ` +
+        `the floor for this storm on this machine, not a service (no Socket.IO, validation, identities, limits or storage).`,
     );
     out.push('');
     out.push(
       table(
-        ['engine', 'clicks sent', 'answered', 'failed', 'unanswered', 'achieved clicks/s', 'visible p50 ms', 'visible p99 ms', 'visible p99.9 ms', 'receipt p99 ms', 'totals frames/s per viewer', 'totals deliveries/s', 'exact totals (live / stored)', 'server CPU', 'µs server CPU per click', 'load CPU', 'CPU wait'],
+        ['engine', 'clicks sent', 'answered', 'failed', 'unanswered', 'achieved clicks/s', 'visible p50 ms', 'visible p99 ms', 'visible p99.9 ms', 'receipt p99 ms', 'totals frames/s per viewer', 'totals deliveries/s', 'exact totals (live / stored)', 'server CPU', 'µs server CPU per click', 'CPU per click vs bare ws', 'load CPU', 'CPU wait'],
         reactionRows.map((r) => [
           r.engine,
           fmtInt(r.fired),
@@ -602,15 +618,17 @@ async function main(): Promise<void> {
           fmtMs(r.ack.p99),
           r.reactionFramesPerViewerPerSec.toFixed(1),
           fmtInt(r.reactionFramesPerViewerPerSec * r.clickers),
-          `${r.liveExact ? 'yes' : 'NO'} / ${r.snapshotExact ? 'yes' : 'NO'}`,
+          `${r.engine === 'bare ws' ? '–' : r.liveExact ? 'yes' : 'NO'} / ${r.snapshotExact ? 'yes' : 'NO'}`,
           `${r.serverCpuPct.toFixed(0)}%`,
           r.cpuPerClickUs.toFixed(1),
+          bareReaction && r !== bareReaction ? `${(r.cpuPerClickUs / bareReaction.cpuPerClickUs).toFixed(2)}×` : '',
           `${r.loadCpuPct.toFixed(0)}%`,
           waitCell(r),
         ]),
       ),
     );
     for (const r of reactionRows) {
+      if (r === bareReaction) continue;
       goals.push(`${mark(r.visible.p99 <= GOAL.reactionP99Ms && r.unseen === 0)}  reactions on ${r.engine}: click→visible p99 ${fmtMs(r.visible.p99)} ms (goal ≤ ${GOAL.reactionP99Ms} ms)${r.unseen ? `, ${r.unseen} clicks never seen` : ''}`);
       goals.push(
         r.outstanding > 0

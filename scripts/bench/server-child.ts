@@ -37,7 +37,7 @@ const log: Log = {
 };
 
 let board: Realtime | null = null;
-let bare: { wss: WebSocketServer; close(): Promise<void> } | null = null;
+let bare: { wss: WebSocketServer; totals(): Record<string, number>; close(): Promise<void> } | null = null;
 
 async function startBoard(args: StartArgs): Promise<number> {
   const config = configFrom({
@@ -92,17 +92,105 @@ async function startBare(): Promise<number> {
     viewers.add(ws);
     ws.on('close', () => viewers.delete(ws));
     ws.on('error', () => viewers.delete(ws));
+    ws.on('message', (data) => storm.click(ws, data as Buffer));
   });
+  const storm = bareStorm(viewers);
   await new Promise<void>((resolve) => (wss.address() ? resolve() : wss.once('listening', () => resolve())));
   bare = {
     wss,
+    totals: () => storm.totals,
     close: () =>
       new Promise<void>((resolve) => {
+        storm.stop();
         for (const v of viewers) v.terminate();
         wss.close(() => resolve());
       }),
   };
   return (wss.address() as AddressInfo).port;
+}
+
+/** What the bare storm keeps per viewer: its settings (bit per kind) and the clicks it awaits answers for. */
+interface BareClicker {
+  pressed: number;
+  /** Receipts of this window, already encoded up to their batch's seq: `{"ref":N,"result":{"ok":true,"data":{"active":B,"seq":` */
+  waiting: string[];
+}
+
+/**
+ * The storm's yardstick: the least a single-threaded ws server can do for the
+ * reaction burst. A click is JSON-parsed and counted (one setting per viewer and
+ * kind, so totals stay exact); every BARE_WINDOW_MS the totals are encoded once
+ * and written to every viewer, and a viewer that clicked gets its receipts in the
+ * same write (corked: one syscall per viewer per flush, where the board sends
+ * receipts in frames of their own). The window stretches to BARE_STRETCH times
+ * the last flush's own time, as the board's does, or a flush to thousands of
+ * sockets on a slow machine would leave no time to read clicks. No validation,
+ * identities, limits, storage or Socket.IO: it is a floor, not a service.
+ */
+const BARE_WINDOW_MS = 100;
+const BARE_STRETCH = 3;
+
+function bareStorm(viewers: Set<WebSocket>) {
+  const kinds = ['like', 'love', 'laugh', 'wow'];
+  const totals: Record<string, number> = { like: 0, love: 0, laugh: 0, wow: 0 };
+  const clickers = new WeakMap<WebSocket, BareClicker>();
+  /** Clicks not answered yet. */
+  let pending = 0;
+  let seq = 0;
+  let lastFlushAt = 0;
+  let windowMs = BARE_WINDOW_MS;
+  let timer: ReturnType<typeof setTimeout> | null = null;
+
+  const flush = () => {
+    if (timer) clearTimeout(timer);
+    timer = null;
+    if (pending === 0) return;
+    pending = 0;
+    const started = performance.now();
+    lastFlushAt = Date.now();
+    seq += 1;
+    const frame = Buffer.from(`42${JSON.stringify(['post:events', BENCH_POST_ID, [{ type: 'reactions', seq, totals: [{ commentId: 'bare', counts: totals }] }]])}`);
+    for (const v of viewers) {
+      const c = clickers.get(v);
+      if (!c || c.waiting.length === 0) {
+        v.send(frame, { binary: false });
+        continue;
+      }
+      const socket = (v as unknown as { _socket: import('node:net').Socket })._socket;
+      socket.cork();
+      v.send(frame, { binary: false });
+      v.send(`42["reaction:receipts",[${c.waiting.map((r) => `${r}${seq}}}}`).join(',')}]]`, { binary: false });
+      socket.uncork();
+      c.waiting = [];
+    }
+    windowMs = Math.max(BARE_WINDOW_MS, (performance.now() - started) * BARE_STRETCH);
+  };
+
+  return {
+    totals,
+    click(ws: WebSocket, data: Buffer) {
+      // 42["reaction:set",{...}]
+      const [, req] = JSON.parse(data.toString('utf8', 2)) as [string, { kind: string; active: boolean; ref: number }];
+      const k = kinds.indexOf(req.kind);
+      if (k === -1) return;
+      let c = clickers.get(ws);
+      if (!c) clickers.set(ws, (c = { pressed: 0, waiting: [] }));
+      const bit = 1 << k;
+      if (((c.pressed & bit) !== 0) !== req.active) {
+        c.pressed ^= bit;
+        totals[req.kind]! += req.active ? 1 : -1;
+      }
+      c.waiting.push(`{"ref":${req.ref},"result":{"ok":true,"data":{"active":${req.active},"seq":`);
+      pending++;
+      // A timer in a busy loop fires late (libuv reads a backlog of sockets first): an overdue window is flushed from here.
+      const due = lastFlushAt + windowMs;
+      if (Date.now() >= due) flush();
+      else timer ??= setTimeout(flush, due - Date.now());
+    },
+    stop() {
+      if (timer) clearTimeout(timer);
+    },
+  };
 }
 
 const gc = (globalThis as { gc?: () => void }).gc;
@@ -122,6 +210,10 @@ serveRpc({
     gc?.();
     const m = process.memoryUsage();
     return { rss: m.rss, heapUsed: m.heapUsed, external: m.external, gc: gc !== undefined };
+  },
+  /** The bare storm's totals, to check against the clicks the load generator had answered. */
+  bareTotals() {
+    return bare ? { ...bare.totals() } : null;
   },
   sockets() {
     return { sockets: board ? board.io.of('/').sockets.size : 0 };
