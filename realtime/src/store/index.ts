@@ -1,8 +1,8 @@
-import { Redis } from 'ioredis';
+import { Redis, type RedisOptions } from 'ioredis';
 import type { Config } from '../config.js';
 import type { Log } from '../socket/handle.js';
 import { createMemoryStore } from './memory.js';
-import { createRedisStore } from './redis/redis-store.js';
+import { APPLY_REACTIONS_COMMAND, createRedisStore } from './redis/redis-store.js';
 import type { Store } from './types.js';
 
 export type { Store } from './types.js';
@@ -14,7 +14,9 @@ export const redisOptions = {
   maxRetriesPerRequest: 2,
   // Many sockets writing at once share round trips.
   enableAutoPipelining: true,
-} as const;
+  // But the reaction flush leaves at once (see APPLY_REACTIONS_COMMAND).
+  autoPipeliningIgnoredCommands: [APPLY_REACTIONS_COMMAND],
+} satisfies RedisOptions;
 
 /**
  * ioredis emits 'error' on every failed reconnect attempt; without a listener it

@@ -34,6 +34,16 @@ export interface RedisStoreOptions {
 /** ioredis flattens array arguments: a long list goes as one array, not spread into the call (400,000 spread values overflowed the stack). */
 type ScriptFn = (...args: (string | number | string[])[]) => Promise<unknown>;
 
+/**
+ * The reaction flush's script. Sent the moment it is called, never auto-pipelined
+ * (store/index.ts): ioredis sends an auto-pipelined command from setImmediate,
+ * after the event loop's poll phase, and in a storm one poll phase reads sockets
+ * for up to 48 × 1,024 ready events. The script then started 0.35–1.8 s after the
+ * flush on a saturated node (docs/benchmarks.md). It is one batch a window per
+ * post, so it has nothing to share a round trip with anyway.
+ */
+export const APPLY_REACTIONS_COMMAND = 'boardApplyReactions';
+
 function defineScript(redis: Redis, name: string, lua: string, numberOfKeys: number): ScriptFn {
   if (!(name in redis)) redis.defineCommand(name, { lua, numberOfKeys });
   const fn = (redis as unknown as Record<string, ScriptFn>)[name]!;
@@ -77,7 +87,7 @@ export function createRedisStore(opts: RedisStoreOptions): Store {
   const presenceKey = (postId: string) => `${prefix}presence:${postId}`;
 
   const addCommentScript = defineScript(redis, 'boardAddComment', ADD_COMMENT, 1);
-  const applyReactionsScript = defineScript(redis, 'boardApplyReactions', APPLY_REACTIONS, 1);
+  const applyReactionsScript = defineScript(redis, APPLY_REACTIONS_COMMAND, APPLY_REACTIONS, 1);
   const createPostScript = defineScript(redis, 'boardCreatePost', CREATE_POST, 2);
   const setPinnedScript = defineScript(redis, 'boardSetPinned', SET_PINNED, 1);
   const setHiddenScript = defineScript(redis, 'boardSetHidden', SET_HIDDEN, 1);
