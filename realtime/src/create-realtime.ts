@@ -176,8 +176,9 @@ export function createRealtime(config: Config, deps: RealtimeDeps = {}): Realtim
         await c.quit().catch(() => undefined);
       }),
     );
+    // The store's own resources (the Redis engine's reaction writer) before the connection it shares.
+    if (!deps.store) await store.close();
     if (owned.redis) await owned.redis.quit().catch(() => undefined);
-    else if (!deps.store) await store.close();
   };
 
   return {

@@ -294,6 +294,8 @@ export function createReactionCoalescer(opts: ReactionCoalescerOptions): Reactio
         settings.push({ op, askers: [asker] });
         q.size++;
       }
+      // A flush waiting for its stored batch need not wait for the loop to read the answer (types.ts).
+      store.takeReplies?.();
       const now = Date.now();
       q.answering?.nudge(now);
       if (q.timer && !q.idle && now > q.dueAt + LATE_MS) {

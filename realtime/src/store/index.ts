@@ -2,7 +2,7 @@ import { Redis, type RedisOptions } from 'ioredis';
 import type { Config } from '../config.js';
 import type { Log } from '../socket/handle.js';
 import { createMemoryStore } from './memory.js';
-import { APPLY_REACTIONS_COMMAND, createRedisStore } from './redis/redis-store.js';
+import { createRedisStore } from './redis/redis-store.js';
 import type { Store } from './types.js';
 
 export type { Store } from './types.js';
@@ -12,10 +12,9 @@ export const redisOptions = {
   // Fail a command after two reconnect attempts instead of queueing it for
   // minutes: the client gets UNAVAILABLE and nothing is acked that was not stored.
   maxRetriesPerRequest: 2,
-  // Many sockets writing at once share round trips.
+  // Many sockets writing at once share round trips. (The reaction flush has a
+  // connection of its own without it: redis/reaction-writer.ts.)
   enableAutoPipelining: true,
-  // But the reaction flush leaves at once (see APPLY_REACTIONS_COMMAND).
-  autoPipeliningIgnoredCommands: [APPLY_REACTIONS_COMMAND],
 } satisfies RedisOptions;
 
 /**

@@ -17,6 +17,7 @@ import {
 } from '@board/shared';
 import type { CommentPage, PostRecord, ReactionBatchResult, ReactionOp, Store } from '../types.js';
 import { groupPressed, newId, newPostRecord, REPLAY_MAX } from '../types.js';
+import { createReactionWriter } from './reaction-writer.js';
 import { ADD_COMMENT, APPLY_REACTIONS, CREATE_POST, DELETE_COMMENT, SET_HIDDEN, SET_PINNED, UPDATE_SETTINGS } from './scripts.js';
 
 export interface RedisStoreOptions {
@@ -35,14 +36,15 @@ export interface RedisStoreOptions {
 type ScriptFn = (...args: (string | number | string[])[]) => Promise<unknown>;
 
 /**
- * The reaction flush's script. Sent the moment it is called, never auto-pipelined
- * (store/index.ts): ioredis sends an auto-pipelined command from setImmediate,
- * after the event loop's poll phase, and in a storm one poll phase reads sockets
- * for up to 48 × 1,024 ready events. The script then started 0.35–1.8 s after the
- * flush on a saturated node (docs/benchmarks.md). It is one batch a window per
- * post, so it has nothing to share a round trip with anyway.
+ * The reaction flush's script, run by the reaction writer (reaction-writer.ts) on
+ * its own connection, without auto-pipelining: ioredis sends an auto-pipelined
+ * command from setImmediate, after the event loop's poll phase, and in a storm
+ * one poll phase reads sockets for up to 48 × 1,024 ready events. On the main
+ * connection the script started 0.35–1.8 s after the flush on a saturated node
+ * (docs/benchmarks.md). It is one batch a window per post, so it has nothing to
+ * share a round trip with anyway.
  */
-export const APPLY_REACTIONS_COMMAND = 'boardApplyReactions';
+const APPLY_REACTIONS_COMMAND = 'boardApplyReactions';
 
 function defineScript(redis: Redis, name: string, lua: string, numberOfKeys: number): ScriptFn {
   if (!(name in redis)) redis.defineCommand(name, { lua, numberOfKeys });
@@ -87,7 +89,12 @@ export function createRedisStore(opts: RedisStoreOptions): Store {
   const presenceKey = (postId: string) => `${prefix}presence:${postId}`;
 
   const addCommentScript = defineScript(redis, 'boardAddComment', ADD_COMMENT, 1);
-  const applyReactionsScript = defineScript(redis, APPLY_REACTIONS_COMMAND, APPLY_REACTIONS, 1);
+  const o = redis.options;
+  const reactionWriter = createReactionWriter({
+    connection: { host: o.host, port: o.port, path: o.path, username: o.username, password: o.password, db: o.db, family: o.family, tls: o.tls },
+    lua: APPLY_REACTIONS,
+    command: APPLY_REACTIONS_COMMAND,
+  });
   const createPostScript = defineScript(redis, 'boardCreatePost', CREATE_POST, 2);
   const setPinnedScript = defineScript(redis, 'boardSetPinned', SET_PINNED, 1);
   const setHiddenScript = defineScript(redis, 'boardSetHidden', SET_HIDDEN, 1);
@@ -249,7 +256,7 @@ export function createRedisStore(opts: RedisStoreOptions): Store {
         g.flags.push(op.active ? '1' : '0');
         g.at.push(i);
       }
-      const args: string[] = [];
+      const args: string[] = [String(replayLogMax)];
       /** The op index of each setting, in the order the script sees them. */
       const at: number[] = [];
       for (const [commentId, kinds] of groups) {
@@ -260,7 +267,7 @@ export function createRedisStore(opts: RedisStoreOptions): Store {
           for (const i of g.at) at.push(i);
         }
       }
-      const out = (await applyReactionsScript(postBase(postId), replayLogMax, args)) as (number | string)[];
+      const out = (await reactionWriter.run(postBase(postId), args)) as (number | string)[];
       if (out[0] === -1) throw new AppError('NOT_FOUND', 'No such post');
       const seq = Number(out[0]);
       // Only refused ops are listed (index, status); every other one was applied.
@@ -417,7 +424,12 @@ export function createRedisStore(opts: RedisStoreOptions): Store {
       await redis.ping();
     },
 
+    takeReplies() {
+      reactionWriter.takeReplies();
+    },
+
     async close() {
+      await reactionWriter.close();
       if (opts.ownsConnection) await redis.quit().catch(() => undefined);
     },
   };
