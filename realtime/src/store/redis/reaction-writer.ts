@@ -6,7 +6,7 @@
  * Why: on the main connection a reply waits until the event loop's poll phase
  * reaches that socket, and in a reaction storm the loop goes round thousands of
  * ready client sockets first. On a saturated 2-core AMD EPYC the script ran in
- * 57–77 ms and its reply then waited 200–575 ms to be read (docs/benchmarks.md,
+ * 36–109 ms and its reply then waited up to 575 ms to be read (docs/benchmarks.md,
  * 2026-11-30), and the totals of that batch were broadcast only after it. The
  * worker reads the reply at once and bumps a shared counter; every click checks
  * the counter (one atomic read) and takes waiting replies synchronously.

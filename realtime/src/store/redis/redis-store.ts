@@ -40,7 +40,7 @@ type ScriptFn = (...args: (string | number | string[])[]) => Promise<unknown>;
  * its own connection, without auto-pipelining: ioredis sends an auto-pipelined
  * command from setImmediate, after the event loop's poll phase, and in a storm
  * one poll phase reads sockets for up to 48 × 1,024 ready events. On the main
- * connection the script started 0.35–1.8 s after the flush on a saturated node
+ * connection the script started up to 1.8 s after the flush on a saturated node
  * (docs/benchmarks.md). It is one batch a window per post, so it has nothing to
  * share a round trip with anyway.
  */
