@@ -17,6 +17,7 @@
  * the broadcaster and the clients order events by them.
  */
 import { once } from 'node:events';
+import type { RedisOptions } from 'ioredis';
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 
 /** What the worker needs to open its own connection: plain data, copied to the thread. */
@@ -29,6 +30,16 @@ export interface WriterConnection {
   db?: number;
   family?: number;
   tls?: object;
+}
+
+/**
+ * The writer's connection settings from an ioredis client's: where and as whom it
+ * connects. Only data crosses to a thread: a TLS setting's functions (a custom
+ * checkServerIdentity, say) are left out, and Node's defaults apply there.
+ */
+export function writerConnectionOf(o: RedisOptions): WriterConnection {
+  const tls = o.tls ? Object.fromEntries(Object.entries(o.tls).filter(([, v]) => typeof v !== 'function')) : undefined;
+  return { host: o.host, port: o.port, path: o.path, username: o.username, password: o.password, db: o.db, family: o.family, tls };
 }
 
 export interface ReactionWriter {

@@ -17,7 +17,7 @@ import {
 } from '@board/shared';
 import type { CommentPage, PostRecord, ReactionBatchResult, ReactionOp, Store } from '../types.js';
 import { groupPressed, newId, newPostRecord, REPLAY_MAX } from '../types.js';
-import { createReactionWriter } from './reaction-writer.js';
+import { createReactionWriter, writerConnectionOf } from './reaction-writer.js';
 import { ADD_COMMENT, APPLY_REACTIONS, CREATE_POST, DELETE_COMMENT, SET_HIDDEN, SET_PINNED, UPDATE_SETTINGS } from './scripts.js';
 
 export interface RedisStoreOptions {
@@ -89,9 +89,8 @@ export function createRedisStore(opts: RedisStoreOptions): Store {
   const presenceKey = (postId: string) => `${prefix}presence:${postId}`;
 
   const addCommentScript = defineScript(redis, 'boardAddComment', ADD_COMMENT, 1);
-  const o = redis.options;
   const reactionWriter = createReactionWriter({
-    connection: { host: o.host, port: o.port, path: o.path, username: o.username, password: o.password, db: o.db, family: o.family, tls: o.tls },
+    connection: writerConnectionOf(redis.options),
     lua: APPLY_REACTIONS,
     command: APPLY_REACTIONS_COMMAND,
   });
