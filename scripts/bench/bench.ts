@@ -84,6 +84,8 @@ const S = {
   /** Clients clicking; each sends clicks/clickers messages per second (default 4/s: "a few"). */
   clickers: num('CLICKERS', 5_000, 1, 18_000),
   reactionSeconds: num('REACTION_SECONDS', 10, 1, 60),
+  /** Comments per second posted during the reaction burst (a chat goes on while people react); 0: none. */
+  stormComments: num('STORM_COMMENTS', 1, 0, 50),
   /** Idle viewers for the memory figure. */
   idle: num('IDLE', 10_000, 100, 18_000),
   /** Viewers in the one-node / two-node comparison (split evenly over the nodes). */
@@ -342,7 +344,7 @@ async function reactionBurst(engine: 'memory' | 'redis' | 'bare'): Promise<React
     const called = performance.now();
     const r = await load.call<ReactionResult>(
       'reactions',
-      { commentId, perSecond: S.clicks, seconds: S.reactionSeconds, drainMs: 30_000 },
+      { commentId, perSecond: S.clicks, seconds: S.reactionSeconds, drainMs: 30_000, commentsPerSecond: S.stormComments },
       300_000,
     );
     const cpu1 = await serverCpuUs(servers);
@@ -607,12 +609,13 @@ async function main(): Promise<void> {
         `Server CPU: average over the burst and the wait for the last receipts. ` +
         `bare ws: the same burst against a bare ws server that only counts (JSON.parse, one setting per client and kind) and every ` +
         `100 ms (stretched to 3× its last flush) writes the totals to every client, with that client's receipts in the same write: ` +
-        `the floor for this storm on this machine, not a service (no Socket.IO, validation, identities, limits or storage).`,
+        `the floor for this storm on this machine, not a service (no Socket.IO, validation, identities, limits or storage). ` +
+        `Comments during the burst: ${S.stormComments} a second posted by a Socket.IO client while the clicks go on, send→receive at every client.`,
     );
     out.push('');
     out.push(
       table(
-        ['engine', 'clicks sent', 'answered', 'failed', 'unanswered', 'achieved clicks/s', 'visible p50 ms', 'visible p99 ms', 'visible p99.9 ms', 'receipt p99 ms', 'totals frames/s per viewer', 'totals deliveries/s', 'exact totals (live / stored)', 'server CPU', 'µs server CPU per click', 'CPU per click vs bare ws', 'load CPU', 'CPU wait'],
+        ['engine', 'clicks sent', 'answered', 'failed', 'unanswered', 'achieved clicks/s', 'visible p50 ms', 'visible p99 ms', 'visible p99.9 ms', 'receipt p99 ms', 'totals frames/s per viewer', 'totals deliveries/s', 'exact totals (live / stored)', 'comments during the burst: p50 / p99 ms (delivered)', 'server CPU', 'µs server CPU per click', 'CPU per click vs bare ws', 'load CPU', 'CPU wait'],
         reactionRows.map((r) => [
           r.engine,
           fmtInt(r.fired),
@@ -627,6 +630,9 @@ async function main(): Promise<void> {
           r.reactionFramesPerViewerPerSec.toFixed(1),
           fmtInt(r.reactionFramesPerViewerPerSec * r.clickers),
           `${r.engine === 'bare ws' ? '–' : r.liveExact ? 'yes' : 'NO'} / ${r.snapshotExact ? 'yes' : 'NO'}`,
+          r.comments.sent === 0
+            ? '–'
+            : `${fmtMs(r.comments.latency.p50)} / ${fmtMs(r.comments.latency.p99)} (${fmtInt(r.comments.deliveries)} of ${fmtInt(r.comments.sent * r.clickers)})`,
           `${r.serverCpuPct.toFixed(0)}%`,
           r.cpuPerClickUs.toFixed(1),
           bareReaction && r !== bareReaction ? `${(r.cpuPerClickUs / bareReaction.cpuPerClickUs).toFixed(2)}×` : '',

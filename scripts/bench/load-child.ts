@@ -442,11 +442,23 @@ async function comments(args: { rate: number; seconds: number; drainMs?: number 
 
 // ---------------------------------------------------------------- reactions
 
-async function reactions(args: { commentId: string; perSecond: number; seconds: number; drainMs?: number }): Promise<ReactionResult> {
+async function reactions(args: {
+  commentId: string;
+  perSecond: number;
+  seconds: number;
+  drainMs?: number;
+  /** Comments posted during the burst (per second), their send→receive latency measured at every viewer; 0: none. */
+  commentsPerSecond?: number;
+}): Promise<ReactionResult> {
   const total = Math.round(args.perSecond * args.seconds);
   rec.visible = new Samples();
   rec.reactionFrames = 0;
-  rec.nFrom = rec.nTo = 0;
+  const commentCount = poster.socket || poster.bare ? Math.round((args.commentsPerSecond ?? 0) * args.seconds) : 0;
+  rec.nFrom = nextN;
+  rec.nTo = nextN + commentCount;
+  nextN += commentCount;
+  rec.perComment = new Uint32Array(commentCount);
+  rec.latency = new Samples();
   for (const v of viewers) {
     v.unseenClicks.clear();
     v.seen.fill(-1);
@@ -508,10 +520,16 @@ async function reactions(args: { commentId: string; perSecond: number; seconds: 
     );
   };
 
+  const commentAcks: Promise<boolean>[] = [];
+  const posting = commentCount > 0 ? paced(commentCount, args.seconds, (i) => commentAcks.push(postOne(rec.nFrom + i))) : null;
   const fired = await paced(total, args.seconds, fire);
+  await posting;
+  const commentsStored = (await Promise.all(commentAcks)).filter(Boolean).length;
   const sentDone = now();
   const drainLimit = args.drainMs ?? 10_000;
   while (acked + failed < fired && now() - sentDone < drainLimit) await sleep(20);
+  const commentDeliveries = () => rec.perComment.reduce((a, b) => a + b, 0);
+  while (commentDeliveries() < commentsStored * viewers.length && now() - sentDone < drainLimit) await sleep(20);
   const wallMs = now() - t0;
   const cpu = process.cpuUsage(cpu0);
   const outstanding = fired - acked - failed;
@@ -551,6 +569,7 @@ async function reactions(args: { commentId: string; perSecond: number; seconds: 
     unseen,
     ack: ackLatency.summary(),
     reactionFramesPerViewerPerSec: rec.reactionFrames / Math.max(1, viewers.length) / (wallMs / 1_000),
+    comments: { sent: commentCount, stored: commentsStored, deliveries: commentDeliveries(), expected: commentsStored * viewers.length, latency: rec.latency.summary() },
     expected,
     live,
     snapshot,

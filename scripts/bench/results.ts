@@ -41,6 +41,8 @@ export interface ReactionResult {
   unseen: number;
   ack: LatencySummary;
   reactionFramesPerViewerPerSec: number;
+  /** Comments posted during the burst and how fast they reached the viewers. */
+  comments: { sent: number; stored: number; deliveries: number; expected: number; latency: LatencySummary };
   expected: Record<string, number>;
   live: Array<Record<string, number> | null>;
   snapshot: Record<string, number> | null;
