@@ -3,6 +3,7 @@ export { parseConfig, configFrom, ConfigSchema, type Config } from './config.js'
 export { createMemoryStore } from './store/memory.js';
 export { createRedisStore } from './store/redis/redis-store.js';
 export { redisOptions } from './store/index.js';
+export { createRateLimits } from './limits/rate-limits.js';
 export type { Store, ReactionOp, PostRecord, NewComment } from './store/types.js';
 export { seedDemoData } from './seed/demo-data.js';
 export { silentLog, consoleLog, type Log } from './socket/handle.js';

@@ -5,6 +5,9 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
 import { clientId, closeAll, connect, join, postComment, unwrap } from '../support/clients.js';
 import { startBoard, uniquePrefix, type Board, type Engine } from '../support/board.js';
+import { Redis } from 'ioredis';
+import { createRateLimits, redisOptions } from '@board/realtime';
+import type { BoardSocket } from '../../realtime/src/socket/types.js';
 
 describe.each<Engine>(['memory', 'redis'])('rate limits (%s engine)', (engine) => {
   let board: Board;
@@ -90,5 +93,33 @@ describe('rate limits across nodes', () => {
     expect(onOne.filter((r) => r.ok)).toHaveLength(15);
     // The same person on the other node has that node's whole budget.
     expect(await click(a2, 0)).toMatchObject({ ok: true });
+  });
+});
+
+describe('rate limits on Redis: round trips', () => {
+  it("counts a comment's person and address budgets in one round trip, then still refuses past the person's budget", async () => {
+    const redis = new Redis(inject('redisUrl'), redisOptions);
+    await redis.ping();
+    try {
+      const limits = createRateLimits({ redis, prefix: uniquePrefix(), factor: 1, trustProxy: false });
+      // Only what the limiter reads of a connection: who and from where.
+      const socket = { data: { user: { id: 'u_rt' } }, handshake: { address: '203.0.113.7', headers: {} } } as unknown as BoardSocket;
+      const stream = (redis as unknown as { stream: { write: (...a: unknown[]) => boolean } }).stream;
+      const write = stream.write.bind(stream);
+      let writes = 0;
+      stream.write = (...a: unknown[]) => {
+        writes++;
+        return write(...a);
+      };
+      await limits.consume('comment', socket);
+      stream.write = write;
+      // Both budgets' commands left in one write: one round trip, not two after each other.
+      expect(writes).toBe(1);
+      // The budget itself still holds: 6 per person per 10 s, this was the first.
+      for (let i = 1; i < 6; i++) await limits.consume('comment', socket);
+      await expect(limits.consume('comment', socket)).rejects.toMatchObject({ code: 'RATE_LIMITED' });
+    } finally {
+      await redis.quit();
+    }
   });
 });
