@@ -79,10 +79,9 @@ export function createRateLimits(opts: RateLimitOptions): RateLimits {
     return { consume: (key) => consumeShared(redis, key) };
   };
 
-  const limiters = {} as Record<LimitedAction, { byUser: Limiter | null; byIp: Limiter | null; inRedis: boolean }>;
+  const limiters = {} as Record<LimitedAction, { byUser: Limiter | null; byIp: Limiter | null }>;
   for (const [action, b] of Object.entries(BUDGETS) as Array<[LimitedAction, Budget]>) {
     limiters[action] = {
-      inRedis: opts.redis !== null && b.shared,
       byUser: b.perUser === null ? null : make(`${action}:user`, Math.ceil(b.perUser * opts.factor), b.windowS, b.shared),
       byIp: b.perIp === null ? null : make(`${action}:ip`, Math.ceil(b.perIp * opts.factor), b.windowS, b.shared),
     };
@@ -108,20 +107,24 @@ export function createRateLimits(opts: RateLimitOptions): RateLimits {
 
   return {
     consume(action, socket) {
-      const { byUser, byIp, inRedis } = limiters[action];
-      if (inRedis) {
-        // Both budgets at once: the data connection auto-pipelines, so they share one
-        // round trip, and a comment waits for two (these, then its write) instead of
-        // three. Under load a round trip is a turn of a busy event loop (docs/benchmarks.md).
-        // An attempt refused by the person's budget still counts against the address's.
-        return Promise.all([byUser?.consume(socket.data.user.id), byIp?.consume(addressOf(socket))]).then(([userWait, ipWait]) => {
-          verdict(action, userWait);
+      const { byUser, byIp } = limiters[action];
+      const userWait = byUser?.consume(socket.data.user.id);
+      if (userWait instanceof Promise) {
+        // Shared budgets: the address's at once too. The data connection auto-pipelines,
+        // so both share one round trip, and a comment waits for two (these, then its
+        // write) instead of three. Under load a round trip is a turn of a busy event loop
+        // (docs/benchmarks.md). An attempt refused by the person's budget still counts
+        // against the address's.
+        return Promise.all([userWait, byIp?.consume(addressOf(socket))]).then(([wait, ipWait]) => {
+          verdict(action, wait);
           verdict(action, ipWait);
         });
       }
       // In this process: synchronous, and the address is charged only when the person may act.
-      verdict(action, byUser?.consume(socket.data.user.id) as Wait);
-      verdict(action, byIp?.consume(addressOf(socket)) as Wait);
+      verdict(action, userWait);
+      const ipWait = byIp?.consume(addressOf(socket));
+      if (ipWait instanceof Promise) return ipWait.then((wait) => verdict(action, wait));
+      verdict(action, ipWait);
     },
   };
 }

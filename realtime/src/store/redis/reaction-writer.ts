@@ -73,6 +73,11 @@ export function createReactionWriter(opts: { connection: WriterConnection; lua: 
     else w.reject(Object.assign(new Error(reply.error.message), { name: reply.error.name }));
   };
 
+  const rejectAll = (err: Error) => {
+    for (const w of waiting.values()) w.reject(err);
+    waiting.clear();
+  };
+
   const drain = (port: MessagePort): number => {
     let n = 0;
     for (let m = receiveMessageOnPort(port); m; m = receiveMessageOnPort(port)) {
@@ -98,8 +103,7 @@ export function createReactionWriter(opts: { connection: WriterConnection; lua: 
       current = null;
       drain(self.port);
       self.port.close();
-      for (const w of waiting.values()) w.reject(err);
-      waiting.clear();
+      rejectAll(err);
     };
     worker.on('error', lost);
     worker.on('exit', (code) => lost(new Error(`reaction writer stopped (exit code ${code})`)));
@@ -134,8 +138,7 @@ export function createReactionWriter(opts: { connection: WriterConnection; lua: 
       await self.exited;
       clearTimeout(timer);
       self.port.close();
-      for (const w of waiting.values()) w.reject(new Error('Store closed'));
-      waiting.clear();
+      rejectAll(new Error('Store closed'));
     },
   };
 }
