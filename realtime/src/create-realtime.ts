@@ -125,7 +125,8 @@ export function createRealtime(config: Config, deps: RealtimeDeps = {}): Realtim
 
   const secret = config.SESSION_SECRET ?? loadOrCreateSecret(config.DATA_DIR);
   const signer = createSessionSigner(secret);
-  const broadcaster = createPostBroadcaster(io);
+  // Events wait for a post's due totals frame (post-broadcaster.ts); the coalescer is made just below.
+  const broadcaster = createPostBroadcaster(io, { reactionsDueIn: (postId) => coalescer.dueIn(postId) });
   const presence = createPresence({ io, store, nodeId, log });
   const coalescer = createReactionCoalescer({
     store,

@@ -12,10 +12,10 @@ import { startBoard, type Board, type Engine } from './board.js';
  * clients a test connected are closed after each test. The returned object is
  * filled in when the board has started.
  */
-export function boardForSuite(engine: Engine, postIds: string[] = ['p']): Board {
+export function boardForSuite(engine: Engine, postIds: string[] = ['p'], env?: Record<string, string>): Board {
   const board = {} as Board;
   beforeAll(async () => {
-    Object.assign(board, await startBoard({ engine, redisUrl: inject('redisUrl') }));
+    Object.assign(board, await startBoard({ engine, redisUrl: inject('redisUrl'), env }));
     for (const id of postIds) {
       await board.store.createPost({ id, title: id[0]!.toUpperCase() + id.slice(1), description: '', body: '' });
     }

@@ -9,6 +9,14 @@
  * leave as one `post:events` frame holding the array, in sequence order.
  * Reaction totals are coalesced upstream already and never wait here.
  * 5,000 viewers × 100 comments/s is then ~30 frames/s per viewer instead of 100.
+ *
+ * While this node is collecting a post's reaction clicks (a totals frame is
+ * due within HOLD_FOR_TOTALS_MS), other events of the post wait for that
+ * frame and leave in it. In a reaction storm every frame costs a write to
+ * each viewer (~100 ms of a core for 5,000 viewers on a slow machine), and a
+ * comment a second as frames of their own pushed the storm's click→visible
+ * p99 from ~260 ms to ~700 ms (docs/benchmarks.md); riding with the totals,
+ * a comment waits at most until the frame that was due anyway.
  */
 import { rooms, type PostEvent } from '@board/shared';
 import type { BoardServer } from '../socket/types.js';
@@ -29,6 +37,16 @@ const BATCH_ABOVE_PER_S = 20;
 const TICK_MS = 33;
 /** Most events in one frame; a bigger backlog is sent at once in frames of this size (bounds frame bytes). */
 const MAX_EVENTS_PER_FRAME = 500;
+/**
+ * Longest wait for a due totals frame, ms. Windows in a storm are 100–300 ms
+ * (three times a flush's own time); a frame due later than this is not waited for.
+ */
+export const HOLD_FOR_TOTALS_MS = 300;
+/**
+ * Held events go on their own this long after the totals frame was due, ms:
+ * the frame may not come (a batch that changed nothing) or its store call may be slow.
+ */
+const HOLD_GRACE_MS = 100;
 /** Per-post rate state is forgotten after this much silence, ms, once many posts have some. */
 const FORGET_AFTER_MS = 10 * RATE_WINDOW_MS;
 /** Sweep forgotten posts only when at least this many are tracked (a sweep is O(posts)). */
@@ -58,7 +76,18 @@ interface PostRate {
   lastEventAt: number;
 }
 
-export function createPostBroadcaster(io: BoardServer): PostBroadcaster {
+export interface PostBroadcasterOptions {
+  /**
+   * Milliseconds until this node's next reaction totals frame for the post
+   * (0: its batch is being stored now), or null when no clicks are waiting.
+   */
+  reactionsDueIn?: (postId: string) => number | null;
+  /** Longest wait for that frame, ms (HOLD_FOR_TOTALS_MS). */
+  holdForTotalsMs?: number;
+}
+
+export function createPostBroadcaster(io: BoardServer, opts: PostBroadcasterOptions = {}): PostBroadcaster {
+  const { reactionsDueIn = () => null, holdForTotalsMs = HOLD_FOR_TOTALS_MS } = opts;
   const posts = new Map<string, PostRate>();
   let closed = false;
 
@@ -119,16 +148,22 @@ export function createPostBroadcaster(io: BoardServer): PostBroadcaster {
       state.lastEventAt = now;
 
       // Reaction totals already waited up to REACTION_FLUSH_MS in the coalescer (≤ 10 per second
-      // per post): they go out at once, taking any collected comments with them in the same frame.
+      // per post): they go out at once, taking any collected events with them in the same frame.
       const urgent = events.some((e) => e.type === 'reactions');
       // A tick already running keeps collecting, so an event never overtakes one that waits.
-      if (state.timer === null && (urgent || rate + events.length < BATCH_ABOVE_PER_S)) return emit(postId, events);
+      let wait = TICK_MS;
+      if (state.timer === null) {
+        if (urgent) return emit(postId, events);
+        const due = reactionsDueIn(postId);
+        if (due !== null && due <= holdForTotalsMs) wait = due + HOLD_GRACE_MS;
+        else if (rate + events.length < BATCH_ABOVE_PER_S) return emit(postId, events);
+      }
 
       for (const e of events) state.pending.push(e);
       if (urgent || state.pending.length >= MAX_EVENTS_PER_FRAME) return flushPost(postId, state);
       if (state.timer === null) {
         const s = state;
-        s.timer = setTimeout(() => flushPost(postId, s), TICK_MS);
+        s.timer = setTimeout(() => flushPost(postId, s), wait);
         // A pending tick must not keep a finished process alive; close() flushes it.
         s.timer.unref();
       }

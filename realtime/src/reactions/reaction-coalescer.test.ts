@@ -252,4 +252,30 @@ describe('reaction coalescer', () => {
     expect(windowAfter(100, [60, 60, 250, 240, 260])).toBe(720);
     expect(windowAfter(100, [5, 5, 5])).toBe(100);
   });
+
+  it('tells when the next batch of a post is due: none waiting, waiting for the window, being stored', async () => {
+    const store = createMemoryStore();
+    await store.createPost({ id: 'p', title: 't', description: '', body: '' });
+    const { comment } = await store.addComment({ postId: 'p', parentId: null, body: 'x', author: alice, clientId: 'client-1' });
+    /** dueIn as each batch is broadcast. */
+    const dueAtBroadcast: (number | null)[] = [];
+    const coalescer = createReactionCoalescer({ store, flushMs: 200, onBatch: (postId) => dueAtBroadcast.push(coalescer.dueIn(postId)) });
+    const click = (userId: string) =>
+      new Promise<void>((resolve) => coalescer.submit('p', { commentId: comment.id, kind: 'like', userId, active: true }, () => resolve(), null));
+
+    expect(coalescer.dueIn('p')).toBeNull();
+    // A quiet click flushes at once; answered, the post has nothing waiting.
+    await click('u1');
+    expect(coalescer.dueIn('p')).toBeNull();
+    // The next click waits for the window that opened with that flush.
+    const second = click('u2');
+    const due = coalescer.dueIn('p');
+    expect(due).toBeGreaterThan(0);
+    expect(due).toBeLessThanOrEqual(200);
+    await second;
+    // While a batch is being stored and broadcast, the frame is due now.
+    expect(dueAtBroadcast).toEqual([0, 0]);
+    await coalescer.drain();
+    expect(coalescer.dueIn('p')).toBeNull();
+  });
 });

@@ -127,6 +127,11 @@ export interface ReactionCoalescer {
    * click: a storm is tens of thousands of these a second.
    */
   submit<C>(postId: string, op: ReactionOp, done: ReactionDone<C>, context: C): void;
+  /**
+   * Milliseconds until the post's next batch is stored and broadcast (0: it is
+   * being stored now, or its flush is overdue), or null when nothing is waiting.
+   */
+  dueIn(postId: string): number | null;
   /** Stores everything pending now (shutdown, tests). */
   drain(): Promise<void>;
 }
@@ -304,6 +309,13 @@ export function createReactionCoalescer(opts: ReactionCoalescerOptions): Reactio
         q.timer = null;
         void flush(postId, q);
       } else schedule(postId, q);
+    },
+
+    dueIn(postId) {
+      const q = queues.get(postId);
+      if (!q) return null;
+      if (q.inFlight) return 0;
+      return q.timer && !q.idle ? Math.max(0, q.dueAt - Date.now()) : null;
     },
 
     async drain() {
