@@ -139,7 +139,8 @@ export function createRealtime(config: Config, deps: RealtimeDeps = {}): Realtim
 
   installHandshake(io, signer);
   io.on('connection', (socket) => {
-    installDirectFrames(socket);
+    // Answers due to this connection leave with its next broadcast frame (receipts.ts).
+    installDirectFrames(socket, () => receipts.takeDue(socket));
     void socket.join(rooms.user(socket.data.user.id));
     registerSessionHandlers(socket, signer, ctx);
     registerPostHandlers(socket, { store, presence, ctx });
