@@ -139,8 +139,7 @@ export function createRealtime(config: Config, deps: RealtimeDeps = {}): Realtim
 
   installHandshake(io, signer);
   io.on('connection', (socket) => {
-    // Answers due to this connection leave with its next broadcast frame (receipts.ts).
-    installDirectFrames(socket, () => receipts.takeDue(socket));
+    installDirectFrames(socket);
     void socket.join(rooms.user(socket.data.user.id));
     registerSessionHandlers(socket, signer, ctx);
     registerPostHandlers(socket, { store, presence, ctx });

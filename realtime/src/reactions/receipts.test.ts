@@ -1,7 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import type { ReactionReceipt } from '@board/shared';
 import type { BoardSocket } from '../socket/types.js';
-import { textFrame } from '../socket/direct-frames.js';
 import { createReceipts } from './receipts.js';
 
 /** A connection that records the receipts frames sent to it, and when (Date.now()). */
@@ -136,40 +135,5 @@ describe('reaction receipts', () => {
       expect(early).toBeLessThan(300);
       vi.advanceTimersByTime(120);
       expect(conns.every((c) => c.frames.length === 1)).toBe(true);
-    }));
-
-  it('hands answers whose window has ended to a broadcast frame, as the frame Socket.IO would send, once', async () => {
-    let clock = 10_000;
-    const receipts = createReceipts({ windowMs: 1_000, perSecond: 2_500, now: () => clock });
-    const a = fakeSocket();
-    receipts.add(a.socket, 1, stored);
-    await nextTick();
-    receipts.add(a.socket, 2, stored);
-    receipts.add(a.socket, 3, stored);
-    // Inside the window: nothing rides along.
-    expect(receipts.takeDue(a.socket)).toBeNull();
-    clock += 1_000;
-    const frame = receipts.takeDue(a.socket);
-    expect(frame).toEqual(textFrame(`42${JSON.stringify(['reaction:receipts', [{ ref: 2, result: stored }, { ref: 3, result: stored }]])}`));
-    expect(receipts.takeDue(a.socket)).toBeNull();
-    // Not sent again by their slot.
-    receipts.drain();
-    expect(a.frames).toEqual([[1]]);
-  });
-
-  it('gives the slot of answers taken by a broadcast to the next connection', () =>
-    onFakeClock(() => {
-      // One frame per 20 ms slot: 100 connections due at once fill 2 s of slots.
-      const receipts = createReceipts({ windowMs: 1_000, perSecond: 50 });
-      const crowd = Array.from({ length: 100 }, fakeSocket);
-      crowd.forEach((c, i) => receipts.add(c.socket, i, stored));
-      // A broadcast reaches them all first: their answers ride along, their slots are free.
-      expect(crowd.every((c) => receipts.takeDue(c.socket) !== null)).toBe(true);
-      const late = fakeSocket();
-      receipts.add(late.socket, 1_000, stored);
-      vi.advanceTimersByTime(0);
-      expect(late.frames).toEqual([[1_000]]);
-      vi.advanceTimersByTime(3_000);
-      expect(crowd.every((c) => c.frames.length === 0)).toBe(true);
     }));
 });

@@ -20,16 +20,10 @@
  *
  * One timer serves every connection: in a storm thousands of connections have
  * answers waiting, and a timer each cost more than the frames.
- *
- * A connection's answers whose window has ended also leave with the next
- * broadcast frame written to it (`takeDue`, a rider in direct-frames.ts): in a
- * storm every viewer gets totals a few times a second, so answers then wait
- * for no slot and cost no write of their own. The slots remain for a
- * connection that gets no broadcasts.
  */
 import type { ReactionReceipt, ReactionSetResult, Result } from '@board/shared';
 import type { BoardSocket } from '../socket/types.js';
-import { emitDirect, eventFrame } from '../socket/direct-frames.js';
+import { emitDirect } from '../socket/direct-frames.js';
 import { LATE_MS } from './reaction-coalescer.js';
 
 /** Answers falling due within one slot (ms) leave together. */
@@ -50,19 +44,11 @@ interface Pending {
   lastSentAt: number;
   /** Waiting in a slot. */
   queued: boolean;
-  /** That slot's number. */
-  slot: number;
 }
 
 export interface Receipts {
   /** Queues the answer to the click the client numbered `ref` (null: the payload carried no usable one). */
   add(socket: BoardSocket, ref: number | null, result: Result<ReactionSetResult>): void;
-  /**
-   * The connection's waiting answers as one `reaction:receipts` WebSocket frame
-   * when its window has ended, taken out of their slot; else null. For a
-   * broadcast written to the connection to carry them.
-   */
-  takeDue(socket: BoardSocket): Buffer | null;
   /** Sends everything waiting now (shutdown). */
   drain(): void;
 }
@@ -90,26 +76,20 @@ export function createReceipts(opts: ReceiptsOptions): Receipts {
   /** When the pending timer or immediate is due (ms, `now`; Infinity: none). */
   let wakeAt = Infinity;
 
-  /** A queued connection's answers, no longer queued; null when it is closed or has none. */
-  const take = (socket: BoardSocket, p: Pending, t: number): ReactionReceipt[] | null => {
+  /** Sends a queued connection's answers. */
+  const send = (socket: BoardSocket, t: number) => {
+    const p = bySocket.get(socket);
+    if (!p || !p.queued) return;
     const { refs, results } = p;
     p.queued = false;
     p.refs = [];
     p.results = [];
     p.lastSentAt = t;
     // A closed connection's answers are dropped: its client already gave up on them.
-    if (refs.length === 0 || !socket.connected) return null;
+    if (refs.length === 0 || !socket.connected) return;
     const batch: ReactionReceipt[] = new Array(refs.length);
     for (let i = 0; i < refs.length; i++) batch[i] = { ref: refs[i]!, result: results[i]! };
-    return batch;
-  };
-
-  /** Sends a queued connection's answers. */
-  const send = (socket: BoardSocket, t: number) => {
-    const p = bySocket.get(socket);
-    if (!p || !p.queued) return;
-    const batch = take(socket, p, t);
-    if (batch) emitDirect(socket, 'reaction:receipts', batch);
+    emitDirect(socket, 'reaction:receipts', batch);
   };
 
   const unwake = () => {
@@ -148,7 +128,7 @@ export function createReceipts(opts: ReceiptsOptions): Receipts {
     add(socket, ref, result) {
       const t = now();
       let p = bySocket.get(socket);
-      if (!p) bySocket.set(socket, (p = { refs: [], results: [], lastSentAt: -Infinity, queued: false, slot: 0 }));
+      if (!p) bySocket.set(socket, (p = { refs: [], results: [], lastSentAt: -Infinity, queued: false }));
       p.refs.push(ref);
       p.results.push(result);
       // A storm's backlog of socket reads starves timers and immediates (LATE_MS);
@@ -169,29 +149,11 @@ export function createReceipts(opts: ReceiptsOptions): Receipts {
       while ((sockets = slots.get(slot)) && sockets.length >= perSlot && slot < last) slot++;
       if (sockets) sockets.push(socket);
       else slots.set(slot, (sockets = [socket]));
-      p.slot = slot;
       if (sockets.length === perSlot) {
         if (slot === fullTo) fullTo++;
         else [fullFrom, fullTo] = [slot, slot + 1];
       }
       wake(slot * SLOT_MS, t);
-    },
-
-    takeDue(socket) {
-      const p = bySocket.get(socket);
-      if (!p || !p.queued) return null;
-      const t = now();
-      if (t < p.lastSentAt + windowMs) return null;
-      // Its place in the slot goes to someone else; the run of full slots ends before it.
-      const sockets = slots.get(p.slot);
-      const at = sockets ? sockets.indexOf(socket) : -1;
-      if (at >= 0) {
-        sockets!.splice(at, 1);
-        if (sockets!.length === 0) slots.delete(p.slot);
-        if (p.slot >= fullFrom && p.slot < fullTo) fullTo = p.slot;
-      }
-      const batch = take(socket, p, t);
-      return batch && eventFrame('reaction:receipts', batch);
     },
 
     drain() {

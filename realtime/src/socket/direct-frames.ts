@@ -14,10 +14,6 @@
  * so the order of frames on the connection is what Engine.IO would have sent.
  * Otherwise the frame takes Engine.IO's path as before.
  *
- * A broadcast written this way can take a rider: bytes the connection is due
- * anyway (its reaction receipts, receipts.ts) go in the same write, so a
- * storm's receipts cost no write of their own.
- *
  * This reads private fields of engine.io 6 and ws 8; `installDirectFrames`
  * checks their shape on every connection and leaves the connection alone when
  * it does not match (a changed dependency then costs speed, not correctness).
@@ -61,10 +57,9 @@ function frameBytes(list: Buffer[]): Buffer {
 
 /**
  * Counts for tests and the bench: broadcast frames written directly and left
- * to Engine.IO, riders written with direct broadcast frames, and the same for
- * events sent to one connection (emitDirect).
+ * to Engine.IO, and the same for events sent to one connection (emitDirect).
  */
-export const directFrameStats = { direct: 0, engine: 0, riders: 0, emitDirect: 0, emitEngine: 0 };
+export const directFrameStats = { direct: 0, engine: 0, emitDirect: 0, emitEngine: 0 };
 
 function looksLikeWsTransport(conn: EngineConn | undefined): boolean {
   const ws = conn?.transport?.socket;
@@ -95,11 +90,7 @@ function idleSocket(conn: EngineConn): NetSocket | null {
 /** Connections whose Engine.IO and ws objects have the expected shape (checked once, at install). */
 const installed = new WeakSet<BoardSocket>();
 
-/**
- * Takes over the connection's broadcast writes (see above). `rider`, asked at
- * each direct broadcast write, returns bytes to send in the same write, or null.
- */
-export function installDirectFrames(socket: BoardSocket, rider: () => Buffer | null = () => null): void {
+export function installDirectFrames(socket: BoardSocket): void {
   const client = socket.client as unknown as IoClient;
   if (!looksLikeWsTransport(client.conn) || Object.hasOwn(client, 'writeToEngine')) return;
   installed.add(socket);
@@ -110,12 +101,7 @@ export function installDirectFrames(socket: BoardSocket, rider: () => Buffer | n
     const tcp = frame !== undefined ? idleSocket(client.conn) : null;
     if (tcp) {
       directFrameStats.direct++;
-      const extra = rider();
-      if (extra === null) tcp.write(frameBytes(frame!));
-      else {
-        directFrameStats.riders++;
-        tcp.write(Buffer.concat([frameBytes(frame!), extra]));
-      }
+      tcp.write(frameBytes(frame!));
       return;
     }
     directFrameStats.engine++;
@@ -144,12 +130,7 @@ export function emitDirect<E extends OneArgEvent>(socket: BoardSocket, event: E,
     return;
   }
   directFrameStats.emitDirect++;
-  tcp.write(eventFrame(event, arg));
-}
-
-/** The WebSocket frame of `socket.emit(event, arg)` on the default namespace, without an ack. */
-export function eventFrame<E extends OneArgEvent>(event: E, arg: Parameters<ServerToClientEvents[E]>[0]): Buffer {
-  return textFrame(`42${JSON.stringify([event, arg])}`);
+  tcp.write(textFrame(`42${JSON.stringify([event, arg])}`));
 }
 
 /** One WebSocket text frame (FIN set, server to client, so unmasked) holding `text`. Exported for its unit test. */
