@@ -12,11 +12,11 @@
  *
  * While this node is collecting a post's reaction clicks (a totals frame is
  * due within HOLD_FOR_TOTALS_MS), other events of the post wait for that
- * frame and leave in it. In a reaction storm every frame costs a write to
- * each viewer (~100 ms of a core for 5,000 viewers on a slow machine), and a
- * comment a second as frames of their own pushed the storm's click→visible
- * p99 from ~260 ms to ~700 ms (docs/benchmarks.md); riding with the totals,
- * a comment waits at most until the frame that was due anyway.
+ * frame and leave in it (ADR 9). In a reaction storm every frame costs a
+ * write to each viewer (tens of ms of a core for 5,000 viewers), and a comment
+ * a second as frames of their own put the storm's click→visible p99 at
+ * 268–700 ms on one machine, where riding with the totals it was 255–266 ms;
+ * a comment then waits at most until the frame that was due anyway.
  */
 import { rooms, type PostEvent } from '@board/shared';
 import type { BoardServer } from '../socket/types.js';
@@ -41,7 +41,7 @@ const MAX_EVENTS_PER_FRAME = 500;
  * Longest wait for a due totals frame, ms. Windows in a storm are 100–300 ms
  * (three times a flush's own time); a frame due later than this is not waited for.
  */
-export const HOLD_FOR_TOTALS_MS = 300;
+const HOLD_FOR_TOTALS_MS = 300;
 /**
  * Held events go on their own this long after the totals frame was due, ms:
  * the frame may not come (a batch that changed nothing) or its store call may be slow.
@@ -82,12 +82,10 @@ export interface PostBroadcasterOptions {
    * (0: its batch is being stored now), or null when no clicks are waiting.
    */
   reactionsDueIn?: (postId: string) => number | null;
-  /** Longest wait for that frame, ms (HOLD_FOR_TOTALS_MS). */
-  holdForTotalsMs?: number;
 }
 
 export function createPostBroadcaster(io: BoardServer, opts: PostBroadcasterOptions = {}): PostBroadcaster {
-  const { reactionsDueIn = () => null, holdForTotalsMs = HOLD_FOR_TOTALS_MS } = opts;
+  const { reactionsDueIn = () => null } = opts;
   const posts = new Map<string, PostRate>();
   let closed = false;
 
@@ -155,7 +153,7 @@ export function createPostBroadcaster(io: BoardServer, opts: PostBroadcasterOpti
       if (state.timer === null) {
         if (urgent) return emit(postId, events);
         const due = reactionsDueIn(postId);
-        if (due !== null && due <= holdForTotalsMs) wait = due + HOLD_GRACE_MS;
+        if (due !== null && due <= HOLD_FOR_TOTALS_MS) wait = due + HOLD_GRACE_MS;
         else if (rate + events.length < BATCH_ABOVE_PER_S) return emit(postId, events);
       }
 
