@@ -317,6 +317,8 @@ interface ReactionRow extends ReactionResult {
   serverCpuPct: number;
   /** Server CPU per click, µs, totals broadcasts included. */
   cpuPerClickUs: number;
+  /** redis-server's own CPU over the same call, % of a core (Redis rows; NaN otherwise): shown beside, not charged. */
+  redisCpuPct: number;
   serverWaitPct: number;
   loadWaitPct: number;
 }
@@ -339,6 +341,7 @@ async function reactionBurst(engine: 'memory' | 'redis' | 'bare'): Promise<React
     // Warm-up at a tenth of the rate; its clicks count towards the totals checked at the end.
     await load.call('reactions', { commentId, perSecond: S.clicks / 10, seconds: 2, drainMs: 5_000 }, 120_000);
     const cpu0 = await serverCpuUs(servers);
+    const redis0 = engine === 'redis' && redis ? procCpuUs(redis.pid) : NaN;
     const serverWait = waitSnapshot(servers.map((x) => x.pid));
     const loadWait = waitSnapshot([load.pid]);
     const called = performance.now();
@@ -348,6 +351,7 @@ async function reactionBurst(engine: 'memory' | 'redis' | 'bare'): Promise<React
       300_000,
     );
     const cpu1 = await serverCpuUs(servers);
+    const redis1 = engine === 'redis' && redis ? procCpuUs(redis.pid) : NaN;
     const callMs = performance.now() - called;
     if (kind === 'bare') {
       // No Socket.IO checkers here: the yardstick's own count is what must match.
@@ -361,6 +365,7 @@ async function reactionBurst(engine: 'memory' | 'redis' | 'bare'): Promise<React
       // Over the whole call: the burst, the wait for the last receipts, and the totals check.
       serverCpuPct: ((cpu1.us - cpu0.us) / 1e6 / (callMs / 1000)) * 100,
       cpuPerClickUs: (cpu1.us - cpu0.us) / Math.max(1, r.acked),
+      redisCpuPct: ((redis1 - redis0) / 1e6 / (callMs / 1000)) * 100,
       serverWaitPct: serverWait(),
       loadWaitPct: loadWait(),
     };
@@ -606,7 +611,7 @@ async function main(): Promise<void> {
       `${fmtInt(S.clickers)} raw clients joined to the post, each sending ${(S.clicks / S.clickers).toFixed(1)} reaction:set messages per second ` +
         `(toggling a kind per click, without an ack, like the web client) and each receiving the totals frames and its batched receipts. ` +
         `Click→visible: from sending a click to receiving the totals frame that includes it (the one its receipt names). ` +
-        `Server CPU: average over the burst and the wait for the last receipts. ` +
+        `Server CPU: average over the burst and the wait for the last receipts (Redis rows: redis-server's own beside it, not charged). ` +
         `bare ws: the same burst against a bare ws server that only counts (JSON.parse, one setting per client and kind) and every ` +
         `100 ms (stretched to 3× its last flush) writes the totals to every client, with that client's receipts in the same write: ` +
         `the floor for this storm on this machine, not a service (no Socket.IO, validation, identities, limits or storage). ` +
@@ -633,7 +638,7 @@ async function main(): Promise<void> {
           r.comments.sent === 0
             ? '–'
             : `${fmtMs(r.comments.latency.p50)} / ${fmtMs(r.comments.latency.p99)} (${fmtInt(r.comments.deliveries)} of ${fmtInt(r.comments.sent * r.clickers)})`,
-          `${r.serverCpuPct.toFixed(0)}%`,
+          `${r.serverCpuPct.toFixed(0)}%${Number.isFinite(r.redisCpuPct) ? ` + redis ${r.redisCpuPct.toFixed(0)}%` : ''}`,
           r.cpuPerClickUs.toFixed(1),
           bareReaction && r !== bareReaction ? `${(r.cpuPerClickUs / bareReaction.cpuPerClickUs).toFixed(2)}×` : '',
           `${r.loadCpuPct.toFixed(0)}%`,
