@@ -16,15 +16,27 @@ function recordFrames(socket: Client): PostEvent[][] {
   return frames;
 }
 
-/** Resolves with the first frame that holds the comment `id`; rejects after `ms`. */
-function frameWithComment(socket: Client, id: string, ms = 5_000): Promise<PostEvent[]> {
+/**
+ * Resolves with the first frame in `frames` (kept by recordFrames) that holds the
+ * comment `id`, counting frames already there: a viewer's frame can arrive before
+ * the poster's ack. Rejects after `ms`.
+ */
+function frameWithComment(socket: Client, frames: PostEvent[][], id: string, ms = 5_000): Promise<PostEvent[]> {
+  const find = () => frames.find((events) => events.some((e) => e.type === 'comment' && e.comment.id === id));
+  const have = find();
+  if (have) return Promise.resolve(have);
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no frame with comment ${id} within ${ms} ms`)), ms);
-    const check = (_postId: string, events: PostEvent[]) => {
-      if (!events.some((e) => e.type === 'comment' && e.comment.id === id)) return;
+    const timer = setTimeout(() => {
+      socket.off('post:events', check);
+      reject(new Error(`no frame with comment ${id} within ${ms} ms`));
+    }, ms);
+    // recordFrames() registered its listener first, so `frames` is up to date here.
+    const check = () => {
+      const frame = find();
+      if (!frame) return;
       clearTimeout(timer);
       socket.off('post:events', check);
-      resolve(events);
+      resolve(frame);
     };
     socket.on('post:events', check);
   });
@@ -43,21 +55,19 @@ describe.each<Engine>(['memory', 'redis'])('frames of a post with reactions comi
     const frames = recordFrames(viewer);
 
     // No clicks waiting: a comment is a frame of its own, sent at once.
-    const quiet = frameWithComment(viewer, (await postComment(a, 'p', 'before the storm')).id);
-    expect(await quiet).toEqual([expect.objectContaining({ type: 'comment' })]);
-    const target = frames[0]![0]!.type === 'comment' ? frames[0]![0]!.comment : null;
-    expect(target?.body).toBe('before the storm');
+    const target = await postComment(a, 'p', 'before the storm');
+    expect(await frameWithComment(viewer, frames, target.id)).toEqual([expect.objectContaining({ type: 'comment', seq: target.seq })]);
 
     // A quiet click is stored and broadcast at once; the next within the window waits for it.
-    unwrap(await a.emitWithAck('reaction:set', { postId: 'p', commentId: target!.id, kind: 'like', active: true }));
-    a.emit('reaction:set', { postId: 'p', commentId: target!.id, kind: 'love', active: true, ref: 1 });
+    unwrap(await a.emitWithAck('reaction:set', { postId: 'p', commentId: target.id, kind: 'like', active: true }));
+    a.emit('reaction:set', { postId: 'p', commentId: target.id, kind: 'love', active: true, ref: 1 });
     const during = await postComment(a, 'p', 'wow, did you see that');
 
-    const frame = await frameWithComment(viewer, during.id);
+    const frame = await frameWithComment(viewer, frames, during.id);
     // The frame that was due anyway carries both, in sequence order (the batch took its seq after the comment).
     expect(frame).toEqual([
       { type: 'comment', seq: during.seq, comment: during },
-      { type: 'reactions', seq: during.seq + 1, totals: [{ commentId: target!.id, counts: { like: 1, love: 1, laugh: 0, wow: 0 } }] },
+      { type: 'reactions', seq: during.seq + 1, totals: [{ commentId: target.id, counts: { like: 1, love: 1, laugh: 0, wow: 0 } }] },
     ]);
   });
 });
