@@ -45,8 +45,8 @@ export function writerConnectionOf(o: RedisOptions): WriterConnection {
 export interface ReactionWriter {
   /** Runs the script with one key and these arguments; resolves with its reply. */
   run(key: string, argv: string[]): Promise<unknown[]>;
-  /** Settles every reply that has arrived; returns how many. One atomic read when none has. */
-  takeReplies(): number;
+  /** Settles every reply that has arrived. One atomic read when none has. */
+  takeReplies(): void;
   close(): Promise<void>;
 }
 
@@ -78,13 +78,8 @@ export function createReactionWriter(opts: { connection: WriterConnection; lua: 
     waiting.clear();
   };
 
-  const drain = (port: MessagePort): number => {
-    let n = 0;
-    for (let m = receiveMessageOnPort(port); m; m = receiveMessageOnPort(port)) {
-      settle(m.message as Reply);
-      n++;
-    }
-    return n;
+  const drain = (port: MessagePort) => {
+    for (let m = receiveMessageOnPort(port); m; m = receiveMessageOnPort(port)) settle(m.message as Reply);
   };
 
   const start = () => {
@@ -124,9 +119,9 @@ export function createReactionWriter(opts: { connection: WriterConnection; lua: 
 
     takeReplies() {
       const n = Atomics.load(posted, 0);
-      if (n === seen || !current) return 0;
+      if (n === seen || !current) return;
       seen = n;
-      return drain(current.port);
+      drain(current.port);
     },
 
     async close() {

@@ -423,9 +423,7 @@ export function createRedisStore(opts: RedisStoreOptions): Store {
       await redis.ping();
     },
 
-    takeReplies() {
-      reactionWriter.takeReplies();
-    },
+    takeReplies: reactionWriter.takeReplies,
 
     async close() {
       await reactionWriter.close();
