@@ -8,3 +8,4 @@ export type { Store, ReactionOp, PostRecord, NewComment } from './store/types.js
 export { seedDemoData } from './seed/demo-data.js';
 export { silentLog, consoleLog, type Log } from './socket/handle.js';
 export { directFrameStats } from './socket/direct-frames.js';
+export { directReadStats } from './socket/direct-reads.js';

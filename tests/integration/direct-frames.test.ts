@@ -5,7 +5,7 @@
  * with the frames addressed to one socket (acks). Runs on both engines.
  */
 import { describe, expect, it } from 'vitest';
-import { directFrameStats } from '@board/realtime';
+import { directFrameStats, directReadStats } from '@board/realtime';
 import type { ReactionReceipt } from '@board/shared';
 import { connect, join, postComment, recordEvents, unwrap, untilCount, waitFor } from '../support/clients.js';
 import type { Engine } from '../support/board.js';
@@ -50,6 +50,7 @@ describe.each<Engine>(['memory', 'redis'])('broadcast frames written directly (%
     const frames: ReactionReceipt[][] = [];
     clicker.on('reaction:receipts', (receipts) => frames.push(receipts));
     const before = { ...directFrameStats };
+    const readBefore = directReadStats.direct;
 
     // A burst far over the reaction budget: the refusals are answered in the tick
     // that reads them and the stored clicks after their batch, in frames of up to
@@ -68,5 +69,7 @@ describe.each<Engine>(['memory', 'redis'])('broadcast frames written directly (%
     expect(Math.max(...sizes)).toBeGreaterThan(65_535);
     expect(frames.flat().filter((r) => r.result.ok).length).toBeGreaterThan(0);
     expect(directFrameStats.emitDirect - before.emitDirect).toBeGreaterThan(0);
+    // The clicks themselves were read straight off the WebSocket (direct-reads.ts).
+    expect(directReadStats.direct - readBefore).toBe(clicks);
   });
 });

@@ -1,6 +1,7 @@
 import { AppError, SetReactionRequest, type ReactionCounts, type ReactionSetResult, type Result } from '@board/shared';
 import { handleNow, type Call, type HandlerContext } from '../socket/handle.js';
 import type { BoardSocket } from '../socket/types.js';
+import { onDirect } from '../socket/direct-reads.js';
 import type { ReactionCoalescer, ReactionDone } from './reaction-coalescer.js';
 import type { Receipts } from './receipts.js';
 
@@ -51,7 +52,8 @@ export function registerReactionHandlers(
 
   // The hottest path of a storm: parsed, limited and queued synchronously, with
   // no promise per click (handleNow); answered once its batch is stored.
-  socket.on(
+  onDirect(
+    socket,
     'reaction:set',
     handleNow(
       socket,
