@@ -49,7 +49,7 @@ interface IoSocketInternals {
   _anyListeners?: unknown[];
 }
 
-/** Frames read here and frames left to Engine.IO (tests and the bench). */
+/** Event frames read here, and event frames (of other events, or not parsable here) left to Engine.IO: for tests. */
 export const directReadStats = { direct: 0, engine: 0 };
 
 /** Per connection: the events read here, by the bytes that start their frames after `42` (and an ack id). */
