@@ -15,9 +15,6 @@ import type { BoardSocket } from './types.js';
 interface Rig {
   /** Event names and arguments in the order the server's listeners saw them. */
   seen: unknown[][];
-  ws: WebSocket;
-  /** Text frames the client received after connecting. */
-  received: string[];
   /** Sends several Socket.IO frames in one TCP write. */
   sendAll(frames: string[]): void;
   nextFrame(match: (text: string) => boolean): Promise<string>;
@@ -63,8 +60,6 @@ async function rig(setup: (socket: BoardSocket, seen: unknown[][]) => void): Pro
   const tcp = (ws as unknown as { _socket: import('node:net').Socket })._socket;
   const r: Rig = {
     seen,
-    ws,
-    received,
     sendAll(frames) {
       tcp.cork();
       for (const f of frames) ws.send(f);
@@ -113,6 +108,20 @@ describe('events read directly off the WebSocket', () => {
     const before = directReadStats.direct;
     r.sendAll(['4217["double",21]']);
     expect(await r.nextFrame((t) => t.startsWith('43'))).toBe('4317[42]');
+    expect(directReadStats.direct - before).toBe(1);
+  });
+
+  it("gives a direct frame to every listener of its event that the socket has then, as Socket.IO would", async () => {
+    const r = await rig((socket, seen) => {
+      const dropped = (n: unknown) => void seen.push(['dropped', n]);
+      onDirect(socket, 'fast', dropped);
+      socket.on('fast' as never, (n: number) => void seen.push(['also', n]));
+      socket.off('fast' as never, dropped as never);
+    });
+    const before = directReadStats.direct;
+    r.sendAll(['42["fast",1]']);
+    await until(r.seen, 1);
+    expect(r.seen).toEqual([['also', 1]]);
     expect(directReadStats.direct - before).toBe(1);
   });
 

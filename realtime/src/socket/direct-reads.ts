@@ -15,16 +15,17 @@
  * `onDirect` registers the listener as usual (`socket.on`) and, when the
  * connection is a ws transport of the expected shape, also takes that event's
  * frames off ws's `message` event before Engine.IO sees them: one check of the
- * frame's first bytes, one JSON.parse, the listener with the same arguments
- * Socket.IO would give (the payload, and an ack function when the frame asks
- * for one), on the same two-tick delay, so an event read this way keeps its
- * place among the connection's other events. Anything else, including a frame
- * that does not parse, goes to Engine.IO unchanged.
+ * frame's first bytes, one JSON.parse, and the socket's own listeners for the
+ * event called as Socket.IO calls them (its emitter, with the payload and an ack
+ * function when the frame asks for one), on the same two-tick delay, so an event
+ * read this way keeps its place among the connection's other events. Anything
+ * else, including a frame that does not parse, goes to Engine.IO unchanged.
  *
  * Like direct-frames.ts this relies on private parts of engine.io 6, ws 8 and
  * socket.io 4, checked per connection: when they do not match, the event takes
  * Socket.IO's path (a changed dependency costs speed, not correctness).
  */
+import { EventEmitter } from 'node:events';
 import type { BoardSocket } from './types.js';
 
 type Listener = (...args: unknown[]) => void;
@@ -52,8 +53,21 @@ interface IoSocketInternals {
 /** Event frames read here, and event frames (of other events, or not parsable here) left to Engine.IO: for tests. */
 export const directReadStats = { direct: 0, engine: 0 };
 
-/** Per connection: the events read here, by the bytes that start their frames after `42` (and an ack id). */
-const readers = new WeakMap<BoardSocket, Map<string, { head: Buffer; listener: Listener }>>();
+/** An event read here, with the bytes that start its frames after `42` (and an ack id). */
+interface DirectEvent {
+  event: string;
+  head: Buffer;
+}
+
+/** Per connection: the events read here (one or two: a plain array, no iterator per frame). */
+const readers = new WeakMap<BoardSocket, DirectEvent[]>();
+
+/**
+ * What Socket.IO calls to reach a socket's listeners (`emitUntyped`: its own
+ * `emit` sends to the client instead). Listeners added or removed later with
+ * `on`/`off` are honoured, as on Socket.IO's path.
+ */
+const emitToListeners = EventEmitter.prototype.emit;
 
 const DIGIT_0 = 0x30;
 const DIGIT_9 = 0x39;
@@ -63,13 +77,15 @@ const MAX_ID_DIGITS = 15;
 function looksLikeWsConnection(socket: BoardSocket): EngineConn | null {
   const conn = socket.conn as unknown as EngineConn | undefined;
   const ws = conn?.transport?.socket;
+  const io = socket as unknown as IoSocketInternals;
   const ok =
+    socket instanceof EventEmitter &&
     socket.nsp.name === '/' &&
     conn?.transport?.name === 'websocket' &&
     typeof conn.protocol === 'number' &&
     'pingTimeoutTimer' in conn &&
-    typeof (socket as unknown as IoSocketInternals).ack === 'function' &&
-    Array.isArray((socket as unknown as IoSocketInternals).fns) &&
+    typeof io.ack === 'function' &&
+    Array.isArray(io.fns) &&
     typeof ws?.listeners === 'function' &&
     ws.listeners('message').length === 1;
   return ok ? conn : null;
@@ -82,13 +98,13 @@ export function onDirect(socket: BoardSocket, event: string, listener: Listener)
   if (!events) {
     const conn = looksLikeWsConnection(socket);
     if (!conn) return;
-    readers.set(socket, (events = new Map()));
+    readers.set(socket, (events = []));
     install(socket, conn, events);
   }
-  events.set(event, { head: Buffer.from(`["${event}",`), listener });
+  if (!events.some((e) => e.event === event)) events.push({ event, head: Buffer.from(`["${event}",`) });
 }
 
-function install(socket: BoardSocket, conn: EngineConn, events: Map<string, { head: Buffer; listener: Listener }>): void {
+function install(socket: BoardSocket, conn: EngineConn, events: DirectEvent[]): void {
   const ws = conn.transport.socket;
   const io = socket as unknown as IoSocketInternals;
   const [toEngine] = ws.listeners('message');
@@ -108,7 +124,8 @@ function install(socket: BoardSocket, conn: EngineConn, events: Map<string, { he
     while (start < data.length && data[start]! >= DIGIT_0 && data[start]! <= DIGIT_9) start++;
     const digits = start - 2;
     if (digits > MAX_ID_DIGITS) return toEngine!(data, isBinary);
-    for (const { head, listener } of events.values()) {
+    for (let i = 0; i < events.length; i++) {
+      const head = events[i]!.head;
       if (data.length <= start + head.length || data.compare(head, 0, head.length, start, start + head.length) !== 0) continue;
       let args: unknown;
       try {
@@ -123,11 +140,11 @@ function install(socket: BoardSocket, conn: EngineConn, events: Map<string, { he
         conn.pingTimeoutTimer.refresh();
         conn.hasRefreshedPingTimeout = true;
       }
-      args.shift();
+      // [event, payload…, ack?]: what Socket.IO hands its emitter.
       if (digits > 0) args.push(io.ack(Number(data.toString('latin1', 2, start))));
       // Socket.IO reaches a listener two ticks after the frame is read; the same delay keeps this
       // event behind the connection's earlier events and ahead of its later ones.
-      process.nextTick(deliver, socket, listener, args);
+      process.nextTick(deliver, socket, args);
       return;
     }
     directReadStats.engine++;
@@ -135,10 +152,10 @@ function install(socket: BoardSocket, conn: EngineConn, events: Map<string, { he
   });
 }
 
-function deliver(socket: BoardSocket, listener: Listener, args: unknown[]): void {
-  process.nextTick(deliverNow, socket, listener, args);
+function deliver(socket: BoardSocket, args: unknown[]): void {
+  process.nextTick(deliverNow, socket, args);
 }
 
-function deliverNow(socket: BoardSocket, listener: Listener, args: unknown[]): void {
-  if (socket.connected) listener(...args);
+function deliverNow(socket: BoardSocket, args: unknown[]): void {
+  if (socket.connected) emitToListeners.apply(socket, args as [string, ...unknown[]]);
 }
