@@ -27,7 +27,7 @@ async function startRedis(cpu: number | null): Promise<BenchRedis> {
   const server = await startRedisServer({ cpu });
   return { url: server.url, pid: server.pid, stop: () => server.dispose() };
 }
-import type { CommentsResult, ReactionResult } from './results.js';
+import type { CommentsResult, GcPauses, ReactionResult } from './results.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..', '..');
@@ -169,6 +169,8 @@ interface Cpu {
   us: number;
   sysUs: number;
   errors: number;
+  /** Garbage-collection pauses since the previous call (all nodes; the longest of any). */
+  gc: GcPauses;
 }
 async function serverCpuUs(servers: Child[]): Promise<Cpu> {
   const all = await Promise.all(servers.map((s) => s.call<Cpu>('cpu')));
@@ -176,6 +178,11 @@ async function serverCpuUs(servers: Child[]): Promise<Cpu> {
     us: all.reduce((a, c) => a + c.us, 0),
     sysUs: all.reduce((a, c) => a + c.sysUs, 0),
     errors: all.reduce((a, c) => a + c.errors, 0),
+    gc: {
+      count: all.reduce((a, c) => a + c.gc.count, 0),
+      ms: all.reduce((a, c) => a + c.gc.ms, 0),
+      maxMs: Math.max(...all.map((c) => c.gc.maxMs)),
+    },
   };
 }
 
@@ -321,6 +328,10 @@ interface ReactionRow extends ReactionResult {
   redisCpuPct: number;
   serverWaitPct: number;
   loadWaitPct: number;
+  /** The server's garbage-collection pauses over the same window as its CPU. */
+  serverGc: GcPauses;
+  /** That window: the burst, the wait for the last receipts and the totals check (ms). */
+  callMs: number;
 }
 
 /** `bare`: the same burst against the bare ws yardstick (server-child.ts, bareStorm). */
@@ -368,6 +379,8 @@ async function reactionBurst(engine: 'memory' | 'redis' | 'bare'): Promise<React
       redisCpuPct: ((redis1 - redis0) / 1e6 / (callMs / 1000)) * 100,
       serverWaitPct: serverWait(),
       loadWaitPct: loadWait(),
+      serverGc: cpu1.gc,
+      callMs,
     };
     say(
       `  ${fmtInt(r.acked)}/${fmtInt(r.fired)} answered, visible p99 ${fmtMs(r.visible.p99)} ms, exact totals: ` +
@@ -643,6 +656,27 @@ async function main(): Promise<void> {
           bareReaction && r !== bareReaction ? `${(r.cpuPerClickUs / bareReaction.cpuPerClickUs).toFixed(2)}×` : '',
           `${r.loadCpuPct.toFixed(0)}%`,
           waitCell(r),
+        ]),
+      ),
+    );
+    out.push('');
+    out.push(
+      'Pauses behind the tail. *Server GC*: the server\'s garbage-collection pauses over the same window as its CPU ' +
+        '(count, total, longest); a click read just before one waits it out. *Load loop delay*: how late the load ' +
+        'generator\'s own event loop ran while it sent the burst (p99 / max); a frame that arrives meanwhile is timed ' +
+        'that much late, for every row alike.',
+    );
+    out.push('');
+    out.push(
+      table(
+        ['engine', 'server GC pauses', 'server GC total ms', 'longest GC pause ms', 'GC share of the window', 'load loop delay p99 / max ms'],
+        reactionRows.map((r) => [
+          r.engine,
+          fmtInt(r.serverGc.count),
+          fmtInt(r.serverGc.ms),
+          r.serverGc.maxMs.toFixed(1),
+          `${((r.serverGc.ms / r.callMs) * 100).toFixed(1)}%`,
+          `${r.loadLag.p99.toFixed(1)} / ${r.loadLag.max.toFixed(1)}`,
         ]),
       ),
     );

@@ -8,7 +8,7 @@
  * in the frame bytes and read the send time from them, so one core can receive
  * tens of thousands of frames per second.
  */
-import { performance } from 'node:perf_hooks';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { WebSocket } from 'ws';
 import { io, type Socket } from 'socket.io-client';
 import {
@@ -522,7 +522,11 @@ async function reactions(args: {
 
   const commentAcks: Promise<boolean>[] = [];
   const posting = commentCount > 0 ? paced(commentCount, args.seconds, (i) => commentAcks.push(postOne(rec.nFrom + i))) : null;
+  // This process's own delay: a frame that arrives while it is busy sending clicks is timed late.
+  const lag = monitorEventLoopDelay({ resolution: 1 });
+  lag.enable();
   const fired = await paced(total, args.seconds, fire);
+  lag.disable();
   await posting;
   const commentsStored = (await Promise.all(commentAcks)).filter(Boolean).length;
   const sentDone = now();
@@ -578,6 +582,7 @@ async function reactions(args: {
     liveExact: outstanding === 0 && live.length > 0 && live.every(same),
     snapshotExact: outstanding === 0 && same(snapshot),
     loadCpuPct: ((cpu.user + cpu.system) / 1_000 / wallMs) * 100,
+    loadLag: { p99: lag.percentile(99) / 1e6, max: lag.max / 1e6 },
   };
 }
 

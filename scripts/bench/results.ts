@@ -49,5 +49,14 @@ export interface ReactionResult {
   liveExact: boolean;
   snapshotExact: boolean;
   loadCpuPct: number;
+  /** How late the load process's own event loop ran while sending the burst (ms): its share of any measured latency. */
+  loadLag: { p99: number; max: number };
   dropped: number;
+}
+
+/** Garbage-collection pauses of a server's main thread over a window (ms). */
+export interface GcPauses {
+  count: number;
+  ms: number;
+  maxMs: number;
 }

@@ -10,10 +10,12 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
+import { PerformanceObserver } from 'node:perf_hooks';
 import { WebSocketServer, WebSocket } from 'ws';
 import { configFrom, createRealtime, type Log, type Realtime } from '@board/realtime';
 import { serveRpc } from './rpc.js';
 import { BENCH_POST_ID } from './wire.js';
+import type { GcPauses } from './results.js';
 
 interface StartArgs {
   kind: 'board' | 'bare';
@@ -35,6 +37,20 @@ const log: Log = {
     if (++errors <= 5) console.error(`[server ${process.pid}] ${m}`, e);
   },
 };
+
+/**
+ * This process's garbage-collection pauses since the previous `cpu()` call (which
+ * reads and resets them): in a storm a young collection stops the node for tens
+ * of ms, and every click read meanwhile waits (docs/benchmarks.md).
+ */
+let gcPauses: GcPauses = { count: 0, ms: 0, maxMs: 0 };
+new PerformanceObserver((list) => {
+  for (const e of list.getEntries()) {
+    gcPauses.count++;
+    gcPauses.ms += e.duration;
+    if (e.duration > gcPauses.maxMs) gcPauses.maxMs = e.duration;
+  }
+}).observe({ entryTypes: ['gc'] });
 
 let board: Realtime | null = null;
 let bare: { wss: WebSocketServer; totals(): Record<string, number>; close(): Promise<void> } | null = null;
@@ -202,7 +218,9 @@ serveRpc({
   },
   cpu() {
     const u = process.cpuUsage();
-    return { us: u.user + u.system, sysUs: u.system, errors };
+    const gc = gcPauses;
+    gcPauses = { count: 0, ms: 0, maxMs: 0 };
+    return { us: u.user + u.system, sysUs: u.system, errors, gc };
   },
   /** Memory after two full collections, so the figure is live data and not garbage. */
   mem() {

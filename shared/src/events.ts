@@ -45,6 +45,9 @@ export type JoinPostRequest = z.infer<typeof JoinPostRequest>;
 
 export const LeavePostRequest = z.object({ postId: Id });
 
+/** Events that carry nothing but their ack (`lobby:join`, `lobby:leave`). One schema for every connection. */
+export const NoPayload = z.undefined();
+
 export const CreateCommentRequest = z.object({
   postId: Id,
   parentId: Id.nullable().default(null),

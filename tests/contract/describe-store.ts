@@ -202,6 +202,13 @@ export function describeStore(engine: string, makeStore: MakeStore): void {
           { commentId: a.id, kind: 'like', userId: 'u1', active: true },
         ]);
         expect(res.results.map((r) => (r.ok ? r.active : r.code))).toEqual([true, true, 'FORBIDDEN', false, 'NOT_FOUND', 'FORBIDDEN', true, true]);
+        // Answers are shared (types.ts): one object per comment and setting, whatever the kind, and one per refusal.
+        expect(res.results[6]).toBe(res.results[0]);
+        expect(res.results[7]).toBe(res.results[0]);
+        expect(res.results[3]).not.toBe(res.results[0]);
+        expect(res.results[1]).not.toBe(res.results[0]);
+        expect(res.results[5]).toBe(res.results[2]);
+        expect(res.results[4]).not.toBe(res.results[2]);
         // u1's like went on, off and on again: the last one stands.
         expect(await store.myReactions('p1', 'u1')).toEqual({ [a.id]: ['like', 'love'] });
         const page = await store.listComments('p1');

@@ -1,5 +1,4 @@
-import { AppError, JoinPostRequest, LeavePostRequest, rooms, type JoinResult } from '@board/shared';
-import { z } from 'zod';
+import { AppError, JoinPostRequest, LeavePostRequest, NoPayload, rooms, type JoinResult } from '@board/shared';
 import type { Presence } from '../presence/presence.js';
 import { redactFor } from './redact.js';
 import type { Store } from '../store/types.js';
@@ -58,7 +57,7 @@ export function registerPostHandlers(socket: BoardSocket, deps: { store: Store; 
 
   socket.on(
     'lobby:join',
-    handle(socket, 'lobby:join', z.undefined(), async (_none, reply: (r: null) => void) => {
+    handle(socket, 'lobby:join', NoPayload, async (_none, reply: (r: null) => void) => {
       await socket.join(rooms.lobby);
       reply(null);
     }, ctx),
@@ -66,7 +65,7 @@ export function registerPostHandlers(socket: BoardSocket, deps: { store: Store; 
 
   socket.on(
     'lobby:leave',
-    handle(socket, 'lobby:leave', z.undefined(), async (_none, reply: (r: null) => void) => {
+    handle(socket, 'lobby:leave', NoPayload, async (_none, reply: (r: null) => void) => {
       await socket.leave(rooms.lobby);
       reply(null);
     }, ctx),

@@ -27,8 +27,16 @@ interface Asker {
 
 interface Waiting {
   op: ReactionOp;
-  /** Everyone who asked for this (person, comment, kind) in this window; usually one. */
-  askers: Asker[];
+  /**
+   * The first who asked for this (person, comment, kind) in this window, held
+   * here rather than in an array of Askers: a storm keeps thousands of these
+   * alive through each window and its answers, and every young collection
+   * copies them (docs/benchmarks.md).
+   */
+  done: ReactionDone<never>;
+  context: unknown;
+  /** Anyone who asked for it again in the same window, in order; null while there is one (nearly always). */
+  more: Asker[] | null;
 }
 
 interface PostQueue {
@@ -145,6 +153,12 @@ function settle(asker: Asker, err: unknown, outcome?: ReactionOpResult, seq?: nu
   }
 }
 
+/** Answers everyone who asked for one setting: the first, then any more, in order. */
+function settleAll(w: Waiting, err: unknown, outcome?: ReactionOpResult, seq?: number | null): void {
+  settle(w, err, outcome, seq);
+  if (w.more) for (const asker of w.more) settle(asker, err, outcome, seq);
+}
+
 /**
  * Answers a stored (or failed) batch once the batch before it is answered: in
  * slices, with the event loop free in between. Thousands of answers in one go
@@ -181,10 +195,8 @@ function answer(batch: Waiting[], stored: Stored, before: AnswerRun | null): Ans
     lastSliceAt = Date.now();
     const end = run.hurry || 'err' in stored ? batch.length : Math.min(batch.length, answered + ANSWER_SLICE);
     for (; answered < end; answered++) {
-      for (const asker of batch[answered]!.askers) {
-        if ('err' in stored) settle(asker, stored.err);
-        else settle(asker, null, stored.results[answered]!, stored.seq);
-      }
+      if ('err' in stored) settleAll(batch[answered]!, stored.err);
+      else settleAll(batch[answered]!, null, stored.results[answered]!, stored.seq);
     }
     if (answered < batch.length) next = setImmediate(slice);
     else finish();
@@ -288,15 +300,14 @@ export function createReactionCoalescer(opts: ReactionCoalescerOptions): Reactio
         q = { pending: new Map(), size: 0, timer: null, inFlight: null, lastFlushAt: 0, dueAt: 0, recentBusyMs: [], idle: false, answering: null };
         queues.set(postId, q);
       }
-      const asker: Asker = { done: done as ReactionDone<never>, context };
       let settings = q.pending.get(op.userId);
       if (!settings) q.pending.set(op.userId, (settings = []));
       const existing = settings.find((w) => w.op.commentId === op.commentId && w.op.kind === op.kind);
       if (existing) {
         existing.op = op;
-        existing.askers.push(asker);
+        (existing.more ??= []).push({ done: done as ReactionDone<never>, context });
       } else {
-        settings.push({ op, askers: [asker] });
+        settings.push({ op, done: done as ReactionDone<never>, context, more: null });
         q.size++;
       }
       // A flush waiting for its stored batch need not wait for the loop to read the answer (types.ts).

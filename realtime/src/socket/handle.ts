@@ -57,28 +57,32 @@ export type AnswerWithoutAck = (res: Result<unknown>, raw: unknown) => void;
 /** What `Call.parse` returns for a payload its schema refused. */
 const INVALID = Symbol('invalid');
 
+/** What every request of one event on one connection shares: made once per handler, not per request. */
+interface Channel {
+  socket: BoardSocket;
+  event: string;
+  log: Log;
+  withoutAck: AnswerWithoutAck | undefined;
+}
+
 /**
  * One incoming request's answer channel: its ack when the client sent one,
- * else `withoutAck`; answered at most once. A class, not a closure per call:
- * a storm creates tens of thousands a second.
+ * else `withoutAck`; answered at most once. A class, not a closure per call,
+ * holding only what differs per request: a storm creates tens of thousands a
+ * second, each alive until its batch is stored, and young collections copy
+ * whatever is alive (docs/benchmarks.md).
  */
 export class Call<T = unknown> {
   readonly raw: unknown;
   answered = false;
   readonly #ack: ((r: Result<unknown>) => void) | null;
-  readonly #withoutAck: AnswerWithoutAck | undefined;
-  readonly #socket: BoardSocket;
-  readonly #event: string;
-  readonly #log: Log;
+  readonly #channel: Channel;
 
-  constructor(args: unknown[], socket: BoardSocket, event: string, log: Log, withoutAck: AnswerWithoutAck | undefined) {
+  constructor(args: unknown[], channel: Channel) {
     const last = args[args.length - 1];
     this.raw = typeof args[0] === 'function' ? undefined : args[0];
     this.#ack = typeof last === 'function' ? (last as (r: Result<unknown>) => void) : null;
-    this.#withoutAck = withoutAck;
-    this.#socket = socket;
-    this.#event = event;
-    this.#log = log;
+    this.#channel = channel;
   }
 
   /** The payload parsed by `schema`, or INVALID once the failure has been answered. */
@@ -86,7 +90,7 @@ export class Call<T = unknown> {
     try {
       return parseOrThrow(schema, this.raw);
     } catch (err) {
-      this.send(toFailure(err, this.#log, this.#event));
+      this.send(toFailure(err, this.#channel.log, this.#channel.event));
       return INVALID;
     }
   }
@@ -95,14 +99,15 @@ export class Call<T = unknown> {
     if (this.answered) return;
     this.answered = true;
     if (this.#ack) this.#ack(res);
-    else this.#withoutAck?.(res, this.raw);
+    else this.#channel.withoutAck?.(res, this.raw);
   }
 
   /** Answers with the data, or with the Result a thrown value maps to (an error after the answer is only logged). */
   answer(err: unknown, data?: T): void {
+    const { log, event, socket } = this.#channel;
     if (this.answered) {
-      if (err) this.#log.error(`${this.#event} failed after its ack`, err);
-    } else if (err) this.send(toFailure(err, this.#log, `${this.#event} from ${this.#socket.data.user?.id ?? '?'}`));
+      if (err) log.error(`${event} failed after its ack`, err);
+    } else if (err) this.send(toFailure(err, log, `${event} from ${socket.data.user?.id ?? '?'}`));
     else this.send(ok(data));
   }
 }
@@ -115,9 +120,10 @@ export function handle<S extends z.ZodType, T>(
   ctx: HandlerContext,
   withoutAck?: AnswerWithoutAck,
 ) {
-  const { log, inflight } = ctx;
+  const { inflight } = ctx;
+  const channel: Channel = { socket, event, log: ctx.log, withoutAck };
   return (...args: unknown[]): void => {
-    const call = new Call<T>(args, socket, event, log, withoutAck);
+    const call = new Call<T>(args, channel);
     const input = call.parse(schema);
     if (input === INVALID) return;
     void inflight.track(fn(input, (data) => call.send(ok(data)))).catch((err: unknown) => call.answer(err));
@@ -141,9 +147,9 @@ export function handleNow<S extends z.ZodType, T>(
   ctx: HandlerContext,
   withoutAck?: AnswerWithoutAck,
 ) {
-  const { log } = ctx;
+  const channel: Channel = { socket, event, log: ctx.log, withoutAck };
   return (...args: unknown[]): void => {
-    const call = new Call<T>(args, socket, event, log, withoutAck);
+    const call = new Call<T>(args, channel);
     const input = call.parse(schema);
     if (input === INVALID) return;
     try {

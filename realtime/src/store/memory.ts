@@ -13,7 +13,7 @@ import {
   type PostEvent,
   type Role,
 } from '@board/shared';
-import type { CommentPage, NewComment, PostRecord, ReactionBatchResult, ReactionOp, Store } from './types.js';
+import type { CommentPage, NewComment, PostRecord, ReactionBatchResult, ReactionOp, ReactionOpResult, Store } from './types.js';
 import { groupPressed, newId, newPostRecord, REPLAY_MAX } from './types.js';
 
 /** A post event before it has its sequence number (Omit distributed over the union). */
@@ -159,11 +159,12 @@ export function createMemoryStore(opts: MemoryStoreOptions = {}): Store {
       const post = requirePost(postId);
       const touched = new Set<string>();
       const locked = post.record.locked;
-      const results: ReactionBatchResult['results'] = ops.map((op) => {
+      // First apply every op, noting only the refusals; the answers come after.
+      const refusals: (Exclude<ReactionOpResult, { ok: true }>['code'] | null)[] = ops.map((op) => {
         const comment = post.comments.get(op.commentId);
-        if (!comment || comment.deleted) return { ok: false, code: 'NOT_FOUND' };
-        if (locked) return { ok: false, code: 'LOCKED' };
-        if (post.banned.has(op.userId)) return { ok: false, code: 'FORBIDDEN' };
+        if (!comment || comment.deleted) return 'NOT_FOUND';
+        if (locked) return 'LOCKED';
+        if (post.banned.has(op.userId)) return 'FORBIDDEN';
         let mine = post.pressed.get(op.userId);
         if (!mine) post.pressed.set(op.userId, (mine = new Set()));
         const member = `${op.commentId}|${op.kind}`;
@@ -177,22 +178,27 @@ export function createMemoryStore(opts: MemoryStoreOptions = {}): Store {
           comment.reactions[op.kind] = Math.max(0, comment.reactions[op.kind] - 1);
           touched.add(comment.id);
         }
-        return { ok: true, active: op.active, counts: comment.reactions };
+        return null;
       });
-      // Results carry the counts after the whole batch, as the broadcast does:
-      // one copy per comment, shared by its results (a storm's batch is
-      // thousands of clicks on one comment).
-      const after = new Map<string, ReactionCounts>();
-      for (let i = 0; i < ops.length; i++) {
-        const r = results[i]!;
-        if (!r.ok) continue;
-        const id = ops[i]!.commentId;
-        let counts = after.get(id);
-        if (!counts) after.set(id, (counts = { ...post.comments.get(id)!.reactions }));
-        r.counts = counts;
-      }
+      // Results carry the counts after the whole batch, as the broadcast does,
+      // and are shared: one per comment and setting, one per refusal. A storm's
+      // batch is thousands of clicks on one comment, each answer alive until its
+      // receipt is queued (docs/benchmarks.md).
+      const after = new Map<string, { counts: ReactionCounts; answers: [ReactionOpResult?, ReactionOpResult?] }>();
+      const refused = new Map<string, ReactionOpResult>();
+      const results = ops.map((op, i): ReactionOpResult => {
+        const code = refusals[i];
+        if (code) {
+          let r = refused.get(code);
+          if (!r) refused.set(code, (r = { ok: false, code }));
+          return r;
+        }
+        let shared = after.get(op.commentId);
+        if (!shared) after.set(op.commentId, (shared = { counts: { ...post.comments.get(op.commentId)!.reactions }, answers: [] }));
+        return (shared.answers[op.active ? 1 : 0] ??= { ok: true, active: op.active, counts: shared.counts });
+      });
       if (touched.size === 0) return { seq: null, totals: [], results };
-      const totals = [...touched].map((commentId) => ({ commentId, counts: after.get(commentId)! }));
+      const totals = [...touched].map((commentId) => ({ commentId, counts: after.get(commentId)!.counts }));
       const seq = append(post, { type: 'reactions', totals });
       return { seq, totals, results };
     },

@@ -69,9 +69,11 @@ export interface ReactionBatchResult {
   /** Absolute totals of every comment the batch changed. */
   totals: CommentTotals[];
   /**
-   * One entry per op, in order. The counts of one comment are one object,
-   * shared by its entries and its totals (a storm's batch is thousands of clicks
-   * on one comment): read-only.
+   * One entry per op, in order. Entries are shared and read-only: ops on one
+   * comment with the same setting get one result object, refusals with the
+   * same code another, and the counts of one comment are one object, shared by
+   * its entries and its totals (a storm's batch is thousands of clicks on one
+   * comment, and its answers live until their receipts are queued).
    */
   results: ReactionOpResult[];
 }
