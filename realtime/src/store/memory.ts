@@ -13,8 +13,8 @@ import {
   type PostEvent,
   type Role,
 } from '@board/shared';
-import type { CommentPage, NewComment, PostRecord, ReactionBatchResult, ReactionOp, ReactionOpResult, Store } from './types.js';
-import { groupPressed, newId, newPostRecord, REPLAY_MAX } from './types.js';
+import type { CommentPage, NewComment, PostRecord, ReactionBatchResult, ReactionOp, ReactionRefusal, Store } from './types.js';
+import { groupPressed, newId, newPostRecord, REPLAY_MAX, sharedResults } from './types.js';
 
 /** A post event before it has its sequence number (Omit distributed over the union). */
 type Unsequenced = PostEvent extends infer E ? (E extends PostEvent ? Omit<E, 'seq'> : never) : never;
@@ -160,7 +160,7 @@ export function createMemoryStore(opts: MemoryStoreOptions = {}): Store {
       const touched = new Set<string>();
       const locked = post.record.locked;
       // First apply every op, noting only the refusals; the answers come after.
-      const refusals: (Exclude<ReactionOpResult, { ok: true }>['code'] | null)[] = ops.map((op) => {
+      const refusals: (ReactionRefusal | null)[] = ops.map((op) => {
         const comment = post.comments.get(op.commentId);
         if (!comment || comment.deleted) return 'NOT_FOUND';
         if (locked) return 'LOCKED';
@@ -180,25 +180,16 @@ export function createMemoryStore(opts: MemoryStoreOptions = {}): Store {
         }
         return null;
       });
-      // Results carry the counts after the whole batch, as the broadcast does,
-      // and are shared: one per comment and setting, one per refusal. A storm's
-      // batch is thousands of clicks on one comment, each answer alive until its
-      // receipt is queued (docs/benchmarks.md).
-      const after = new Map<string, { counts: ReactionCounts; answers: [ReactionOpResult?, ReactionOpResult?] }>();
-      const refused = new Map<string, ReactionOpResult>();
-      const results = ops.map((op, i): ReactionOpResult => {
-        const code = refusals[i];
-        if (code) {
-          let r = refused.get(code);
-          if (!r) refused.set(code, (r = { ok: false, code }));
-          return r;
-        }
-        let shared = after.get(op.commentId);
-        if (!shared) after.set(op.commentId, (shared = { counts: { ...post.comments.get(op.commentId)!.reactions }, answers: [] }));
-        return (shared.answers[op.active ? 1 : 0] ??= { ok: true, active: op.active, counts: shared.counts });
-      });
+      // Results carry the counts after the whole batch, as the broadcast does: one copy per comment.
+      const after = new Map<string, ReactionCounts>();
+      const countsAfter = (commentId: string): ReactionCounts => {
+        let counts = after.get(commentId);
+        if (!counts) after.set(commentId, (counts = { ...post.comments.get(commentId)!.reactions }));
+        return counts;
+      };
+      const results = sharedResults(ops, (i) => refusals[i] ?? null, countsAfter);
       if (touched.size === 0) return { seq: null, totals: [], results };
-      const totals = [...touched].map((commentId) => ({ commentId, counts: after.get(commentId)!.counts }));
+      const totals = [...touched].map((commentId) => ({ commentId, counts: countsAfter(commentId) }));
       const seq = append(post, { type: 'reactions', totals });
       return { seq, totals, results };
     },

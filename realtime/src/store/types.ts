@@ -58,10 +58,10 @@ export interface ReactionOp {
   active: boolean;
 }
 
-export type ReactionOpResult =
-  | { ok: true; active: boolean; counts: ReactionCounts }
-  /** NOT_FOUND: no such comment (or deleted); LOCKED: the post is locked; FORBIDDEN: the person was removed. */
-  | { ok: false; code: 'NOT_FOUND' | 'LOCKED' | 'FORBIDDEN' };
+/** NOT_FOUND: no such comment (or deleted); LOCKED: the post is locked; FORBIDDEN: the person was removed. */
+export type ReactionRefusal = 'NOT_FOUND' | 'LOCKED' | 'FORBIDDEN';
+
+export type ReactionOpResult = { ok: true; active: boolean; counts: ReactionCounts } | { ok: false; code: ReactionRefusal };
 
 export interface ReactionBatchResult {
   /** Sequence number of the batch's event; null when nothing changed (no event). */
@@ -170,6 +170,34 @@ export function newPostRecord(input: NewPostRecord): PostRecord {
     slowModeSeconds: 0,
     pinned: [],
   };
+}
+
+/**
+ * A batch's results as both engines give them (ReactionBatchResult.results):
+ * one shared object per comment and setting, carrying `countsOf(commentId)`
+ * (which must give one object per comment), and one per refusal code.
+ * `refusalOf(i)` is op i's refusal, or null when it was applied. A storm's
+ * batch is thousands of clicks on one comment, each answer alive until its
+ * receipt is queued (docs/benchmarks.md).
+ */
+export function sharedResults(
+  ops: readonly ReactionOp[],
+  refusalOf: (i: number) => ReactionRefusal | null,
+  countsOf: (commentId: string) => ReactionCounts,
+): ReactionOpResult[] {
+  const applied = new Map<string, [ReactionOpResult?, ReactionOpResult?]>();
+  const refused = new Map<ReactionRefusal, ReactionOpResult>();
+  return ops.map((op, i) => {
+    const code = refusalOf(i);
+    if (code !== null) {
+      let r = refused.get(code);
+      if (!r) refused.set(code, (r = { ok: false, code }));
+      return r;
+    }
+    let answers = applied.get(op.commentId);
+    if (!answers) applied.set(op.commentId, (answers = []));
+    return (answers[op.active ? 1 : 0] ??= { ok: true, active: op.active, counts: countsOf(op.commentId) });
+  });
 }
 
 /**

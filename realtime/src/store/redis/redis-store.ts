@@ -15,8 +15,8 @@ import {
   type ReactionCounts,
   type Role,
 } from '@board/shared';
-import type { CommentPage, PostRecord, ReactionBatchResult, ReactionOp, ReactionOpResult, Store } from '../types.js';
-import { groupPressed, newId, newPostRecord, REPLAY_MAX } from '../types.js';
+import type { CommentPage, PostRecord, ReactionBatchResult, ReactionOp, Store } from '../types.js';
+import { groupPressed, newId, newPostRecord, REPLAY_MAX, sharedResults } from '../types.js';
 import { createReactionWriter, writerConnectionOf } from './reaction-writer.js';
 import { ADD_COMMENT, APPLY_REACTIONS, CREATE_POST, DELETE_COMMENT, SET_HIDDEN, SET_PINNED, UPDATE_SETTINGS } from './scripts.js';
 
@@ -287,21 +287,14 @@ export function createRedisStore(opts: RedisStoreOptions): Store {
         if (Number(out[i + 1]) === 1) totals.push({ commentId, counts: c });
       }
       const refused = { 0: 'NOT_FOUND', 2: 'LOCKED', 3: 'FORBIDDEN' } as const;
-      // Shared results, as on the memory engine: one per comment and setting (with the comment's
-      // one counts object), one per refusal. A storm's answers wait for their receipts (memory.ts).
-      const answers = new Map<string, [ReactionOpResult?, ReactionOpResult?]>();
-      const refusals = new Map<number, ReactionOpResult>();
-      const results = ops.map((op, i): ReactionOpResult => {
-        const refusal = status.get(i);
-        if (refusal !== undefined) {
-          let r = refusals.get(refusal);
-          if (!r) refusals.set(refusal, (r = { ok: false, code: refused[refusal as 0 | 2 | 3] ?? 'NOT_FOUND' }));
-          return r;
-        }
-        let shared = answers.get(op.commentId);
-        if (!shared) answers.set(op.commentId, (shared = []));
-        return (shared[op.active ? 1 : 0] ??= { ok: true, active: op.active, counts: counts.get(op.commentId)! });
-      });
+      const results = sharedResults(
+        ops,
+        (i) => {
+          const refusal = status.get(i);
+          return refusal === undefined ? null : (refused[refusal as 0 | 2 | 3] ?? 'NOT_FOUND');
+        },
+        (commentId) => counts.get(commentId)!,
+      );
       return { seq: seq > 0 ? seq : null, totals, results };
     },
 
