@@ -23,7 +23,7 @@ import {
 } from '@board/shared';
 import { serveRpc } from './rpc.js';
 import { Samples } from './stats.js';
-import type { CommentsResult, ReactionResult } from './results.js';
+import type { CommentsResult, FanOut, ReactionResult } from './results.js';
 import { BENCH_POST_ID, BODY_MARK, POST_EVENTS_PREFIX, REACTIONS_MARK, RECEIPTS_PREFIX, SEQ_MARK, bodyFor, readNumber, sioUrl } from './wire.js';
 
 type Kind = 'board' | 'bare';
@@ -69,6 +69,11 @@ const rec = {
   frames: 0,
   reactionFrames: 0,
   visible: new Samples(),
+  /**
+   * Per totals frame (by seq) of the current burst: when the first and the last viewer got it
+   * (performance clock, ms) and how many did. Tens a second at most, so a Map is cheap.
+   */
+  totalsArrivals: new Map<number, { first: number; last: number; count: number }>(),
 };
 
 let viewers: Viewer[] = [];
@@ -100,6 +105,11 @@ function onViewerMessage(v: Viewer, data: Buffer): void {
     if (r !== -1) {
       rec.reactionFrames++;
       const seq = readNumber(data, data.indexOf(SEQ_MARK, r) + SEQ_MARK.length).value;
+      const arrival = rec.totalsArrivals.get(seq);
+      if (arrival) {
+        arrival.last = t;
+        arrival.count++;
+      } else rec.totalsArrivals.set(seq, { first: t, last: t, count: 1 });
       const slot = (v.seenN++ % SEEN_RING) * 2;
       v.seen[slot] = seq;
       v.seen[slot + 1] = t;
@@ -453,6 +463,7 @@ async function reactions(args: {
   const total = Math.round(args.perSecond * args.seconds);
   rec.visible = new Samples();
   rec.reactionFrames = 0;
+  rec.totalsArrivals.clear();
   const commentCount = poster.socket || poster.bare ? Math.round((args.commentsPerSecond ?? 0) * args.seconds) : 0;
   rec.nFrom = nextN;
   rec.nTo = nextN + commentCount;
@@ -583,7 +594,25 @@ async function reactions(args: {
     snapshotExact: outstanding === 0 && same(snapshot),
     loadCpuPct: ((cpu.user + cpu.system) / 1_000 / wallMs) * 100,
     loadLag: { p99: lag.percentile(99) / 1e6, max: lag.max / 1e6 },
+    fanOut: fanOutOf(rec.totalsArrivals, viewers.length),
   };
+}
+
+/**
+ * The two parts of click→visible that the server's broadcasting sets, read from the
+ * receiving side so the yardstick and the board are timed alike: the period between
+ * totals frames (the first arrival of each), and how long one frame takes to reach
+ * every viewer (first → last arrival; only frames nearly everyone got).
+ */
+function fanOutOf(arrivals: Map<number, { first: number; last: number; count: number }>, viewerCount: number): FanOut {
+  const frames = [...arrivals.values()].sort((a, b) => a.first - b.first);
+  const period = new Samples();
+  for (let i = 1; i < frames.length; i++) period.add(frames[i]!.first - frames[i - 1]!.first);
+  const spread = new Samples();
+  for (const f of frames) if (f.count >= viewerCount * 0.9) spread.add(f.last - f.first);
+  const p = period.summary();
+  const s = spread.summary();
+  return { frames: frames.length, periodP50: p.p50, periodP90: period.quantile(0.9), spreadP50: s.p50, spreadP90: spread.quantile(0.9) };
 }
 
 // ---------------------------------------------------------------- lifecycle

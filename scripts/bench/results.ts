@@ -51,7 +51,22 @@ export interface ReactionResult {
   loadCpuPct: number;
   /** How late the load process's own event loop ran while sending the burst (ms): its share of any measured latency. */
   loadLag: { p99: number; max: number };
+  /** How the totals frames of the burst reached the viewers (load-child.ts, fanOutOf). */
+  fanOut: FanOut;
   dropped: number;
+}
+
+/**
+ * The totals frames of a burst as the viewers received them (ms): the period between one
+ * frame and the next (first arrivals), and the spread of one frame from its first to its
+ * last viewer. Click→visible is roughly a wait for the next frame plus the spread.
+ */
+export interface FanOut {
+  frames: number;
+  periodP50: number;
+  periodP90: number;
+  spreadP50: number;
+  spreadP90: number;
 }
 
 /** Garbage-collection pauses of a server's main thread over a window (ms). */

@@ -24,12 +24,25 @@ export class Samples {
     return this.n;
   }
 
+  /** The q-quantile (0 < q ≤ 1) of what was kept; NaN with no samples. */
+  quantile(q: number): number {
+    return this.n === 0 ? NaN : at(this.sorted(), q);
+  }
+
   summary(): LatencySummary {
     if (this.n === 0) return { count: 0, p50: NaN, p99: NaN, p999: NaN, max: NaN };
-    const sorted = this.data.slice(0, this.n).sort();
-    const at = (q: number) => sorted[Math.min(this.n - 1, Math.ceil(q * this.n) - 1)]!;
-    return { count: this.n, p50: at(0.5), p99: at(0.99), p999: at(0.999), max: sorted[this.n - 1]! };
+    const sorted = this.sorted();
+    return { count: this.n, p50: at(sorted, 0.5), p99: at(sorted, 0.99), p999: at(sorted, 0.999), max: sorted[this.n - 1]! };
   }
+
+  private sorted(): Float64Array {
+    return this.data.slice(0, this.n).sort();
+  }
+}
+
+/** The q-quantile of ascending, non-empty `sorted` (nearest rank). */
+function at(sorted: Float64Array, q: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)]!;
 }
 
 export interface LatencySummary {
