@@ -11,7 +11,7 @@
  * the store in order.
  */
 import type { CommentTotals } from '@board/shared';
-import type { ReactionOp, ReactionOpResult, Store } from '../store/types.js';
+import { MAX_REACTION_BATCH, type ReactionOp, type ReactionOpResult, type Store } from '../store/types.js';
 
 /**
  * Called once per submitted setting, with the context given to `submit`: with
@@ -120,10 +120,13 @@ export interface ReactionCoalescerOptions {
   /** Called after each stored batch that changed something. */
   onBatch: (postId: string, seq: number, totals: CommentTotals[]) => void;
   /**
-   * Most settings in one store call; the rest go in the next. Large on purpose:
-   * a window that starts late (busy event loop) must take its whole backlog, or
-   * a post clicked faster than maxBatch per window never catches up. 10,000 is
-   * one Lua script of a few ms on Redis.
+   * Most settings in one store call; the rest go in the next (default
+   * MAX_REACTION_BATCH). Large on purpose: a window that starts late (busy event
+   * loop) must take its whole backlog. Settings left over wait a whole window
+   * more, and in a Redis storm on a slow machine, where windows stretch to
+   * ~330 ms and a backlog read in one go can exceed 10,000 settings, a cap of
+   * 10,000 was reached every few flushes and set the tail: 40,000 gave a lower
+   * p99 in four interleaved rounds out of four (docs/benchmarks.md).
    */
   maxBatch?: number;
 }
@@ -214,7 +217,7 @@ function answer(batch: Waiting[], stored: Stored, before: AnswerRun | null): Ans
 
 export function createReactionCoalescer(opts: ReactionCoalescerOptions): ReactionCoalescer {
   const { store, flushMs, onBatch } = opts;
-  const maxBatch = opts.maxBatch ?? 10_000;
+  const maxBatch = opts.maxBatch ?? MAX_REACTION_BATCH;
   const queues = new Map<string, PostQueue>();
 
   const schedule = (postId: string, q: PostQueue) => {

@@ -84,6 +84,13 @@ export interface CommentPage {
   seq: number;
 }
 
+/**
+ * The most reaction settings one applyReactions call is given (the coalescer's
+ * batch cap; the contract suite runs a batch this big on both engines). On
+ * Redis that is one Lua script, about one argument per click.
+ */
+export const MAX_REACTION_BATCH = 40_000;
+
 export interface Store {
   readonly engine: 'memory' | 'redis';
 
@@ -104,7 +111,10 @@ export interface Store {
   /** All comments of a post in sequence order, unredacted (hidden bodies included), with the matching seq. Null if no such post. */
   listComments(postId: string): Promise<CommentPage | null>;
 
-  /** Applies reaction settings in order as one step; at most one event (one seq). */
+  /**
+   * Applies reaction settings in order as one step; at most one event (one seq).
+   * Takes up to MAX_REACTION_BATCH settings in one call.
+   */
   applyReactions(postId: string, ops: ReactionOp[]): Promise<ReactionBatchResult>;
   /**
    * Settles applyReactions calls whose answer has already arrived, now, without
