@@ -46,14 +46,11 @@ export const ConfigSchema = z.object({
   REACTION_RECEIPT_MS: int(5, 10_000).default(1_000),
   /**
    * Receipts frames per second from one node, all connections together. When
-   * more people click than this allows, each one's receipts window grows, by at
-   * most 3 s, and receipts stay a bounded share of the node's core. Above the
-   * 5,000 clickers of the bench's storm (one frame each a second), so that their
-   * answers wait about a second: at 2,500 they waited ~2 s, outlived two young
-   * collections, and each collection promoted ~10 MB and paused 54–117 ms
-   * instead of 14–22 (docs/benchmarks.md).
+   * more people click than this allows, each one's receipts window grows (a
+   * storm of 5,000 clickers: one frame each every ~2 s), by at most 3 s, and
+   * receipts stay a small share of the node's core.
    */
-  REACTION_RECEIPTS_PER_S: int(1, 1_000_000).default(6_000),
+  REACTION_RECEIPTS_PER_S: int(1, 1_000_000).default(2_500),
   /** Events kept per post for "give me everything after seq N" resyncs. Older gaps reload the snapshot. */
   REPLAY_LOG_MAX: int(100, 1_000_000).default(10_000),
   /** How often each room hears the post's latest sequence number (ms): the longest a lost broadcast stays unnoticed in a quiet room. */

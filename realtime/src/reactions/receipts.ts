@@ -15,8 +15,8 @@
  * fell 200–400 ms behind on reading clicks (docs/benchmarks.md). Paced, they
  * spread out, and when more people click than the pace allows, each one's
  * window simply grows (by at most MAX_DELAY_MS): receipts cost a bounded share
- * of the core in any storm a node can take (at ~10 µs a frame, 6,000 a second
- * is ~6 %).
+ * of the core in any storm a node can take (at ~10 µs a frame, 2,500 a second
+ * is ~3 %).
  *
  * One timer serves every connection: in a storm thousands of connections have
  * answers waiting, and a timer each cost more than the frames.
