@@ -6,6 +6,7 @@
  */
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import type { Store } from '@board/realtime';
+import { createRedisStore, redisOptions } from '@board/realtime';
 import { makeStore } from '../support/board.js';
 
 describe('redis engine: reaction writer', () => {
@@ -57,5 +58,28 @@ describe('redis engine: reaction writer', () => {
     expect(results.map((r) => r.totals[0]!.counts.love)).toEqual(flips.map((_, i) => (i % 2 === 0 ? 1 : 0)));
     const seqs = results.map((r) => r.seq!);
     expect([...seqs].sort((a, b) => a - b)).toEqual(seqs);
+  });
+});
+
+describe('redis engine: reaction writer start', () => {
+  it('connects the writer when the store is made, before the first batch', async () => {
+    const { Redis } = await import('ioredis');
+    const admin = new Redis(inject('redisUrl'));
+    const prefix = `wstart${process.pid}${Date.now().toString(36)}:`;
+    const store = createRedisStore({ redis: new Redis(inject('redisUrl'), redisOptions), prefix, ownsConnection: true });
+    try {
+      // No batch is ever given: only a writer started with the store shows up (bounded: 5 s).
+      const deadline = Date.now() + 5_000;
+      let seen = false;
+      while (!seen && Date.now() < deadline) {
+        const clients = (await admin.client('LIST')) as string;
+        seen = clients.split('\n').some((line) => line.includes(` name=${prefix}reactions `));
+        if (!seen) await new Promise((r) => setTimeout(r, 20));
+      }
+      expect(seen).toBe(true);
+    } finally {
+      await store.close();
+      admin.disconnect();
+    }
   });
 });

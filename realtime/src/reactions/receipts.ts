@@ -34,13 +34,16 @@ const MAX_DELAY_MS = 3_000;
 
 interface Pending {
   /**
-   * The waiting answers, as refs and results side by side: a storm keeps
-   * ~20,000 a second waiting up to `windowMs`, long enough to outlive a young
-   * collection, and an object per answer was much of what the collector copied.
-   * The results themselves are mostly shared (reactions.handlers.ts).
+   * The waiting answers, as refs and results side by side in the first `count`
+   * slots. The arrays are kept and refilled, never replaced: a storm keeps each
+   * clicker's answers waiting ~2 s for a frame (the pace below), longer than two
+   * young collections, so fresh arrays per frame were copied and promoted to the
+   * old generation every time. Slots past `count` may still hold earlier results
+   * (shared per batch, small).
    */
   refs: (number | null)[];
   results: Result<ReactionSetResult>[];
+  count: number;
   lastSentAt: number;
   /** Waiting in a slot. */
   queued: boolean;
@@ -80,15 +83,14 @@ export function createReceipts(opts: ReceiptsOptions): Receipts {
   const send = (socket: BoardSocket, t: number) => {
     const p = bySocket.get(socket);
     if (!p || !p.queued) return;
-    const { refs, results } = p;
+    const { refs, results, count } = p;
     p.queued = false;
-    p.refs = [];
-    p.results = [];
+    p.count = 0;
     p.lastSentAt = t;
     // A closed connection's answers are dropped: its client already gave up on them.
-    if (refs.length === 0 || !socket.connected) return;
-    const batch: ReactionReceipt[] = new Array(refs.length);
-    for (let i = 0; i < refs.length; i++) batch[i] = { ref: refs[i]!, result: results[i]! };
+    if (count === 0 || !socket.connected) return;
+    const batch: ReactionReceipt[] = new Array(count);
+    for (let i = 0; i < count; i++) batch[i] = { ref: refs[i]!, result: results[i]! };
     emitDirect(socket, 'reaction:receipts', batch);
   };
 
@@ -128,14 +130,16 @@ export function createReceipts(opts: ReceiptsOptions): Receipts {
     add(socket, ref, result) {
       const t = now();
       let p = bySocket.get(socket);
-      if (!p) bySocket.set(socket, (p = { refs: [], results: [], lastSentAt: -Infinity, queued: false }));
-      p.refs.push(ref);
-      p.results.push(result);
+      if (!p) bySocket.set(socket, (p = { refs: [], results: [], count: 0, lastSentAt: -Infinity, queued: false }));
+      // Overwrites a slot freed by the last frame, or appends (count never exceeds the length).
+      p.refs[p.count] = ref;
+      p.results[p.count] = result;
+      p.count++;
       // A storm's backlog of socket reads starves timers and immediates (LATE_MS);
       // answers are added right after a stored batch, so send the overdue ones from here.
       if (t > wakeAt + LATE_MS) fire();
       // Queued already, or just sent (with this receipt) by that fire.
-      if (p.queued || p.refs.length === 0) return;
+      if (p.queued || p.count === 0) return;
       p.queued = true;
       // The slot the window ends in (the current one when it has ended), or the first after it with room.
       const dueAt = p.lastSentAt + windowMs;

@@ -24,8 +24,14 @@ interface PostState {
   seq: number;
   comments: Map<string, Comment>;
   order: Comment[];
-  /** userId → set of `${commentId}|${kind}` the user has pressed. */
-  pressed: Map<string, Set<string>>;
+  /**
+   * userId → `${commentId}|${kind}` → pressed. Un-pressing sets false rather than
+   * deleting: a storm toggles the same few members thousands of times a second,
+   * and a Set's add/delete churn re-allocated its table every four toggles (deleted
+   * entries fill it), each a long-lived person's table that young collections then
+   * copy and promote. Bounded by the comments a person ever touched × 4 kinds.
+   */
+  pressed: Map<string, Map<string, boolean>>;
   /** `${userId}:${clientId}` → comment id, for idempotent resends. */
   written: Map<string, string>;
   log: PostEvent[];
@@ -166,15 +172,15 @@ export function createMemoryStore(opts: MemoryStoreOptions = {}): Store {
         if (locked) return 'LOCKED';
         if (post.banned.has(op.userId)) return 'FORBIDDEN';
         let mine = post.pressed.get(op.userId);
-        if (!mine) post.pressed.set(op.userId, (mine = new Set()));
+        if (!mine) post.pressed.set(op.userId, (mine = new Map()));
         const member = `${op.commentId}|${op.kind}`;
-        const had = mine.has(member);
+        const had = mine.get(member) === true;
         if (op.active && !had) {
-          mine.add(member);
+          mine.set(member, true);
           comment.reactions[op.kind] += 1;
           touched.add(comment.id);
         } else if (!op.active && had) {
-          mine.delete(member);
+          mine.set(member, false);
           comment.reactions[op.kind] = Math.max(0, comment.reactions[op.kind] - 1);
           touched.add(comment.id);
         }
@@ -195,7 +201,8 @@ export function createMemoryStore(opts: MemoryStoreOptions = {}): Store {
     },
 
     async myReactions(postId, userId): Promise<MyReactions> {
-      return groupPressed(posts.get(postId)?.pressed.get(userId) ?? []);
+      const mine = posts.get(postId)?.pressed.get(userId);
+      return groupPressed(mine ? [...mine].filter(([, on]) => on).map(([member]) => member) : []);
     },
 
     async role(postId, userId): Promise<Role> {

@@ -30,6 +30,8 @@ export interface WriterConnection {
   db?: number;
   family?: number;
   tls?: object;
+  /** Shown by CLIENT LIST, so an operator can tell the writer's connection from the rest. */
+  connectionName?: string;
 }
 
 /**
@@ -105,6 +107,12 @@ export function createReactionWriter(opts: { connection: WriterConnection; lua: 
     current = self;
     return self;
   };
+
+  // Started now, not at the first batch: a thread, ioredis loaded in it and a connection take
+  // ~280 ms on a 2-core Xeon, and a storm's first clicks all waited that long for their totals
+  // (~900 of them in the bench, enough to set the storm's p99 alone; docs/benchmarks.md). Unref'd:
+  // an idle writer never keeps the process alive.
+  start();
 
   return {
     run(key, argv) {

@@ -20,6 +20,9 @@ const redis = new Redis({ ...connection, maxRetriesPerRequest: 2, enableAutoPipe
 // The main thread's own connection reports outages; this one only fails its batches (their error goes back).
 redis.on('error', () => undefined);
 redis.defineCommand(command, { lua, numberOfKeys: 1 });
+// Loaded before the first batch, so that batch's EVALSHA finds the script instead of failing
+// over to a second round trip with the whole script. A failure here only costs that round trip.
+redis.script('LOAD', lua).catch(() => undefined);
 
 const answer = (message) => {
   port.postMessage(message);

@@ -90,7 +90,8 @@ export function createRedisStore(opts: RedisStoreOptions): Store {
 
   const addCommentScript = defineScript(redis, 'boardAddComment', ADD_COMMENT, 1);
   const reactionWriter = createReactionWriter({
-    connection: writerConnectionOf(redis.options),
+    // A client name may not hold spaces or newlines; a prefix may.
+    connection: { ...writerConnectionOf(redis.options), connectionName: `${prefix.replace(/[^\w:{}-]/g, '_')}reactions` },
     lua: APPLY_REACTIONS,
     command: APPLY_REACTIONS_COMMAND,
   });
