@@ -148,6 +148,12 @@ export function describeStore(engine: string, makeStore: MakeStore): void {
         ]);
         expect(await store.myReactions('p1', 'u1')).toEqual({ [a.id]: ['like', 'wow'], [b.id]: ['love'] });
         expect(await store.myReactions('p1', 'nobody')).toEqual({});
+        // Released ones are gone, and a comment with none left is not listed.
+        await store.applyReactions('p1', [
+          { commentId: a.id, kind: 'wow', userId: 'u1', active: false },
+          { commentId: b.id, kind: 'love', userId: 'u1', active: false },
+        ]);
+        expect(await store.myReactions('p1', 'u1')).toEqual({ [a.id]: ['like'] });
       });
 
       it('applies a batch as one event with totals of the changed comments only', async () => {
