@@ -5,6 +5,7 @@
  * and the totals waited for it (docs/benchmarks.md, 2026-11-30).
  */
 import { afterEach, describe, expect, inject, it } from 'vitest';
+import { Redis } from 'ioredis';
 import type { Store } from '@board/realtime';
 import { createRedisStore, redisOptions } from '@board/realtime';
 import { makeStore } from '../support/board.js';
@@ -63,7 +64,6 @@ describe('redis engine: reaction writer', () => {
 
 describe('redis engine: reaction writer start', () => {
   it('connects the writer when the store is made, before the first batch', async () => {
-    const { Redis } = await import('ioredis');
     const admin = new Redis(inject('redisUrl'));
     const prefix = `wstart${process.pid}${Date.now().toString(36)}:`;
     const store = createRedisStore({ redis: new Redis(inject('redisUrl'), redisOptions), prefix, ownsConnection: true });

@@ -109,8 +109,8 @@ export function createReactionWriter(opts: { connection: WriterConnection; lua: 
   };
 
   // Started now, not at the first batch: a thread, ioredis loaded in it and a connection take
-  // ~280 ms on a 2-core Xeon, and a storm's first clicks all waited that long for their totals
-  // (~900 of them in the bench, enough to set the storm's p99 alone; docs/benchmarks.md). Unref'd:
+  // ~280 ms on a 2-core Xeon, and the first reactions after a node started all waited that long
+  // for their totals (the bench's first flush waited 308-450 ms; docs/benchmarks.md). Unref'd:
   // an idle writer never keeps the process alive.
   start();
 
