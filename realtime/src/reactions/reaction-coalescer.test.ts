@@ -60,6 +60,33 @@ describe('reaction coalescer', () => {
     expect((await store.listComments('p'))?.comments[0]?.reactions.like).toBe(500);
   });
 
+  it('leaves the people past the batch cap for the next batch, in the order they came', async () => {
+    const store = createMemoryStore();
+    await store.createPost({ id: 'p', title: 't', description: '', body: '' });
+    const { comment } = await store.addComment({ postId: 'p', parentId: null, body: 'x', author: alice, clientId: 'client-1' });
+    const written: string[][] = [];
+    const recording = {
+      ...store,
+      applyReactions: (postId: string, ops: Parameters<typeof store.applyReactions>[1]) => {
+        written.push(ops.map((op) => op.userId));
+        return store.applyReactions(postId, ops);
+      },
+    };
+    const coalescer = createReactionCoalescer({ store: recording, flushMs: 20, onBatch: () => {}, maxBatch: 3 });
+    const people = ['u1', 'u2', 'u3', 'u4', 'u5', 'u6', 'u7'];
+    const answers = people.map(
+      (userId) =>
+        new Promise<ReactionOpResult>((resolve, reject) =>
+          coalescer.submit('p', { commentId: comment.id, kind: 'like', userId, active: true }, (_c, err, outcome) => (err ? reject(err) : resolve(outcome!)), null),
+        ),
+    );
+    const results = await Promise.all(answers);
+    expect(results.every((r) => r.ok)).toBe(true);
+    // At most three a batch (the first one too: a quiet post's first tick is flushed at once), in order.
+    expect(written).toEqual([['u1', 'u2', 'u3'], ['u4', 'u5', 'u6'], ['u7']]);
+    expect((await store.listComments('p'))?.comments[0]?.reactions.like).toBe(7);
+  });
+
   it('flushes a steadily busy post at most once per window', async () => {
     const { coalescer, submit, comment, writes } = await setup(100);
     const started = Date.now();
