@@ -6,9 +6,8 @@
  */
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import { Redis } from 'ioredis';
-import type { Store } from '@board/realtime';
-import { createRedisStore, redisOptions } from '@board/realtime';
-import { makeStore } from '../support/board.js';
+import { createRedisStore, redisOptions, type Store } from '@board/realtime';
+import { makeStore, uniquePrefix } from '../support/board.js';
 
 describe('redis engine: reaction writer', () => {
   let store: Store | null = null;
@@ -65,7 +64,7 @@ describe('redis engine: reaction writer', () => {
 describe('redis engine: reaction writer start', () => {
   it('connects the writer when the store is made, before the first batch', async () => {
     const admin = new Redis(inject('redisUrl'));
-    const prefix = `wstart${process.pid}${Date.now().toString(36)}:`;
+    const prefix = uniquePrefix();
     const store = createRedisStore({ redis: new Redis(inject('redisUrl'), redisOptions), prefix, ownsConnection: true });
     try {
       // No batch is ever given: only a writer started with the store shows up (bounded: 5 s).

@@ -51,8 +51,8 @@ interface PostQueue {
    * (for iterators). Once one of those tables had been promoted to the old
    * generation, every later table and every click it held survived young
    * collections through that link until a full collection: the storm's
-   * scavenges then kept 8–10 MB each and paused 30–70 ms instead of 2–3 MB and
-   * 11–34 ms (docs/benchmarks.md).
+   * scavenges then kept 8–10 MB each and paused 30–70 ms instead of 1.4–4 MB
+   * and 11–34 ms (docs/benchmarks.md).
    */
   pending: Map<string, Waiting[]>;
   /** Settings in `pending`. */
