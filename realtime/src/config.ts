@@ -64,11 +64,21 @@ export const ConfigSchema = z.object({
     .enum(['true', 'false', '1', '0'])
     .default('false')
     .transform((v) => v === 'true' || v === '1'),
-  /** Write the demo posts when the store has no posts at all. */
+  /**
+   * Write the demo posts when the store has no posts at all. Unset: yes on the
+   * memory engine (a board to try out), no on Redis (a production store stays
+   * as the operator left it; `pnpm seed` writes them on purpose).
+   */
   SEED_DEMO: z
     .enum(['true', 'false', '1', '0'])
-    .default('true')
-    .transform((v) => v === 'true' || v === '1'),
+    .optional()
+    .transform((v) => (v === undefined ? undefined : v === 'true' || v === '1')),
+  /**
+   * At start-up, how long to wait for Redis before giving up with exit code 1 (s).
+   * Platforms start services in any order; a minute covers a Redis that loads
+   * its AOF, and a Redis that is not there after that needs a person.
+   */
+  REDIS_WAIT_S: int(1, 3_600).default(60),
   /** Absolute path of a SvelteKit adapter-node handler.js to serve the board from this process. */
   WEB_HANDLER: z.string().optional(),
 });

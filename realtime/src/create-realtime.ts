@@ -49,6 +49,8 @@ export interface Realtime {
   http: HttpServer;
   store: Store;
   nodeId: string;
+  /** The Redis data connection (null on the memory engine), for main.ts's start-up wait. */
+  redis: Redis | null;
   /** Listens and resolves with the bound port (pass 0 for a free one). */
   listen(port?: number, host?: string): Promise<number>;
   /** Stops accepting, stores pending reactions, closes sockets, then storage. */
@@ -116,7 +118,11 @@ export function createRealtime(config: Config, deps: RealtimeDeps = {}): Realtim
   let adapterClients: Redis[] = [];
   if (owned.redis) {
     const pub = guardPublish(owned.redis.duplicate(), log);
-    const sub = owned.redis.duplicate();
+    // The adapter subscribes without handling the promise: with a retry limit, a
+    // SUBSCRIBE sent while Redis is still down would reject unhandled and end the
+    // process. Without one it waits for the connection (and ioredis resubscribes
+    // after every reconnect).
+    const sub = owned.redis.duplicate({ maxRetriesPerRequest: null });
     adapterClients = [pub, sub];
     watchRedis(pub, 'adapter publisher', log);
     watchRedis(sub, 'adapter subscriber', log);
@@ -173,6 +179,9 @@ export function createRealtime(config: Config, deps: RealtimeDeps = {}): Realtim
     // order after them, so QUIT cannot fail them as unhandled rejections.
     await Promise.all(
       adapterClients.map(async (c) => {
+        // Never connected (Redis still down): nothing to wait for, and the
+        // subscriber's commands would wait for a connection forever.
+        if (c.status !== 'ready') return c.disconnect();
         await c.ping().catch(() => undefined);
         await c.quit().catch(() => undefined);
       }),
@@ -187,6 +196,7 @@ export function createRealtime(config: Config, deps: RealtimeDeps = {}): Realtim
     http,
     store,
     nodeId,
+    redis: owned.redis,
     listen(port = config.PORT, host = config.HOST) {
       return new Promise((resolve, reject) => {
         http.once('error', reject);

@@ -17,7 +17,9 @@ export interface Log {
 
 export const consoleLog: Log = {
   info: (m) => console.log(m),
-  error: (m, e) => console.error(m, e),
+  // Redis being away is an expected state with lines of its own (store/index.ts):
+  // its errors say enough in one line, without a stack.
+  error: (m, e) => (isStorageDown(e) ? console.error(`${m}: ${(e as Error).message}`) : console.error(m, e)),
 };
 
 export const silentLog: Log = { info: () => undefined, error: () => undefined };
