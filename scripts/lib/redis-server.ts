@@ -41,10 +41,14 @@ export interface RedisServerOptions {
   appendfsync?: 'always' | 'everysec';
   /** Pin the server to this CPU with taskset (the benchmark keeps it off the load generator's core). */
   cpu?: number | null;
+  /** Listen on this port instead of a free one (a test that starts a node before its Redis). */
+  port?: number;
+  /** Require this password (requirepass); the handle's url carries it. */
+  password?: string;
 }
 
 export async function startRedisServer(opts: RedisServerOptions = {}): Promise<RedisServerHandle> {
-  const port = await freePort();
+  const port = opts.port ?? (await freePort());
   if (port === 6379) throw new Error('refusing port 6379: it belongs to the machine');
   const dir = mkdtempSync(join(tmpdir(), 'board-redis-'));
   const args = [
@@ -56,9 +60,12 @@ export async function startRedisServer(opts: RedisServerOptions = {}): Promise<R
     '--appendfsync', opts.appendfsync ?? 'everysec',
     '--logfile', '',
     '--loglevel', 'warning',
+    ...(opts.password ? ['--requirepass', opts.password] : []),
   ];
   let child: ChildProcess | null = null;
-  const url = `redis://127.0.0.1:${port}`;
+  const url = opts.password
+    ? `redis://:${encodeURIComponent(opts.password)}@127.0.0.1:${port}`
+    : `redis://127.0.0.1:${port}`;
 
   const start = async () => {
     const pinned = opts.cpu !== undefined && opts.cpu !== null;

@@ -19,27 +19,44 @@ export interface NodeProcess {
   /** Resolves with the exit code (null when killed by a signal). */
   exited: Promise<number | null>;
   output(): string;
+  /** Resolves when the node's output (stdout or stderr) contains text; rejects after withinMs or at exit. */
+  printed(text: string, withinMs: number): Promise<void>;
   /** Resident memory of the process in bytes, from /proc. */
   rss(): number;
   kill(signal: NodeJS.Signals): Promise<number | null>;
 }
 
-export async function startNode(env: Record<string, string>): Promise<NodeProcess> {
+/**
+ * Starts a node and resolves once it is ready ("… on http://" in its output).
+ * An env value of undefined removes that variable (SEED_DEMO, say).
+ */
+export async function startNode(env: NodeEnv): Promise<NodeProcess> {
+  const node = await spawnNode(env);
+  await node.printed(' on http://', 20_000);
+  return node;
+}
+
+/** Variables for a node; undefined removes one that is set by default. */
+export type NodeEnv = Record<string, string | undefined>;
+
+/** Starts a node process and resolves at once, before it is ready. */
+export async function spawnNode(env: NodeEnv): Promise<NodeProcess> {
   const port = await freePort();
   const nodeId = env.NODE_ID ?? `n${port}`;
+  const merged: NodeEnv = {
+    ...process.env,
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    NODE_ID: nodeId,
+    SEED_DEMO: 'false',
+    DATA_DIR: mkdtempSync(join(tmpdir(), 'board-node-')),
+    SESSION_SECRET: 'chaos-secret-long-enough-for-hmac-0123456789abcdef',
+    RATE_LIMIT_FACTOR: '0', // writers post as fast as they can on purpose
+    ...env,
+  };
   const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'realtime/src/main.ts')], {
     cwd: root,
-    env: {
-      ...process.env,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      NODE_ID: nodeId,
-      SEED_DEMO: 'false',
-      DATA_DIR: mkdtempSync(join(tmpdir(), 'board-node-')),
-      SESSION_SECRET: 'chaos-secret-long-enough-for-hmac-0123456789abcdef',
-      RATE_LIMIT_FACTOR: '0', // writers post as fast as they can on purpose
-      ...env,
-    },
+    env: Object.fromEntries(Object.entries(merged).filter((e): e is [string, string] => e[1] !== undefined)),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
@@ -47,17 +64,21 @@ export async function startNode(env: Record<string, string>): Promise<NodeProces
   child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
   const exited = new Promise<number | null>((res) => child.once('exit', (code) => res(code)));
 
-  await new Promise<void>((res, rej) => {
-    const timer = setTimeout(() => rej(new Error(`node did not start within 20 s:\n${out}`)), 20_000);
-    const onData = () => {
-      if (!out.includes(' on http://')) return;
-      clearTimeout(timer);
-      child.stdout!.off('data', onData);
-      res();
-    };
-    child.stdout!.on('data', onData);
-    void exited.then((code) => rej(new Error(`node exited with ${code} while starting:\n${out}`)));
-  });
+  const printed = (text: string, withinMs: number) =>
+    new Promise<void>((res, rej) => {
+      if (out.includes(text)) return res();
+      const timer = setTimeout(() => rej(new Error(`node did not print ${JSON.stringify(text)} within ${withinMs} ms:\n${out}`)), withinMs);
+      const onData = () => {
+        if (!out.includes(text)) return;
+        clearTimeout(timer);
+        child.stdout!.off('data', onData);
+        child.stderr!.off('data', onData);
+        res();
+      };
+      child.stdout!.on('data', onData);
+      child.stderr!.on('data', onData);
+      void exited.then((code) => rej(new Error(`node exited with ${code} before printing ${JSON.stringify(text)}:\n${out}`)));
+    });
 
   return {
     url: `http://127.0.0.1:${port}`,
@@ -66,6 +87,7 @@ export async function startNode(env: Record<string, string>): Promise<NodeProces
     child,
     exited,
     output: () => out,
+    printed,
     rss: () => {
       const status = readProc(`/proc/${child.pid}/status`);
       const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
