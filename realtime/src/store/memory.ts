@@ -13,7 +13,7 @@ import {
   type PostEvent,
   type Role,
 } from '@board/shared';
-import type { CommentPage, NewComment, PostRecord, ReactionBatchResult, ReactionOp, ReactionRefusal, Store } from './types.js';
+import type { CommentPage, CommentState, NewComment, PostRecord, ReactionBatchResult, ReactionOp, ReactionRefusal, Store } from './types.js';
 import { groupPressed, newId, newPostRecord, REPLAY_MAX, sharedResults } from './types.js';
 
 /** A post event before it has its sequence number (Omit distributed over the union). */
@@ -301,6 +301,16 @@ export function createMemoryStore(opts: MemoryStoreOptions = {}): Store {
       const events = post.log.filter((e) => e.seq > sinceSeq);
       // Contiguous from sinceSeq + 1, or the log was trimmed or scrubbed: the caller sends a snapshot.
       return events.every((e, i) => e.seq === sinceSeq + 1 + i) && events.length === post.seq - sinceSeq ? events : null;
+    },
+
+    async commentStates(postId, commentIds) {
+      const out = new Map<string, CommentState>();
+      const post = posts.get(postId);
+      for (const id of commentIds) {
+        const c = post?.comments.get(id);
+        if (c) out.set(id, { authorId: c.author.id, hidden: c.hidden, deleted: c.deleted });
+      }
+      return out;
     },
 
     async setViewers(nodeId, postId, count) {

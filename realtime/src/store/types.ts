@@ -78,6 +78,13 @@ export interface ReactionBatchResult {
   results: ReactionOpResult[];
 }
 
+/** What redaction needs to know of a comment now (posts/redact.ts). */
+export interface CommentState {
+  authorId: string;
+  hidden: boolean;
+  deleted: boolean;
+}
+
 export interface CommentPage {
   comments: Comment[];
   /** The post's sequence number this list is consistent with. */
@@ -144,8 +151,13 @@ export interface Store {
   /** Latest sequence number per post (0 for a post with no events or no such post). */
   heads(postIds: string[]): Promise<Record<string, number>>;
 
-  /** Events with seq > sinceSeq in order; null when the log no longer reaches back that far. */
+  /**
+   * Events with seq > sinceSeq in order, as stored (unredacted: pass them through
+   * posts/redact.ts); null when the log no longer reaches back that far.
+   */
   eventsSince(postId: string, sinceSeq: number): Promise<PostEvent[] | null>;
+  /** The current author and flags of these comments; ids with no comment are left out. */
+  commentStates(postId: string, commentIds: string[]): Promise<Map<string, CommentState>>;
 
   /** Records how many viewers this node has on a post; returns the all-node total. */
   setViewers(nodeId: string, postId: string, count: number): Promise<number>;

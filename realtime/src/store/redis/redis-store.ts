@@ -15,7 +15,7 @@ import {
   type ReactionCounts,
   type Role,
 } from '@board/shared';
-import type { CommentPage, PostRecord, ReactionBatchResult, ReactionOp, Store } from '../types.js';
+import type { CommentPage, CommentState, PostRecord, ReactionBatchResult, ReactionOp, Store } from '../types.js';
 import { groupPressed, newId, newPostRecord, REPLAY_MAX, sharedResults } from '../types.js';
 import { createReactionWriter, writerConnectionOf } from './reaction-writer.js';
 import { ADD_COMMENT, APPLY_REACTIONS, CREATE_POST, DELETE_COMMENT, SET_HIDDEN, SET_PINNED, UPDATE_SETTINGS } from './scripts.js';
@@ -398,6 +398,27 @@ export function createRedisStore(opts: RedisStoreOptions): Store {
       // Trimmed past sinceSeq, or an entry scrubbed by a deletion: not contiguous, so the caller sends a snapshot.
       const contiguous = events.length === seq - sinceSeq && events.every((e, i) => e.seq === sinceSeq + 1 + i);
       return contiguous ? events : null;
+    },
+
+    async commentStates(postId, commentIds) {
+      const out = new Map<string, CommentState>();
+      if (commentIds.length === 0) return out;
+      const base = postBase(postId);
+      const [jsons, hidden, deleted] = unwrap(
+        await redis
+          .multi()
+          .hmget(`${base}:c`, ...commentIds)
+          .smismember(`${base}:hidden`, ...commentIds)
+          .smismember(`${base}:deleted`, ...commentIds)
+          .exec(),
+      ) as [(string | null)[], number[], number[]];
+      commentIds.forEach((id, i) => {
+        const json = jsons[i];
+        if (!json) return;
+        const { author } = JSON.parse(json) as { author: { id: string } };
+        out.set(id, { authorId: author.id, hidden: hidden[i] === 1, deleted: deleted[i] === 1 });
+      });
+      return out;
     },
 
     async setViewers(nodeId, postId, count) {
