@@ -14,6 +14,8 @@ export function registerPostHandlers(socket: BoardSocket, deps: { store: Store; 
   socket.on(
     'post:join',
     handle(socket, 'post:join', JoinPostRequest, async ({ postId, sinceSeq }, reply: (r: JoinResult) => void) => {
+      // A join can send the whole post: looping ones are refused per connection and per address.
+      await ctx.limits.consume('join', socket);
       const post = await store.getPost(postId);
       if (!post) throw new AppError('NOT_FOUND', 'No such post');
       if (!socket.data.posts.has(postId) && socket.data.posts.size >= MAX_JOINED_POSTS) {
