@@ -107,7 +107,12 @@ export const SettingsRequest = z
 export const BanRequest = z.object({ postId: Id, userId: Id, banned: z.boolean() });
 export const ModLogRequest = z.object({ postId: Id });
 
-export const MOD_ACTIONS = ['claim', 'pin', 'unpin', 'hide', 'restore', 'delete', 'lock', 'unlock', 'slow-mode', 'ban', 'unban'] as const;
+export const MOD_ACTIONS = ['claim', 'pin', 'unpin', 'hide', 'restore', 'delete', 'lock', 'unlock', 'slow-mode', 'ban', 'unban', 'remove-host', 'rotate-link'] as const;
+export type ModAction = (typeof MOD_ACTIONS)[number];
+/** Actions the record must keep whatever the volume of routine ones (LIMITS.modLogKeptMax). */
+export const DESTRUCTIVE_MOD_ACTIONS: readonly ModAction[] = ['delete', 'ban', 'claim', 'remove-host', 'rotate-link'];
+/** What the log says of a comment after it was deleted, in place of its first words. */
+export const DELETED_COMMENT_DETAIL = 'deleted comment';
 export const ModLogEntry = z.object({
   /** ms since the epoch */
   at: z.number().int(),
@@ -119,6 +124,20 @@ export const ModLogEntry = z.object({
   detail: z.string().nullable(),
 });
 export type ModLogEntry = z.infer<typeof ModLogEntry>;
+
+// Co-hosting: who holds the facilitator role, taking it back, and a new link.
+export const HostsRequest = z.object({ postId: Id });
+export const RemoveHostRequest = z.object({ postId: Id, userId: Id });
+export const RotateLinkRequest = z.object({ postId: Id });
+
+export const CoHost = z.object({
+  id: Id,
+  /** The name they had when they became a facilitator. */
+  name: z.string(),
+  /** Started the discussion: cannot be removed. */
+  creator: z.boolean(),
+});
+export type CoHost = z.infer<typeof CoHost>;
 
 // ---- ordered post events (server → client), each with the post's sequence number
 
@@ -216,6 +235,12 @@ export interface ClientToServerEvents {
   'mod:settings': (req: z.input<typeof SettingsRequest>, ack: Ack<PostSettings>) => void;
   'mod:ban': (req: z.input<typeof BanRequest>, ack: Ack<null>) => void;
   'mod:log': (req: z.input<typeof ModLogRequest>, ack: Ack<ModLogEntry[]>) => void;
+  /** The post's facilitators, creator first. */
+  'mod:hosts': (req: z.input<typeof HostsRequest>, ack: Ack<CoHost[]>) => void;
+  /** Takes the facilitator role back from a co-host (never the creator); they hear `post:role` 'participant'. */
+  'mod:remove-host': (req: z.input<typeof RemoveHostRequest>, ack: Ack<null>) => void;
+  /** A new facilitator link; the old one stops working, facilitators keep their role. The secret is in this ack only. */
+  'mod:rotate-link': (req: z.input<typeof RotateLinkRequest>, ack: Ack<{ facilitatorToken: string }>) => void;
 }
 
 export interface ServerToClientEvents {

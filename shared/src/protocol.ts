@@ -16,8 +16,13 @@ export const LIMITS = {
   maxPins: 3,
   /** Longest slow-mode interval a facilitator can set, seconds. */
   slowModeMaxSeconds: 3_600,
-  /** Moderation log entries kept per post. */
+  /** Routine moderation log entries (pins, hides, locks…) kept per post. */
   modLogMax: 500,
+  /**
+   * Destructive moderation log entries (DESTRUCTIVE_MOD_ACTIONS) kept per post, in
+   * a list of their own: no volume of routine toggles pushes them out.
+   */
+  modLogKeptMax: 5_000,
 } as const;
 
 /** Room names. One room per post; the lobby hears list-level stats. */

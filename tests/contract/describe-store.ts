@@ -406,9 +406,88 @@ export function describeStore(engine: string, makeStore: MakeStore): void {
 
       it('keeps a moderation log, newest first, capped', async () => {
         for (let i = 0; i < 5; i++) {
-          await store.appendModLog('p1', { at: i, by: host, action: 'pin', target: `c${i}`, detail: null }, 3);
+          await store.appendModLog('p1', { at: i, by: host, action: 'pin', target: `c${i}`, detail: null }, { routine: 3, kept: 3 });
         }
         expect((await store.modLog('p1')).map((e) => e.target)).toEqual(['c4', 'c3', 'c2']);
+      });
+
+      it('keeps destructive log entries whatever the volume of routine ones, merged newest first', async () => {
+        const caps = { routine: 500, kept: 5_000 };
+        const log = (action: 'pin' | 'unpin' | 'delete' | 'ban' | 'claim', target: string, at: number) =>
+          store.appendModLog('p1', { at, by: host, action, target, detail: null }, caps);
+        await log('claim', host.id, 1);
+        await log('delete', 'c_gone', 2);
+        await log('ban', 'u_troll', 3);
+        for (let i = 0; i < 520; i++) await log(i % 2 === 0 ? 'pin' : 'unpin', 'c_pinned', 10 + i);
+        await log('delete', 'c_late', 600);
+        const entries = await store.modLog('p1');
+        expect(entries).toHaveLength(500 + 4);
+        expect(entries[0]).toMatchObject({ action: 'delete', target: 'c_late' });
+        expect(entries.slice(-3).map((e) => e.action)).toEqual(['ban', 'delete', 'claim']);
+        expect(entries.slice(1, -3).every((e) => e.action === 'pin' || e.action === 'unpin')).toBe(true);
+      });
+
+      it('after a delete the log says "deleted comment", never the first words, also in entries written before', async () => {
+        const caps = { routine: 500, kept: 5_000 };
+        const { comment: c } = await comment('first words of a regrettable comment');
+        const { comment: other } = await comment('another comment');
+        const about = (id: string, action: 'hide' | 'restore', detail: string) =>
+          store.appendModLog('p1', { at: Date.now(), by: host, action, target: id, detail }, caps);
+        await about(c.id, 'hide', 'first words of a regrettable…');
+        await about(c.id, 'restore', 'first words of a regrettable…');
+        await about(other.id, 'hide', 'another comment');
+        await store.deleteComment('p1', c.id);
+        // One written late (a hide acted on just before the delete, logged just after) loses its words too.
+        await about(c.id, 'hide', 'first words of a regrettable…');
+        const entries = await store.modLog('p1');
+        expect(JSON.stringify(entries)).not.toContain('regrettable');
+        expect(entries.filter((e) => e.target === c.id).map((e) => e.detail)).toEqual(['deleted comment', 'deleted comment', 'deleted comment']);
+        expect(entries.find((e) => e.target === other.id)?.detail).toBe('another comment');
+      });
+
+      it('a delete erases the text from restored events in the replay log too', async () => {
+        const { comment: c } = await comment('said then regretted');
+        await store.setHidden('p1', c.id, true);
+        await store.setHidden('p1', c.id, false);
+        await store.deleteComment('p1', c.id);
+        // Both engines keep what remains readable; none of it carries the text.
+        for (let since = 0; since <= 4; since++) expect(JSON.stringify(await store.eventsSince('p1', since))).not.toContain('regretted');
+      });
+
+      it('reports comment states for redaction: author, hidden, deleted; unknown ids left out', async () => {
+        const { comment: a } = await comment('a');
+        const { comment: b } = await comment('b', { author: bob });
+        await store.setHidden('p1', a.id, true);
+        await store.deleteComment('p1', b.id);
+        const states = await store.commentStates('p1', [a.id, b.id, 'c_missing']);
+        expect(Object.fromEntries(states)).toEqual({
+          [a.id]: { authorId: alice.id, hidden: true, deleted: false },
+          [b.id]: { authorId: bob.id, hidden: false, deleted: true },
+        });
+        expect((await store.commentStates('p1', [])).size).toBe(0);
+      });
+
+      it('lists co-hosts creator first, removes one (never the creator), and rotates the link hash', async () => {
+        await store.createPost({ id: 'co', title: 'Co', hostId: host.id, hostName: 'Host', hostTokenHash: 'ab'.repeat(32) });
+        await store.addHost('co', bob.id, 'Bob');
+        await store.addHost('co', alice.id, 'Alice');
+        expect(await store.hosts('co')).toEqual([
+          { id: host.id, name: 'Host', creator: true },
+          { id: alice.id, name: 'Alice', creator: false },
+          { id: bob.id, name: 'Bob', creator: false },
+        ]);
+        expect(await store.removeHost('co', bob.id)).toBe(true);
+        expect(await store.removeHost('co', bob.id)).toBe(false);
+        expect(await store.role('co', bob.id)).toBe('participant');
+        await expectCode(store.removeHost('co', host.id), 'INVALID');
+        expect(await store.role('co', host.id)).toBe('facilitator');
+        await expectCode(store.removeHost('nope', bob.id), 'NOT_FOUND');
+        expect((await store.hosts('co')).map((h) => h.id)).toEqual([host.id, alice.id]);
+        await store.setHostTokenHash('co', 'cd'.repeat(32));
+        expect(await store.hostTokenHash('co')).toBe('cd'.repeat(32));
+        await expectCode(store.setHostTokenHash('nope', 'cd'.repeat(32)), 'NOT_FOUND');
+        // Rotating keeps the role of those who hold it.
+        expect(await store.role('co', alice.id)).toBe('facilitator');
       });
     });
 

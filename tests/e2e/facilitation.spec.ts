@@ -172,6 +172,56 @@ test.describe('a facilitator', () => {
     await context.close();
   });
 
+  test('rotates the link and removes a co-host: the old link stops working, the removed co-host loses the tools', async ({
+    browser,
+    facilitator,
+  }) => {
+    // Two people in two browser contexts with several round trips each.
+    test.slow();
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const cohost = new PostPage(page);
+    await cohost.open(facilitator.postId);
+    await cohost.post(unique('Happy to help host'), 'Cora Cohost');
+    await page.goto('/');
+    await page.goto(facilitator.link);
+    const cohostTools = page.getByRole('region', { name: 'Facilitator tools' });
+    await expect(cohostTools).toBeVisible();
+
+    await facilitator.tools.getByRole('button', { name: 'Co-hosts' }).click();
+    const panel = facilitator.page.getByRole('dialog', { name: 'Co-hosts' });
+    const hosts = panel.getByRole('list', { name: 'Facilitators of this discussion' }).getByRole('listitem');
+    await expect(hosts).toHaveCount(2);
+    await expect(hosts.first()).toContainText('Host Harper');
+    await expect(hosts.first()).toContainText('started the discussion');
+    await expect(panel.getByRole('button', { name: 'Remove Host Harper as co-host' })).toHaveCount(0);
+
+    await panel.getByRole('button', { name: 'Rotate link' }).click();
+    const newLink = await panel.getByRole('textbox', { name: 'Facilitator link' }).inputValue();
+    expect(newLink).toMatch(new RegExp(`/posts/${facilitator.postId}#facilitator=`));
+    expect(newLink).not.toBe(facilitator.link);
+    // Co-hosts keep their role through a rotation.
+    await expect(cohostTools).toBeVisible();
+
+    await panel.getByRole('button', { name: 'Remove Cora Cohost as co-host' }).click();
+    await expect(hosts).toHaveCount(1);
+    // Their open page hears it at once.
+    await expect(cohostTools).toHaveCount(0);
+
+    // The old link, which they kept, no longer works.
+    await page.goto('/');
+    await page.goto(facilitator.link);
+    await expect(page.getByText('This facilitator link is not valid')).toBeVisible();
+    await expect(cohostTools).toHaveCount(0);
+
+    // Shown once: reopening the panel does not show the new link again.
+    await panel.getByRole('button', { name: 'Close' }).click();
+    await facilitator.tools.getByRole('button', { name: 'Co-hosts' }).click();
+    await expect(panel.getByRole('button', { name: 'Rotate link' })).toBeVisible();
+    await expect(panel.getByRole('textbox', { name: 'Facilitator link' })).toHaveCount(0);
+    await context.close();
+  });
+
   test('a wrong facilitator link says so and gives no tools', async ({ browser, facilitator }) => {
     const context = await browser.newContext();
     const page = await context.newPage();

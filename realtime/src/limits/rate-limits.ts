@@ -9,12 +9,14 @@ import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAb
 import { AppError } from '@board/shared';
 import type { BoardSocket } from '../socket/types.js';
 
-export type LimitedAction = 'comment' | 'reaction' | 'create' | 'claim';
+export type LimitedAction = 'comment' | 'reaction' | 'create' | 'claim' | 'join' | 'mod';
 
 interface Budget {
   /** Actions allowed per window; null when this key kind is not limited. */
   perUser: number | null;
   perIp: number | null;
+  /** Per connection, counted in this process (a connection lives on one node); absent when not limited. */
+  perConnection?: number;
   windowS: number;
   /**
    * Counted in Redis so the budget holds across nodes. Reactions are counted in
@@ -36,6 +38,13 @@ const BUDGETS: Record<LimitedAction, Budget> = {
   create: { perUser: 3, perIp: 20, windowS: 600, shared: true },
   // Facilitator secrets are 192-bit; this only keeps a guesser from wasting our CPU.
   claim: { perUser: null, perIp: 20, windowS: 60, shared: true },
+  // The web client joins once per (re)connect, again after a replay that lacked hidden text it
+  // may read, and on a role change: a handful a minute. A venue's address reconnecting
+  // after a node restart is its people's joins at once. Each join may send the whole post.
+  join: { perUser: null, perIp: 200, perConnection: 12, windowS: 10, shared: true },
+  // Facilitator actions that change something: a busy moderator clears a few a second, a
+  // script toggling pins thousands (each a broadcast to every viewer and a log entry).
+  mod: { perUser: 30, perIp: null, windowS: 10, shared: true },
 };
 
 const MESSAGES: Record<LimitedAction, string> = {
@@ -43,6 +52,8 @@ const MESSAGES: Record<LimitedAction, string> = {
   reaction: 'You are reacting quickly',
   create: 'You have started several discussions just now',
   claim: 'Too many facilitator links tried',
+  join: 'This discussion was opened too often just now',
+  mod: 'You are moderating very quickly',
 };
 
 export interface RateLimits {
@@ -79,11 +90,13 @@ export function createRateLimits(opts: RateLimitOptions): RateLimits {
     return { consume: (key) => consumeShared(redis, key) };
   };
 
-  const limiters = {} as Record<LimitedAction, { byUser: Limiter | null; byIp: Limiter | null }>;
+  const limiters = {} as Record<LimitedAction, { byUser: Limiter | null; byIp: Limiter | null; byConnection: Limiter | null }>;
   for (const [action, b] of Object.entries(BUDGETS) as Array<[LimitedAction, Budget]>) {
     limiters[action] = {
       byUser: b.perUser === null ? null : make(`${action}:user`, Math.ceil(b.perUser * opts.factor), b.windowS, b.shared),
       byIp: b.perIp === null ? null : make(`${action}:ip`, Math.ceil(b.perIp * opts.factor), b.windowS, b.shared),
+      byConnection:
+        b.perConnection === undefined ? null : createLocalWindow(Math.ceil(b.perConnection * opts.factor), b.windowS * 1_000),
     };
   }
 
@@ -107,7 +120,9 @@ export function createRateLimits(opts: RateLimitOptions): RateLimits {
 
   return {
     consume(action, socket) {
-      const { byUser, byIp } = limiters[action];
+      const { byUser, byIp, byConnection } = limiters[action];
+      // A connection's own budget first: a looping connection is refused before it costs a shared count.
+      verdict(action, byConnection?.consume(socket.id) as Wait);
       const userWait = byUser?.consume(socket.data.user.id);
       if (userWait instanceof Promise) {
         // Shared budgets: the address's at once too. The data connection auto-pipelines,

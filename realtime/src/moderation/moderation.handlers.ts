@@ -20,7 +20,7 @@ import type { Presence } from '../presence/presence.js';
 import type { Store } from '../store/types.js';
 import { handle, type HandlerContext } from '../socket/handle.js';
 import type { BoardServer, BoardSocket } from '../socket/types.js';
-import { logAction, requireFacilitator } from './authorize.js';
+import { authorizeModeration, logAction, requireFacilitator } from './authorize.js';
 
 export interface ModerationDeps {
   io: BoardServer;
@@ -38,7 +38,7 @@ export function registerModerationHandlers(socket: BoardSocket, deps: Moderation
   socket.on(
     'mod:pin',
     handle(socket, 'mod:pin', PinRequest, async ({ postId, commentId, pinned }, reply: (r: { pinned: string[] }) => void) => {
-      await requireFacilitator(store, socket, postId);
+      await authorizeModeration(store, socket, postId, ctx.limits);
       const { seq, value } = await store.setPinned(postId, commentId, pinned, LIMITS.maxPins);
       reply({ pinned: value });
       if (seq === null) return;
@@ -50,7 +50,7 @@ export function registerModerationHandlers(socket: BoardSocket, deps: Moderation
   socket.on(
     'mod:hide',
     handle(socket, 'mod:hide', HideRequest, async ({ postId, commentId, hidden }, reply: (r: null) => void) => {
-      await requireFacilitator(store, socket, postId);
+      await authorizeModeration(store, socket, postId, ctx.limits);
       const { seq, value: body } = await store.setHidden(postId, commentId, hidden);
       reply(null);
       if (seq === null) return;
@@ -62,7 +62,7 @@ export function registerModerationHandlers(socket: BoardSocket, deps: Moderation
   socket.on(
     'mod:delete',
     handle(socket, 'mod:delete', DeleteCommentRequest, async ({ postId, commentId }, reply: (r: null) => void) => {
-      await requireFacilitator(store, socket, postId);
+      await authorizeModeration(store, socket, postId, ctx.limits);
       const { seq } = await store.deleteComment(postId, commentId);
       reply(null);
       if (seq === null) return;
@@ -75,7 +75,7 @@ export function registerModerationHandlers(socket: BoardSocket, deps: Moderation
   socket.on(
     'mod:settings',
     handle(socket, 'mod:settings', SettingsRequest, async ({ postId, ...patch }, reply: (r: PostSettings) => void) => {
-      await requireFacilitator(store, socket, postId);
+      await authorizeModeration(store, socket, postId, ctx.limits);
       const before = await store.getPost(postId);
       const { seq, value } = await store.updateSettings(postId, patch);
       reply(value);
@@ -93,7 +93,7 @@ export function registerModerationHandlers(socket: BoardSocket, deps: Moderation
   socket.on(
     'mod:ban',
     handle(socket, 'mod:ban', BanRequest, async ({ postId, userId, banned }, reply: (r: null) => void) => {
-      await requireFacilitator(store, socket, postId);
+      await authorizeModeration(store, socket, postId, ctx.limits);
       const changed = await store.setBanned(postId, userId, banned);
       reply(null);
       if (!changed) return;

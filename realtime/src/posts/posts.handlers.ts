@@ -1,6 +1,6 @@
 import { AppError, JoinPostRequest, LeavePostRequest, NoPayload, rooms, type JoinResult } from '@board/shared';
 import type { Presence } from '../presence/presence.js';
-import { redactFor } from './redact.js';
+import { redactEvents, redactFor, textBearingIds } from './redact.js';
 import type { Store } from '../store/types.js';
 import { handle, type HandlerContext } from '../socket/handle.js';
 import type { BoardSocket } from '../socket/types.js';
@@ -14,6 +14,8 @@ export function registerPostHandlers(socket: BoardSocket, deps: { store: Store; 
   socket.on(
     'post:join',
     handle(socket, 'post:join', JoinPostRequest, async ({ postId, sinceSeq }, reply: (r: JoinResult) => void) => {
+      // A join can send the whole post: looping ones are refused per connection and per address.
+      await ctx.limits.consume('join', socket);
       const post = await store.getPost(postId);
       if (!post) throw new AppError('NOT_FOUND', 'No such post');
       if (!socket.data.posts.has(postId) && socket.data.posts.size >= MAX_JOINED_POSTS) {
@@ -29,7 +31,12 @@ export function registerPostHandlers(socket: BoardSocket, deps: { store: Store; 
 
       if (sinceSeq !== undefined) {
         const events = await store.eventsSince(postId, sinceSeq);
-        if (events) return reply({ mode: 'replay', events, seq: events.at(-1)?.seq ?? sinceSeq, mine, role });
+        if (events) {
+          // Read after the events: a hide or delete stored before they were read is seen here.
+          const states = await store.commentStates(postId, textBearingIds(events));
+          const seq = events.at(-1)?.seq ?? sinceSeq;
+          return reply({ mode: 'replay', events: redactEvents(events, { userId, role }, states), seq, mine, role });
+        }
       }
       const page = await store.listComments(postId);
       if (!page) throw new AppError('NOT_FOUND', 'No such post');

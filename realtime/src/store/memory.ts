@@ -5,6 +5,8 @@
  */
 import {
   AppError,
+  DELETED_COMMENT_DETAIL,
+  DESTRUCTIVE_MOD_ACTIONS,
   emptyCounts,
   type Comment,
   type ModLogEntry,
@@ -13,8 +15,8 @@ import {
   type PostEvent,
   type Role,
 } from '@board/shared';
-import type { CommentPage, NewComment, PostRecord, ReactionBatchResult, ReactionOp, ReactionRefusal, Store } from './types.js';
-import { groupPressed, newId, newPostRecord, REPLAY_MAX, sharedResults } from './types.js';
+import type { CommentPage, CommentState, NewComment, PostRecord, ReactionBatchResult, ReactionOp, ReactionRefusal, Store } from './types.js';
+import { groupPressed, newId, newPostRecord, REPLAY_MAX, sharedResults, sortHosts } from './types.js';
 
 /** A post event before it has its sequence number (Omit distributed over the union). */
 type Unsequenced = PostEvent extends infer E ? (E extends PostEvent ? Omit<E, 'seq'> : never) : never;
@@ -36,11 +38,22 @@ interface PostState {
   written: Map<string, string>;
   log: PostEvent[];
   hosts: Set<string>;
+  /** Facilitator id → the name they had when they became one. */
+  hostNames: Map<string, string>;
+  creatorId: string | null;
   banned: Set<string>;
   hostTokenHash: string | null;
   /** userId → when that person may comment again in slow mode (ms since epoch). */
   slowUntil: Map<string, number>;
-  modLog: ModLogEntry[];
+  /** Routine and destructive moderation entries, newest first, each with its place in the post's order of entries. */
+  modLog: LoggedEntry[];
+  keptLog: LoggedEntry[];
+  modLogCount: number;
+}
+
+interface LoggedEntry {
+  n: number;
+  entry: ModLogEntry;
 }
 
 export interface MemoryStoreOptions {
@@ -96,10 +109,14 @@ export function createMemoryStore(opts: MemoryStoreOptions = {}): Store {
         written: new Map(),
         log: [],
         hosts: new Set(input.hostId ? [input.hostId] : []),
+        hostNames: new Map(input.hostId && input.hostName ? [[input.hostId, input.hostName]] : []),
+        creatorId: input.hostId ?? null,
         banned: new Set(),
         hostTokenHash: input.hostTokenHash ?? null,
         slowUntil: new Map(),
         modLog: [],
+        keptLog: [],
+        modLogCount: 0,
       });
       return copyRecord(record);
     },
@@ -215,10 +232,30 @@ export function createMemoryStore(opts: MemoryStoreOptions = {}): Store {
       return posts.get(postId)?.hostTokenHash ?? null;
     },
 
-    async addHost(postId, userId) {
+    async addHost(postId, userId, name) {
       const post = requirePost(postId);
       post.hosts.add(userId);
+      if (name) post.hostNames.set(userId, name);
       post.banned.delete(userId);
+    },
+
+    async hosts(postId) {
+      const post = posts.get(postId);
+      if (!post) return [];
+      return sortHosts(
+        [...post.hosts].map((id) => ({ id, name: post.hostNames.get(id) ?? 'Facilitator', creator: id === post.creatorId })),
+      );
+    },
+
+    async removeHost(postId, userId) {
+      const post = requirePost(postId);
+      if (userId === post.creatorId) throw new AppError('INVALID', 'The creator of a discussion cannot be removed as facilitator');
+      post.hostNames.delete(userId);
+      return post.hosts.delete(userId);
+    },
+
+    async setHostTokenHash(postId, hash) {
+      requirePost(postId).hostTokenHash = hash;
     },
 
     async setPinned(postId, commentId, pinned, maxPins) {
@@ -253,7 +290,12 @@ export function createMemoryStore(opts: MemoryStoreOptions = {}): Store {
       post.record.pinned = post.record.pinned.filter((id) => id !== commentId);
       post.record.commentCount = Math.max(0, post.record.commentCount - 1);
       // The text must not survive in the replay log either; replays across this gap fall back to a snapshot.
-      post.log = post.log.filter((e) => !(e.type === 'comment' && e.comment.id === commentId));
+      post.log = post.log.filter(
+        (e) => !((e.type === 'comment' && e.comment.id === commentId) || (e.type === 'restored' && e.commentId === commentId)),
+      );
+      for (const { entry } of [...post.modLog, ...post.keptLog]) {
+        if (entry.target === commentId && entry.detail !== null) entry.detail = DELETED_COMMENT_DETAIL;
+      }
       const seq = append(post, { type: 'deleted', commentId });
       return { seq, value: null };
     },
@@ -279,14 +321,20 @@ export function createMemoryStore(opts: MemoryStoreOptions = {}): Store {
       return had !== banned;
     },
 
-    async appendModLog(postId, entry, keep) {
+    async appendModLog(postId, entry, caps) {
       const post = requirePost(postId);
-      post.modLog.unshift(entry);
-      post.modLog.length = Math.min(post.modLog.length, keep);
+      const about = entry.target === null ? undefined : post.comments.get(entry.target);
+      const stored = { ...entry, detail: about?.deleted && entry.detail !== null ? DELETED_COMMENT_DETAIL : entry.detail };
+      const destructive = DESTRUCTIVE_MOD_ACTIONS.includes(entry.action);
+      const list = destructive ? post.keptLog : post.modLog;
+      list.unshift({ n: ++post.modLogCount, entry: stored });
+      list.length = Math.min(list.length, destructive ? caps.kept : caps.routine);
     },
 
     async modLog(postId) {
-      return [...(posts.get(postId)?.modLog ?? [])];
+      const post = posts.get(postId);
+      if (!post) return [];
+      return [...post.modLog, ...post.keptLog].sort((a, b) => b.n - a.n).map(({ entry }) => ({ ...entry, by: { ...entry.by } }));
     },
 
     async heads(postIds) {
@@ -301,6 +349,16 @@ export function createMemoryStore(opts: MemoryStoreOptions = {}): Store {
       const events = post.log.filter((e) => e.seq > sinceSeq);
       // Contiguous from sinceSeq + 1, or the log was trimmed or scrubbed: the caller sends a snapshot.
       return events.every((e, i) => e.seq === sinceSeq + 1 + i) && events.length === post.seq - sinceSeq ? events : null;
+    },
+
+    async commentStates(postId, commentIds) {
+      const out = new Map<string, CommentState>();
+      const post = posts.get(postId);
+      for (const id of commentIds) {
+        const c = post?.comments.get(id);
+        if (c) out.set(id, { authorId: c.author.id, hidden: c.hidden, deleted: c.deleted });
+      }
+      return out;
     },
 
     async setViewers(nodeId, postId, count) {

@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { REACTION_KINDS } from '@board/shared';
 import type {
   Author,
+  CoHost,
   Comment,
   CommentTotals,
   ModLogEntry,
@@ -32,6 +33,16 @@ export interface NewPostRecord {
   hostId?: string;
   /** SHA-256 (hex) of the facilitator link's secret; the secret itself is never stored. */
   hostTokenHash?: string;
+  /** The creator's display name, for the list of co-hosts. */
+  hostName?: string;
+}
+
+/** Caps of the moderation log's two lists (LIMITS.modLogMax, LIMITS.modLogKeptMax). */
+export interface ModLogCaps {
+  /** Routine entries (pins, hides, locks…): the oldest go first. */
+  routine: number;
+  /** Destructive entries (DESTRUCTIVE_MOD_ACTIONS), kept apart so routine ones never push them out. */
+  kept: number;
 }
 
 /** A change that took the post's next sequence number; null when nothing changed. */
@@ -76,6 +87,13 @@ export interface ReactionBatchResult {
    * comment, and its answers live until their receipts are queued).
    */
   results: ReactionOpResult[];
+}
+
+/** What redaction needs to know of a comment now (posts/redact.ts). */
+export interface CommentState {
+  authorId: string;
+  hidden: boolean;
+  deleted: boolean;
 }
 
 export interface CommentPage {
@@ -127,25 +145,48 @@ export interface Store {
   role(postId: string, userId: string): Promise<Role>;
   /** SHA-256 hex of the post's facilitator secret, or null. */
   hostTokenHash(postId: string): Promise<string | null>;
-  addHost(postId: string, userId: string): Promise<void>;
+  /** Makes the person a facilitator (and no longer removed); `name` is shown in the list of co-hosts. */
+  addHost(postId: string, userId: string, name?: string): Promise<void>;
+  /** The post's facilitators, creator first, then by name. Empty for no such post. */
+  hosts(postId: string): Promise<CoHost[]>;
+  /**
+   * Takes the facilitator role back; the person becomes a participant. False when
+   * they were not a facilitator. Throws INVALID for the creator, NOT_FOUND for no such post.
+   */
+  removeHost(postId: string, userId: string): Promise<boolean>;
+  /** Replaces the facilitator link's hash: the old secret stops working. Throws NOT_FOUND. */
+  setHostTokenHash(postId: string, hash: string): Promise<void>;
 
   /** Pins or unpins; throws NOT_FOUND (no comment), INVALID (pin limit reached). */
   setPinned(postId: string, commentId: string, pinned: boolean, maxPins: number): Promise<Sequenced<string[]>>;
   /** Hides or restores; value is the comment's body (for the restored event). Throws NOT_FOUND. */
   setHidden(postId: string, commentId: string, hidden: boolean): Promise<Sequenced<string>>;
-  /** Deletes for good: the body is erased, the log entry that carried it removed. Throws NOT_FOUND. */
+  /**
+   * Deletes for good: the body is erased, the replay log entries that carried it
+   * (its comment event, its restored events) removed, and earlier moderation log
+   * entries about it say DELETED_COMMENT_DETAIL instead of its first words. Throws NOT_FOUND.
+   */
   deleteComment(postId: string, commentId: string): Promise<Sequenced<null>>;
   updateSettings(postId: string, patch: Partial<PostSettings>): Promise<Sequenced<PostSettings>>;
   setBanned(postId: string, userId: string, banned: boolean): Promise<boolean>;
-  appendModLog(postId: string, entry: ModLogEntry, keep: number): Promise<void>;
-  /** Newest first. */
+  /**
+   * Adds an entry to the list its action belongs in, trimming that list to its cap.
+   * An entry about a deleted comment gets DELETED_COMMENT_DETAIL as its detail.
+   */
+  appendModLog(postId: string, entry: ModLogEntry, caps: ModLogCaps): Promise<void>;
+  /** Both lists merged, newest first. */
   modLog(postId: string): Promise<ModLogEntry[]>;
 
   /** Latest sequence number per post (0 for a post with no events or no such post). */
   heads(postIds: string[]): Promise<Record<string, number>>;
 
-  /** Events with seq > sinceSeq in order; null when the log no longer reaches back that far. */
+  /**
+   * Events with seq > sinceSeq in order, as stored (unredacted: pass them through
+   * posts/redact.ts); null when the log no longer reaches back that far.
+   */
   eventsSince(postId: string, sinceSeq: number): Promise<PostEvent[] | null>;
+  /** The current author and flags of these comments; ids with no comment are left out. */
+  commentStates(postId: string, commentIds: string[]): Promise<Map<string, CommentState>>;
 
   /** Records how many viewers this node has on a post; returns the all-node total. */
   setViewers(nodeId: string, postId: string, count: number): Promise<number>;
@@ -222,4 +263,9 @@ export function groupPressed(members: Iterable<string>): MyReactions {
   }
   for (const kinds of Object.values(mine)) kinds.sort((a, b) => REACTION_KINDS.indexOf(a) - REACTION_KINDS.indexOf(b));
   return mine;
+}
+
+/** Co-hosts in the order both engines list them: the creator first, then by name. */
+export function sortHosts(hosts: CoHost[]): CoHost[] {
+  return hosts.sort((a, b) => Number(b.creator) - Number(a.creator) || a.name.localeCompare(b.name) || a.id.localeCompare(b.id));
 }

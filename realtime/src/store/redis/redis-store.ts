@@ -8,6 +8,7 @@ import type { Redis } from 'ioredis';
 import {
   AppError,
   Comment,
+  DESTRUCTIVE_MOD_ACTIONS,
   ModLogEntry,
   PostEvent,
   REACTION_KINDS,
@@ -15,10 +16,11 @@ import {
   type ReactionCounts,
   type Role,
 } from '@board/shared';
-import type { CommentPage, PostRecord, ReactionBatchResult, ReactionOp, Store } from '../types.js';
-import { groupPressed, newId, newPostRecord, REPLAY_MAX, sharedResults } from '../types.js';
+import type { CommentPage, CommentState, PostRecord, ReactionBatchResult, ReactionOp, Store } from '../types.js';
+import { groupPressed, newId, newPostRecord, REPLAY_MAX, sharedResults, sortHosts } from '../types.js';
 import { createReactionWriter, writerConnectionOf } from './reaction-writer.js';
 import { ADD_COMMENT, APPLY_REACTIONS, CREATE_POST, DELETE_COMMENT, SET_HIDDEN, SET_PINNED, UPDATE_SETTINGS } from './scripts.js';
+import { APPEND_MOD_LOG, REMOVE_HOST, SET_HOST_TOKEN } from './scripts.js';
 
 export interface RedisStoreOptions {
   /** Data connection; the store quits it on close() only if it owns it. */
@@ -100,6 +102,9 @@ export function createRedisStore(opts: RedisStoreOptions): Store {
   const setHiddenScript = defineScript(redis, 'boardSetHidden', SET_HIDDEN, 1);
   const deleteCommentScript = defineScript(redis, 'boardDeleteComment', DELETE_COMMENT, 1);
   const updateSettingsScript = defineScript(redis, 'boardUpdateSettings', UPDATE_SETTINGS, 1);
+  const appendModLogScript = defineScript(redis, 'boardAppendModLog', APPEND_MOD_LOG, 1);
+  const removeHostScript = defineScript(redis, 'boardRemoveHost', REMOVE_HOST, 1);
+  const setHostTokenScript = defineScript(redis, 'boardSetHostToken', SET_HOST_TOKEN, 1);
 
   const notFound = () => new AppError('NOT_FOUND', 'No such comment');
 
@@ -150,6 +155,7 @@ export function createRedisStore(opts: RedisStoreOptions): Store {
         else if (v !== null) fields.push(k, String(v));
       }
       if (input.hostTokenHash) fields.push('hostTokenHash', input.hostTokenHash);
+      if (input.hostId) fields.push('hostId', input.hostId);
       const created = await createPostScript(
         `${postBase(record.id)}:meta`,
         postsIndex,
@@ -158,7 +164,12 @@ export function createRedisStore(opts: RedisStoreOptions): Store {
         ...fields,
       );
       if (created === 0) throw new AppError('INVALID', 'A post with this id exists');
-      if (input.hostId) await redis.sadd(`${postBase(record.id)}:hosts`, input.hostId);
+      if (input.hostId) {
+        const base = postBase(record.id);
+        const add = redis.multi().sadd(`${base}:hosts`, input.hostId);
+        if (input.hostName) add.hset(`${base}:hostnames`, input.hostId, input.hostName);
+        unwrap(await add.exec());
+      }
       return record;
     },
 
@@ -316,10 +327,33 @@ export function createRedisStore(opts: RedisStoreOptions): Store {
       return redis.hget(`${postBase(postId)}:meta`, 'hostTokenHash');
     },
 
-    async addHost(postId, userId) {
+    async addHost(postId, userId, name) {
       const base = postBase(postId);
       if (!(await redis.exists(`${base}:meta`))) throw new AppError('NOT_FOUND', 'No such post');
-      await redis.multi().sadd(`${base}:hosts`, userId).srem(`${base}:banned`, userId).exec();
+      const add = redis.multi().sadd(`${base}:hosts`, userId).srem(`${base}:banned`, userId);
+      if (name) add.hset(`${base}:hostnames`, userId, name);
+      unwrap(await add.exec());
+    },
+
+    async hosts(postId) {
+      const base = postBase(postId);
+      const [ids, names, creator] = unwrap(
+        await redis.multi().smembers(`${base}:hosts`).hgetall(`${base}:hostnames`).hget(`${base}:meta`, 'hostId').exec(),
+      ) as [string[], Record<string, string>, string | null];
+      return sortHosts(ids.map((id) => ({ id, name: names[id] ?? 'Facilitator', creator: id === creator })));
+    },
+
+    async removeHost(postId, userId) {
+      const base = postBase(postId);
+      const [removed] = (await removeHostScript(base, userId)) as [string];
+      if (removed === 'post') throw new AppError('NOT_FOUND', 'No such post');
+      if (removed === 'creator') throw new AppError('INVALID', 'The creator of a discussion cannot be removed as facilitator');
+      return removed === 'OK';
+    },
+
+    async setHostTokenHash(postId, hash) {
+      const set = (await setHostTokenScript(`${postBase(postId)}:meta`, hash)) as number;
+      if (set === 0) throw new AppError('NOT_FOUND', 'No such post');
     },
 
     async setPinned(postId, commentId, pinned, maxPins) {
@@ -367,14 +401,28 @@ export function createRedisStore(opts: RedisStoreOptions): Store {
       return changed === 1;
     },
 
-    async appendModLog(postId, entry, keep) {
-      const key = `${postBase(postId)}:modlog`;
-      await redis.multi().lpush(key, JSON.stringify(entry)).ltrim(key, 0, keep - 1).exec();
+    async appendModLog(postId, entry, caps) {
+      const destructive = DESTRUCTIVE_MOD_ACTIONS.includes(entry.action);
+      await appendModLogScript(
+        postBase(postId),
+        JSON.stringify(entry),
+        destructive ? '1' : '0',
+        destructive ? caps.kept : caps.routine,
+        entry.target ?? '',
+      );
     },
 
     async modLog(postId) {
-      const raw = await redis.lrange(`${postBase(postId)}:modlog`, 0, -1);
-      return raw.map((r) => ModLogEntry.parse(JSON.parse(r)));
+      const base = postBase(postId);
+      const [routine, kept] = unwrap(
+        await redis.multi().lrange(`${base}:modlog`, 0, -1).lrange(`${base}:modlog:kept`, 0, -1).exec(),
+      ) as [string[], string[]];
+      // Entries written before the two lists existed have no n: they are the oldest.
+      const logged = [...routine, ...kept].map((r) => {
+        const raw = JSON.parse(r) as { n?: number };
+        return { n: raw.n ?? 0, entry: ModLogEntry.parse(raw) };
+      });
+      return logged.sort((a, b) => b.n - a.n).map(({ entry }) => entry);
     },
 
     async heads(postIds) {
@@ -398,6 +446,27 @@ export function createRedisStore(opts: RedisStoreOptions): Store {
       // Trimmed past sinceSeq, or an entry scrubbed by a deletion: not contiguous, so the caller sends a snapshot.
       const contiguous = events.length === seq - sinceSeq && events.every((e, i) => e.seq === sinceSeq + 1 + i);
       return contiguous ? events : null;
+    },
+
+    async commentStates(postId, commentIds) {
+      const out = new Map<string, CommentState>();
+      if (commentIds.length === 0) return out;
+      const base = postBase(postId);
+      const [jsons, hidden, deleted] = unwrap(
+        await redis
+          .multi()
+          .hmget(`${base}:c`, ...commentIds)
+          .smismember(`${base}:hidden`, ...commentIds)
+          .smismember(`${base}:deleted`, ...commentIds)
+          .exec(),
+      ) as [(string | null)[], number[], number[]];
+      commentIds.forEach((id, i) => {
+        const json = jsons[i];
+        if (!json) return;
+        const { author } = JSON.parse(json) as { author: { id: string } };
+        out.set(id, { authorId: author.id, hidden: hidden[i] === 1, deleted: deleted[i] === 1 });
+      });
+      return out;
     },
 
     async setViewers(nodeId, postId, count) {

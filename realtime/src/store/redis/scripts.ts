@@ -216,11 +216,37 @@ end
 return {'OK', seq, body}
 `;
 
+/** What the moderation log says of a deleted comment (DELETED_COMMENT_DETAIL in @board/shared). */
+const DELETED_DETAIL = 'deleted comment';
+
+/**
+ * Rewrites the detail (a hidden comment's first words) of every moderation
+ * log entry about comment cid, in both lists.
+ */
+const SCRUB_MOD_LOG = `
+local function scrubModLog(base, cid)
+  local needle = '"target":"' .. cid .. '"'
+  for _, key in ipairs({base .. ':modlog', base .. ':modlog:kept'}) do
+    for i, raw in ipairs(redis.call('LRANGE', key, 0, -1)) do
+      if string.find(raw, needle, 1, true) then
+        local entry = cjson.decode(raw)
+        if entry.target == cid and entry.detail ~= cjson.null then
+          entry.detail = '${DELETED_DETAIL}'
+          redis.call('LSET', key, i - 1, cjson.encode(entry))
+        end
+      end
+    end
+  end
+end
+`;
+
 /**
  * ARGV: 1 comment id, 2 log length. Erases the text, keeps a tombstone, unpins,
- * and removes the log entry that carried the text. Returns {status, seq}.
+ * removes the replay log entries that carried the text (its comment event and
+ * any restored events after it), and scrubs its first words from the
+ * moderation log. Returns {status, seq}.
  */
-export const DELETE_COMMENT = APPEND + `
+export const DELETE_COMMENT = APPEND + SCRUB_MOD_LOG + `
 local base, cid = KEYS[1], ARGV[1]
 if redis.call('EXISTS', base .. ':meta') == 0 or not live(base, cid) then return {'ERR', 0} end
 local stored = cjson.decode(redis.call('HGET', base .. ':c', cid))
@@ -231,6 +257,14 @@ redis.call('SREM', base .. ':hidden', cid)
 redis.call('LREM', base .. ':pins', 0, cid)
 redis.call('HINCRBY', base .. ':meta', 'commentCount', -1)
 redis.call('XDEL', base .. ':log', '0-' .. stored.seq)
+local restored = '"commentId":"' .. cid .. '"'
+for _, entry in ipairs(redis.call('XRANGE', base .. ':log', '0-' .. stored.seq, '+')) do
+  local e = entry[2][2]
+  if string.find(e, '{"type":"restored"', 1, true) == 1 and string.find(e, restored, 1, true) then
+    redis.call('XDEL', base .. ':log', entry[1])
+  end
+end
+scrubModLog(base, cid)
 local seq = append(base, ARGV[2], function(s)
   return '{"type":"deleted","seq":' .. s .. ',"commentId":"' .. cid .. '"}'
 end)
@@ -255,4 +289,41 @@ if newLocked ~= locked or newSlow ~= slow then
   end)
 end
 return {'OK', seq, tonumber(newLocked), tonumber(newSlow)}
+`;
+
+/**
+ * ARGV: 1 entry JSON, 2 '1' destructive | '0' routine, 3 its list's cap, 4 target or ''.
+ * Destructive entries go to a list of their own so routine ones never push them
+ * out. Each entry carries `n`, its place in the post's order of entries, so the
+ * two lists merge newest first. An entry about a deleted comment loses its words.
+ */
+export const APPEND_MOD_LOG = `
+local base = KEYS[1]
+local entry = cjson.decode(ARGV[1])
+local target = ARGV[4]
+if target ~= '' and entry.detail ~= cjson.null and redis.call('SISMEMBER', base .. ':deleted', target) == 1 then
+  entry.detail = '${DELETED_DETAIL}'
+end
+entry.n = redis.call('INCR', base .. ':modlog:n')
+local key = ARGV[2] == '1' and (base .. ':modlog:kept') or (base .. ':modlog')
+redis.call('LPUSH', key, cjson.encode(entry))
+redis.call('LTRIM', key, 0, tonumber(ARGV[3]) - 1)
+return 1
+`;
+
+/** ARGV: 1 user id. Returns {'OK'} | {'NO'} (not a facilitator) | {'creator'} | {'post'} (no such post). */
+export const REMOVE_HOST = `
+local base, uid = KEYS[1], ARGV[1]
+if redis.call('EXISTS', base .. ':meta') == 0 then return {'post'} end
+if redis.call('HGET', base .. ':meta', 'hostId') == uid then return {'creator'} end
+if redis.call('SREM', base .. ':hosts', uid) == 0 then return {'NO'} end
+redis.call('HDEL', base .. ':hostnames', uid)
+return {'OK'}
+`;
+
+/** KEYS: meta hash. ARGV: 1 new hash. 0 when there is no such post, else 1. */
+export const SET_HOST_TOKEN = `
+if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+redis.call('HSET', KEYS[1], 'hostTokenHash', ARGV[1])
+return 1
 `;

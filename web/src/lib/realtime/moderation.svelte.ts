@@ -4,8 +4,9 @@
  * changes through the same ordered events as every other viewer's. A refusal
  * is shown on the feed's notice.
  */
-import type { ModLogEntry, Result } from '@board/shared';
+import type { CoHost, ModLogEntry, Result } from '@board/shared';
 import { connection } from './connection.svelte.js';
+import { facilitatorUrl } from './facilitator-link.js';
 import type { FeedEntry } from './feed-entry.svelte.js';
 import type { PostFeed } from './post-feed.svelte.js';
 
@@ -21,6 +22,10 @@ export class Moderation {
   /** The moderation log, newest first; loaded when the panel opens. */
   log = $state<ModLogEntry[]>([]);
   loadingLog = $state(false);
+  /** The post's facilitators, creator first; loaded when the co-hosts panel opens. */
+  hosts = $state<CoHost[]>([]);
+  /** A link made by rotateLink(), shown once while the panel stays open; the board keeps no copy. */
+  newLink = $state<string | null>(null);
   #feed: PostFeed;
 
   constructor(feed: PostFeed) {
@@ -64,6 +69,22 @@ export class Moderation {
     const res = await connection.request('mod:log', { postId: this.#postId });
     this.loadingLog = false;
     if (this.#ok(res)) this.log = res.data;
+  }
+
+  async loadHosts(): Promise<void> {
+    const res = await connection.request('mod:hosts', { postId: this.#postId });
+    if (this.#ok(res)) this.hosts = res.data;
+  }
+
+  /** Takes the facilitator role back from a co-host; their pages switch to the participant view. */
+  async removeHost(host: CoHost): Promise<void> {
+    if (this.#ok(await connection.request('mod:remove-host', { postId: this.#postId, userId: host.id }))) await this.loadHosts();
+  }
+
+  /** A new facilitator link: the old one stops working; facilitators keep their role. */
+  async rotateLink(): Promise<void> {
+    const res = await connection.request('mod:rotate-link', { postId: this.#postId });
+    if (this.#ok(res)) this.newLink = facilitatorUrl(location.origin, this.#postId, res.data.facilitatorToken);
   }
 
   #ok<T>(res: Result<T>): res is { ok: true; data: T } {

@@ -275,8 +275,10 @@ export class PostFeed {
       if (res.error.code === 'NOT_FOUND') {
         this.notice = 'This discussion has been removed.';
       } else if (connection.socket.connected) {
-        // Connected but unanswered: ask again. (When disconnected, the next connect rejoins.)
-        setTimeout(() => generation === this.#joinGeneration && void this.#join(this.#lastSeq), REJOIN_DELAY_MS);
+        // Connected but unanswered or refused for now: ask again, after the wait a join limit names.
+        // (When disconnected, the next connect rejoins.)
+        const wait = Math.max(REJOIN_DELAY_MS, res.error.retryAfterMs ?? 0);
+        setTimeout(() => generation === this.#joinGeneration && void this.#join(this.#lastSeq), wait);
       }
       return;
     }
