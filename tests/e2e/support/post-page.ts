@@ -35,8 +35,9 @@ export class PostPage {
     return this.comments.getByRole('article').filter({ hasText: text }).first();
   }
 
+  /** A reaction button: its accessible name is what it means and the count it shows ("Like, 40"). */
   reaction(comment: Locator, name: ReactionName): Locator {
-    return comment.getByRole('group', { name: 'Reactions' }).getByRole('button', { name, exact: true });
+    return comment.getByRole('group', { name: 'Reactions' }).getByRole('button', { name: new RegExp(`^${name}, \\d+$`) });
   }
 
   /** Opens the inline reply composer under `author`'s comment, writes and posts a reply. */
