@@ -3,6 +3,7 @@
  * A bad value stops start-up with a message that names the variable.
  */
 import { z } from 'zod';
+import { compileTrust, type TrustProxy } from './limits/client-address.js';
 
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 const list = z
@@ -59,11 +60,34 @@ export const ConfigSchema = z.object({
   MAX_FRAME_BYTES: int(4_096, 1_048_576).default(64 * 1024),
   /** Multiplies every rate-limit budget (limits/rate-limits.ts); 0 turns limits off for load tests. */
   RATE_LIMIT_FACTOR: z.coerce.number().min(0).max(1_000).default(1),
-  /** Behind a trusted reverse proxy: per-IP limits use the first X-Forwarded-For address. */
+  /**
+   * Which X-Forwarded-For hops to believe for the client address (express's
+   * `trust proxy`): unset/false = the socket address; a count of proxies in
+   * front (1 = one load balancer); or a comma list of proxy addresses/subnets.
+   */
   TRUST_PROXY: z
-    .enum(['true', 'false', '1', '0'])
+    .string()
     .default('false')
-    .transform((v) => v === 'true' || v === '1'),
+    .transform((v, ctx): TrustProxy => {
+      const value = v.trim();
+      if (value === '' || value === 'false' || value === '0') return false;
+      if (value === 'true') {
+        ctx.addIssue({
+          code: 'custom',
+          message: 'TRUST_PROXY=true would believe a client-written X-Forwarded-For; give the number of proxies in front (e.g. 1) or their addresses',
+        });
+        return z.NEVER;
+      }
+      if (/^\d+$/.test(value)) return Number(value);
+      const proxies = value.split(',').map((x) => x.trim()).filter(Boolean);
+      try {
+        compileTrust(proxies);
+      } catch (err) {
+        ctx.addIssue({ code: 'custom', message: `TRUST_PROXY: ${(err as Error).message} (give a hop count or proxy addresses/subnets)` });
+        return z.NEVER;
+      }
+      return proxies;
+    }),
   /** Write the demo posts when the store has no posts at all. */
   SEED_DEMO: z
     .enum(['true', 'false', '1', '0'])

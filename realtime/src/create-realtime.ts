@@ -31,6 +31,7 @@ import { registerHostingHandlers } from './posts/hosting.handlers.js';
 import { consoleLog, type HandlerContext, type Log } from './socket/handle.js';
 import { InFlight } from './socket/in-flight.js';
 import { createRateLimits } from './limits/rate-limits.js';
+import { compileTrust } from './limits/client-address.js';
 import type { BoardServer } from './socket/types.js';
 
 /** Longest wait for requests in flight during a shutdown (ms); a deploy should not hang on one slow client. */
@@ -83,14 +84,16 @@ export function createRealtime(config: Config, deps: RealtimeDeps = {}): Realtim
     redis: owned.redis,
     prefix: config.REDIS_PREFIX,
     factor: config.RATE_LIMIT_FACTOR,
-    trustProxy: config.TRUST_PROXY,
   });
   const ctx: HandlerContext = { log, inflight, limits };
+  // One rule for the client address: express's req.ip and the socket handshake both use it.
+  const trust = compileTrust(config.TRUST_PROXY);
 
   const app = createHttpApp({
     store,
     nodeId,
     log,
+    trust,
     allowedOrigins: () => origins,
     draining: () => draining,
     fallback: deps.webHandler,
@@ -137,7 +140,7 @@ export function createRealtime(config: Config, deps: RealtimeDeps = {}): Realtim
 
   const stopBeacon = startHeadBeacon(io, store, config.HEAD_BEACON_MS, log, broadcaster.sentWithin);
 
-  installHandshake(io, signer);
+  installHandshake(io, signer, trust);
   io.on('connection', (socket) => {
     installDirectFrames(socket);
     void socket.join(rooms.user(socket.data.user.id));

@@ -59,8 +59,6 @@ export interface RateLimitOptions {
   prefix: string;
   /** Multiplies every budget; 0 turns limits off (benchmarks, load tests). */
   factor: number;
-  /** Take the client address from X-Forwarded-For (behind a trusted proxy). */
-  trustProxy: boolean;
 }
 
 export function createRateLimits(opts: RateLimitOptions): RateLimits {
@@ -87,14 +85,8 @@ export function createRateLimits(opts: RateLimitOptions): RateLimits {
     };
   }
 
-  const addressOf = (socket: BoardSocket): string => {
-    if (opts.trustProxy) {
-      const forwarded = socket.handshake.headers['x-forwarded-for'];
-      const first = (Array.isArray(forwarded) ? forwarded[0] : forwarded)?.split(',')[0]?.trim();
-      if (first) return first;
-    }
-    return socket.handshake.address;
-  };
+  // Taken at the handshake under the TRUST_PROXY rule (client-address.ts).
+  const addressOf = (socket: BoardSocket): string => socket.data.address;
 
   const refuse = (action: LimitedAction, msBeforeNext: number): AppError => {
     const waitS = Math.max(1, Math.ceil(msBeforeNext / 1_000));

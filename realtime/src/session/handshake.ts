@@ -1,6 +1,7 @@
 import { HandshakeAuth, PROTOCOL_VERSION, type ErrorCode } from '@board/shared';
 import type { BoardServer } from '../socket/types.js';
 import type { SessionSigner } from './tokens.js';
+import { clientAddress, type TrustFn } from '../limits/client-address.js';
 
 /** A connect_error the client can branch on: err.message for people, err.data.code for code. */
 function refusal(code: ErrorCode, message: string): Error {
@@ -12,7 +13,7 @@ function refusal(code: ErrorCode, message: string): Error {
  * turns the signed token into socket.data.user. A missing or forged token gets
  * a fresh guest identity rather than an error, so a first visit just works.
  */
-export function installHandshake(io: BoardServer, signer: SessionSigner): void {
+export function installHandshake(io: BoardServer, signer: SessionSigner, trust: TrustFn): void {
   io.use((socket, next) => {
     const auth = HandshakeAuth.safeParse(socket.handshake.auth);
     if (!auth.success) return next(refusal('INVALID', 'Handshake must carry { v: PROTOCOL_VERSION }'));
@@ -23,6 +24,7 @@ export function installHandshake(io: BoardServer, signer: SessionSigner): void {
     }
     socket.data.user = signer.verify(auth.data.token) ?? signer.mint();
     socket.data.posts = new Set();
+    socket.data.address = clientAddress(socket.request, trust);
     next();
   });
 }
