@@ -88,6 +88,11 @@ export const ConfigSchema = z.object({
       }
       return proxies;
     }),
+  /**
+   * Open connections per client address per node (scaled by RATE_LIMIT_FACTOR;
+   * 0 there lifts it). A venue's shared address has dozens of tabs, a script thousands.
+   */
+  MAX_CONNECTIONS_PER_ADDRESS: int(1, 1_000_000).default(200),
   /** Write the demo posts when the store has no posts at all. */
   SEED_DEMO: z
     .enum(['true', 'false', '1', '0'])

@@ -32,6 +32,7 @@ import { consoleLog, type HandlerContext, type Log } from './socket/handle.js';
 import { InFlight } from './socket/in-flight.js';
 import { createRateLimits } from './limits/rate-limits.js';
 import { compileTrust } from './limits/client-address.js';
+import { installConnectionCap } from './limits/connection-cap.js';
 import type { BoardServer } from './socket/types.js';
 
 /** Longest wait for requests in flight during a shutdown (ms); a deploy should not hang on one slow client. */
@@ -141,6 +142,10 @@ export function createRealtime(config: Config, deps: RealtimeDeps = {}): Realtim
   const stopBeacon = startHeadBeacon(io, store, config.HEAD_BEACON_MS, log, broadcaster.sentWithin);
 
   installHandshake(io, signer, trust);
+  installConnectionCap(
+    io,
+    config.RATE_LIMIT_FACTOR === 0 ? Infinity : Math.ceil(config.MAX_CONNECTIONS_PER_ADDRESS * config.RATE_LIMIT_FACTOR),
+  );
   io.on('connection', (socket) => {
     installDirectFrames(socket);
     void socket.join(rooms.user(socket.data.user.id));

@@ -34,7 +34,8 @@ const BUDGETS: Record<LimitedAction, Budget> = {
   comment: { perUser: 6, perIp: 60, windowS: 10, shared: true },
   reaction: { perUser: 15, perIp: 600, windowS: 3, shared: false },
   create: { perUser: 3, perIp: 20, windowS: 600, shared: true },
-  // Facilitator secrets are 192-bit; this only keeps a guesser from wasting our CPU.
+  // Failed guesses only, per post and address (hosting.handlers.ts): secrets are 192-bit,
+  // this keeps a guesser from wasting our CPU without locking the real link out.
   claim: { perUser: null, perIp: 20, windowS: 60, shared: true },
 };
 
@@ -50,8 +51,9 @@ export interface RateLimits {
    * Counts one action; throws (or rejects with) AppError RATE_LIMITED with
    * retryAfterMs when over budget. Budgets counted in this process answer
    * synchronously, so the hottest path (a reaction click) allocates no promise.
+   * `scope` (e.g. a post id) gives the address a budget of its own per scope.
    */
-  consume(action: LimitedAction, socket: BoardSocket): Promise<void> | void;
+  consume(action: LimitedAction, socket: BoardSocket, scope?: string): Promise<void> | void;
 }
 
 export interface RateLimitOptions {
@@ -98,8 +100,9 @@ export function createRateLimits(opts: RateLimitOptions): RateLimits {
   };
 
   return {
-    consume(action, socket) {
+    consume(action, socket, scope) {
       const { byUser, byIp } = limiters[action];
+      const address = scope === undefined ? addressOf(socket) : `${scope}|${addressOf(socket)}`;
       const userWait = byUser?.consume(socket.data.user.id);
       if (userWait instanceof Promise) {
         // Shared budgets: the address's at once too. The data connection auto-pipelines,
@@ -107,14 +110,14 @@ export function createRateLimits(opts: RateLimitOptions): RateLimits {
         // write) instead of three. Under load a round trip is a turn of a busy event loop
         // (docs/benchmarks.md). An attempt refused by the person's budget still counts
         // against the address's.
-        return Promise.all([userWait, byIp?.consume(addressOf(socket))]).then(([wait, ipWait]) => {
+        return Promise.all([userWait, byIp?.consume(address)]).then(([wait, ipWait]) => {
           verdict(action, wait);
           verdict(action, ipWait);
         });
       }
       // In this process: synchronous, and the address is charged only when the person may act.
       verdict(action, userWait);
-      const ipWait = byIp?.consume(addressOf(socket));
+      const ipWait = byIp?.consume(address);
       if (ipWait instanceof Promise) return ipWait.then((wait) => verdict(action, wait));
       verdict(action, ipWait);
     },

@@ -37,8 +37,10 @@ export function registerHostingHandlers(socket: BoardSocket, deps: { io: BoardSe
   socket.on(
     'post:claim',
     handle(socket, 'post:claim', ClaimFacilitatorRequest, async ({ postId, token }, reply: (r: { role: Role }) => void) => {
-      await ctx.limits.consume('claim', socket);
       if (!tokenMatches(token, await store.hostTokenHash(postId))) {
+        // Only failed guesses count, per post and address: a guesser next door
+        // cannot lock the real link out, and the right secret always gets in.
+        await ctx.limits.consume('claim', socket, postId);
         throw new AppError('FORBIDDEN', 'This facilitator link is not valid for this discussion');
       }
       const before = await store.role(postId, socket.data.user.id);
