@@ -36,6 +36,8 @@ export const ConfigSchema = z.object({
   ALLOWED_ORIGINS: list.default([]),
   /** HMAC key for session tokens (≥ 32 chars). Unset: generated once and kept in DATA_DIR. */
   SESSION_SECRET: z.string().min(32, 'SESSION_SECRET must be at least 32 characters').optional(),
+  /** Session lifetime (s) since the token was last issued; every connection re-issues it, so only unused sessions expire. 30 days. */
+  SESSION_TTL_S: int(60, 10 * 365 * 86_400).default(30 * 86_400),
   /** Where the embedded default keeps its generated secret. */
   DATA_DIR: z.string().default('.data'),
   /** Coalesce reaction bursts: at most one storage write and one broadcast per post per window (ms). 10 frames/s reads as smooth. */

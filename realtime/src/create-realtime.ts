@@ -128,7 +128,7 @@ export function createRealtime(config: Config, deps: RealtimeDeps = {}): Realtim
   }
 
   const secret = config.SESSION_SECRET ?? loadOrCreateSecret(config.DATA_DIR);
-  const signer = createSessionSigner(secret);
+  const signer = createSessionSigner(secret, config.SESSION_TTL_S * 1_000);
   // Events wait for a post's due totals frame (post-broadcaster.ts); the coalescer is made just below.
   const broadcaster = createPostBroadcaster(io, { reactionsDueIn: (postId) => coalescer.dueIn(postId) });
   const presence = createPresence({ io, store, nodeId, log });

@@ -11,7 +11,9 @@ function refusal(code: ErrorCode, message: string): Error {
 /**
  * Runs once per connection, before any event: checks the protocol version and
  * turns the signed token into socket.data.user. A missing or forged token gets
- * a fresh guest identity rather than an error, so a first visit just works.
+ * a fresh guest identity rather than an error, so a first visit just works. An
+ * expired one is refused with UNAUTHENTICATED: the client drops it and comes
+ * back without a token (keeping the name it remembers).
  */
 export function installHandshake(io: BoardServer, signer: SessionSigner, trust: TrustFn): void {
   io.use((socket, next) => {
@@ -22,7 +24,11 @@ export function installHandshake(io: BoardServer, signer: SessionSigner, trust: 
         refusal('PROTOCOL_MISMATCH', `This board speaks protocol ${PROTOCOL_VERSION}, the page speaks ${auth.data.v}: reload the page`),
       );
     }
-    socket.data.user = signer.verify(auth.data.token) ?? signer.mint();
+    const verified = signer.verify(auth.data.token);
+    if (verified === 'expired') return next(refusal('UNAUTHENTICATED', 'Your session expired: starting a new one'));
+    const session = verified ?? signer.mint();
+    socket.data.user = session.user;
+    socket.data.since = session.since;
     socket.data.posts = new Set();
     socket.data.address = clientAddress(socket.request, trust);
     next();

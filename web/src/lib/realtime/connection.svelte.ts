@@ -16,7 +16,7 @@ import {
   type SessionInfo,
   type User,
 } from '@board/shared';
-import { loadName, loadToken, saveName, saveToken } from './session-storage.js';
+import { forgetToken, loadName, loadToken, saveName, saveToken } from './session-storage.js';
 
 export type BoardSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
@@ -180,7 +180,13 @@ class Connection {
     });
     socket.on('connect_error', (err) => {
       const code = (err as Error & { data?: { code?: string } }).data?.code;
-      if (code === 'PROTOCOL_MISMATCH' || code === 'INVALID') {
+      if (code === 'UNAUTHENTICATED') {
+        // The session expired: start a fresh one now; the `session` handler restores the remembered name.
+        forgetToken();
+        socket.auth = { v: PROTOCOL_VERSION };
+        socket.connect();
+      } else if (code === 'PROTOCOL_MISMATCH' || code === 'INVALID' || code === 'RATE_LIMITED') {
+        // RATE_LIMITED here: too many connections from this network; retrying would not help.
         this.status = 'refused';
         this.refusal = err.message;
         socket.disconnect();
