@@ -95,6 +95,18 @@ export const ConfigSchema = z.object({
    * 0 there lifts it). A venue's shared address has dozens of tabs, a script thousands.
    */
   MAX_CONNECTIONS_PER_ADDRESS: int(1, 1_000_000).default(200),
+  // Budgets per client address beside the per-person ones, so fresh guest sessions buy
+  // nothing (limits/identity-guard.ts). Scaled by RATE_LIMIT_FACTOR like the others.
+  /** Different people from one address who may press a reaction on one comment per window, per node. A venue's crowd, not a script's. */
+  ADDRESS_REACTORS_PER_COMMENT: int(1, 1_000_000).default(25),
+  /** That window (s). */
+  ADDRESS_REACTORS_WINDOW_S: int(1, 86_400).default(600),
+  /** Comments per address per slow-mode interval on a post in slow mode (facilitators excepted). */
+  SLOW_MODE_PER_ADDRESS: int(1, 1_000).default(1),
+  /** A session younger than this (s) is new: its comments also count against its address's new-session budget. */
+  NEW_SESSION_S: int(0, 86_400).default(600),
+  /** Comments from new sessions per address per NEW_SESSION_S. */
+  NEW_SESSION_COMMENTS_PER_ADDRESS: int(1, 1_000_000).default(10),
   /** Write the demo posts when the store has no posts at all. */
   SEED_DEMO: z
     .enum(['true', 'false', '1', '0'])

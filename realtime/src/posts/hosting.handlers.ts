@@ -20,6 +20,7 @@ export function registerHostingHandlers(socket: BoardSocket, deps: { io: BoardSe
       const facilitatorToken = newFacilitatorToken();
       const record = await store.createPost({ ...input, hostId: socket.data.user.id, hostTokenHash: hashToken(facilitatorToken) });
       const post = { ...record, viewers: 0 };
+      await ctx.guard.noteFacilitator(record.id, socket.data.user.name);
       reply({ post, facilitatorToken });
       const { body: _body, ...summary } = post;
       io.to(rooms.lobby).emit('lobby:post', {
@@ -45,6 +46,7 @@ export function registerHostingHandlers(socket: BoardSocket, deps: { io: BoardSe
       }
       const before = await store.role(postId, socket.data.user.id);
       await store.addHost(postId, socket.data.user.id);
+      await ctx.guard.noteFacilitator(postId, socket.data.user.name);
       reply({ role: 'facilitator' });
       if (before === 'facilitator') return;
       io.to(rooms.user(socket.data.user.id)).emit('post:role', postId, 'facilitator');

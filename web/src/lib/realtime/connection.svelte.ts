@@ -49,6 +49,9 @@ class Connection {
   refusal = $state<string | null>(null);
   /** The name chosen on an earlier visit, to prefill the "Your name" field. */
   rememberedName = $state<string | null>(null);
+  /** Set while the page asks a nameless person for a name (NamePrompt.svelte); answered true once named. */
+  namePrompt = $state<{ answer: (named: boolean) => void } | null>(null);
+  #naming: Promise<boolean> | null = null;
 
   #socket: BoardSocket | null = null;
   readonly #connectListeners = new Set<() => void>();
@@ -132,6 +135,25 @@ class Connection {
       const timer = setTimeout(() => done(null), timeoutMs);
       this.#sessionWaiters.add(done);
     });
+  }
+
+  /**
+   * Resolves true once this person has a name: at once if they have one, else
+   * after they choose one in the name prompt (false if they cancel). Reacting
+   * needs a name (the server answers NAME_REQUIRED without one).
+   */
+  ensureNamed(): Promise<boolean> {
+    if (this.user?.name) return Promise.resolve(true);
+    this.#naming ??= new Promise<boolean>((resolve) => {
+      this.namePrompt = {
+        answer: (named) => {
+          this.namePrompt = null;
+          this.#naming = null;
+          resolve(named);
+        },
+      };
+    });
+    return this.#naming;
   }
 
   /** Sets the display name; the server answers with a re-signed token that carries it. */
