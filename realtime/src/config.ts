@@ -3,6 +3,7 @@
  * A bad value stops start-up with a message that names the variable.
  */
 import { z } from 'zod';
+import { compileTrust, type TrustProxy } from './limits/client-address.js';
 
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 const list = z
@@ -35,6 +36,8 @@ export const ConfigSchema = z.object({
   ALLOWED_ORIGINS: list.default([]),
   /** HMAC key for session tokens (≥ 32 chars). Unset: generated once and kept in DATA_DIR. */
   SESSION_SECRET: z.string().min(32, 'SESSION_SECRET must be at least 32 characters').optional(),
+  /** Session lifetime (s) since the token was last issued; every connection re-issues it, so only unused sessions expire. 30 days. */
+  SESSION_TTL_S: int(60, 10 * 365 * 86_400).default(30 * 86_400),
   /** Where the embedded default keeps its generated secret. */
   DATA_DIR: z.string().default('.data'),
   /** Coalesce reaction bursts: at most one storage write and one broadcast per post per window (ms). 10 frames/s reads as smooth. */
@@ -59,11 +62,51 @@ export const ConfigSchema = z.object({
   MAX_FRAME_BYTES: int(4_096, 1_048_576).default(64 * 1024),
   /** Multiplies every rate-limit budget (limits/rate-limits.ts); 0 turns limits off for load tests. */
   RATE_LIMIT_FACTOR: z.coerce.number().min(0).max(1_000).default(1),
-  /** Behind a trusted reverse proxy: per-IP limits use the first X-Forwarded-For address. */
+  /**
+   * Which X-Forwarded-For hops to believe for the client address (express's
+   * `trust proxy`): unset/false = the socket address; a count of proxies in
+   * front (1 = one load balancer); or a comma list of proxy addresses/subnets.
+   */
   TRUST_PROXY: z
-    .enum(['true', 'false', '1', '0'])
+    .string()
     .default('false')
-    .transform((v) => v === 'true' || v === '1'),
+    .transform((v, ctx): TrustProxy => {
+      const value = v.trim();
+      if (value === '' || value === 'false' || value === '0') return false;
+      if (value === 'true') {
+        ctx.addIssue({
+          code: 'custom',
+          message: 'TRUST_PROXY=true would believe a client-written X-Forwarded-For; give the number of proxies in front (e.g. 1) or their addresses',
+        });
+        return z.NEVER;
+      }
+      if (/^\d+$/.test(value)) return Number(value);
+      const proxies = value.split(',').map((x) => x.trim()).filter(Boolean);
+      try {
+        compileTrust(proxies);
+      } catch (err) {
+        ctx.addIssue({ code: 'custom', message: `TRUST_PROXY: ${(err as Error).message} (give a hop count or proxy addresses/subnets)` });
+        return z.NEVER;
+      }
+      return proxies;
+    }),
+  /**
+   * Open connections per client address per node (scaled by RATE_LIMIT_FACTOR;
+   * 0 there lifts it). A venue's shared address has dozens of tabs, a script thousands.
+   */
+  MAX_CONNECTIONS_PER_ADDRESS: int(1, 1_000_000).default(200),
+  // Budgets per client address beside the per-person ones, so fresh guest sessions buy
+  // nothing (limits/identity-guard.ts). Scaled by RATE_LIMIT_FACTOR like the others.
+  /** Different people from one address who may press a reaction on one comment per window, per node. A venue's crowd, not a script's. */
+  ADDRESS_REACTORS_PER_COMMENT: int(1, 1_000_000).default(25),
+  /** That window (s). */
+  ADDRESS_REACTORS_WINDOW_S: int(1, 86_400).default(600),
+  /** Comments per address per slow-mode interval on a post in slow mode (facilitators excepted). */
+  SLOW_MODE_PER_ADDRESS: int(1, 1_000).default(1),
+  /** A session younger than this (s) is new: its comments also count against its address's new-session budget. */
+  NEW_SESSION_S: int(0, 86_400).default(600),
+  /** Comments from new sessions per address per NEW_SESSION_S. */
+  NEW_SESSION_COMMENTS_PER_ADDRESS: int(1, 1_000_000).default(10),
   /**
    * Write the demo posts when the store has no posts at all. Unset: yes on the
    * memory engine (a board to try out), no on Redis (a production store stays

@@ -31,6 +31,9 @@ import { registerHostingHandlers } from './posts/hosting.handlers.js';
 import { consoleLog, type HandlerContext, type Log } from './socket/handle.js';
 import { InFlight } from './socket/in-flight.js';
 import { createRateLimits } from './limits/rate-limits.js';
+import { compileTrust } from './limits/client-address.js';
+import { installConnectionCap } from './limits/connection-cap.js';
+import { createIdentityGuard } from './limits/identity-guard.js';
 import type { BoardServer } from './socket/types.js';
 
 /** Longest wait for requests in flight during a shutdown (ms); a deploy should not hang on one slow client. */
@@ -85,14 +88,15 @@ export function createRealtime(config: Config, deps: RealtimeDeps = {}): Realtim
     redis: owned.redis,
     prefix: config.REDIS_PREFIX,
     factor: config.RATE_LIMIT_FACTOR,
-    trustProxy: config.TRUST_PROXY,
   });
-  const ctx: HandlerContext = { log, inflight, limits };
+  // One rule for the client address: express's req.ip and the socket handshake both use it.
+  const trust = compileTrust(config.TRUST_PROXY);
 
   const app = createHttpApp({
     store,
     nodeId,
     log,
+    trust,
     allowedOrigins: () => origins,
     draining: () => draining,
     fallback: deps.webHandler,
@@ -130,7 +134,21 @@ export function createRealtime(config: Config, deps: RealtimeDeps = {}): Realtim
   }
 
   const secret = config.SESSION_SECRET ?? loadOrCreateSecret(config.DATA_DIR);
-  const signer = createSessionSigner(secret);
+  const guard = createIdentityGuard({
+    io,
+    store,
+    redis: owned.redis,
+    prefix: config.REDIS_PREFIX,
+    secret,
+    factor: config.RATE_LIMIT_FACTOR,
+    reactorsPerComment: config.ADDRESS_REACTORS_PER_COMMENT,
+    reactorsWindowS: config.ADDRESS_REACTORS_WINDOW_S,
+    slowModePerAddress: config.SLOW_MODE_PER_ADDRESS,
+    newSessionS: config.NEW_SESSION_S,
+    newSessionCommentsPerAddress: config.NEW_SESSION_COMMENTS_PER_ADDRESS,
+  });
+  const ctx: HandlerContext = { log, inflight, limits, guard };
+  const signer = createSessionSigner(secret, config.SESSION_TTL_S * 1_000);
   // Events wait for a post's due totals frame (post-broadcaster.ts); the coalescer is made just below.
   const broadcaster = createPostBroadcaster(io, { reactionsDueIn: (postId) => coalescer.dueIn(postId) });
   const presence = createPresence({ io, store, nodeId, log });
@@ -143,10 +161,15 @@ export function createRealtime(config: Config, deps: RealtimeDeps = {}): Realtim
 
   const stopBeacon = startHeadBeacon(io, store, config.HEAD_BEACON_MS, log, broadcaster.sentWithin);
 
-  installHandshake(io, signer);
+  installHandshake(io, signer, trust);
+  installConnectionCap(
+    io,
+    config.RATE_LIMIT_FACTOR === 0 ? Infinity : Math.ceil(config.MAX_CONNECTIONS_PER_ADDRESS * config.RATE_LIMIT_FACTOR),
+  );
   io.on('connection', (socket) => {
     installDirectFrames(socket);
     void socket.join(rooms.user(socket.data.user.id));
+    guard.connected(socket);
     registerSessionHandlers(socket, signer, ctx);
     registerPostHandlers(socket, { store, presence, ctx });
     registerCommentHandlers(socket, { store, broadcaster, presence, ctx });

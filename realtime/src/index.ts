@@ -10,3 +10,5 @@ export { seedDemoData } from './seed/demo-data.js';
 export { silentLog, consoleLog, type Log } from './socket/handle.js';
 export { directFrameStats } from './socket/direct-frames.js';
 export { directReadStats } from './socket/direct-reads.js';
+export { compileTrust, clientAddress, type TrustProxy } from './limits/client-address.js';
+export { createSessionSigner, type Session, type SessionSigner } from './session/tokens.js';

@@ -11,6 +11,8 @@ export const ERROR_CODES = {
   PROTOCOL_MISMATCH: 'PROTOCOL_MISMATCH',
   /** No valid session: the signed token is missing, forged or expired. */
   UNAUTHENTICATED: 'UNAUTHENTICATED',
+  /** The session has no display name yet, and the action needs one (reacting): ask for a name, then retry. */
+  NAME_REQUIRED: 'NAME_REQUIRED',
   /** The session is valid but the action is not allowed for it (e.g. facilitator-only). */
   FORBIDDEN: 'FORBIDDEN',
   /** Too many requests from this identity or address; retry after `retryAfterMs`. */

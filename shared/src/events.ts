@@ -104,7 +104,17 @@ export const SettingsRequest = z
     slowModeSeconds: z.number().int().min(0).max(LIMITS.slowModeMaxSeconds).optional(),
   })
   .refine((r) => r.locked !== undefined || r.slowModeSeconds !== undefined, 'Nothing to change');
-export const BanRequest = z.object({ postId: Id, userId: Id, banned: z.boolean() });
+export const BanRequest = z.object({
+  postId: Id,
+  userId: Id,
+  banned: z.boolean(),
+  /**
+   * Also remove (or let back) the address the person last commented from, for
+   * this post only: a fresh session from it cannot comment or react here. Others
+   * sharing that address (a venue, a household) are removed with them.
+   */
+  withAddress: z.boolean().default(false),
+});
 export const ModLogRequest = z.object({ postId: Id });
 
 export const MOD_ACTIONS = ['claim', 'pin', 'unpin', 'hide', 'restore', 'delete', 'lock', 'unlock', 'slow-mode', 'ban', 'unban', 'remove-host', 'rotate-link'] as const;

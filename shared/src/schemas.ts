@@ -28,16 +28,42 @@ export const CommentBody = z
       .max(LIMITS.commentMax, `Comments are limited to ${LIMITS.commentMax.toLocaleString('en-US')} characters`),
   );
 
+/** Direction overrides and isolates, and marks that only steer direction: they can make a name read backwards. */
+const BIDI_CONTROLS = /[\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/g;
+/** Zero-width characters that draw nothing (joiners U+200C/U+200D stay: scripts and emoji need them). */
+const ZERO_WIDTH = /[\u180E\u200B\u2060-\u2064\uFEFF]/g;
+/** More than this many combining marks on one character draw over the lines around it. */
+const MAX_MARKS_PER_CHAR = 2;
+const EXCESS_MARKS = new RegExp(`(\\p{M}{${MAX_MARKS_PER_CHAR}})\\p{M}+`, 'gu');
+/** Letters that render as blank space (Hangul fillers, the blank braille cell). */
+const BLANK_LETTERS = /[\u115F\u1160\u3164\uFFA0\u2800]/g;
+const hasVisible = (s: string) => /[\p{L}\p{N}\p{P}\p{S}]/u.test(s.replace(BLANK_LETTERS, ''));
+
 export const DisplayName = z
   .string({ error: 'A name is needed' })
   .max(LIMITS.nameMax * 4)
-  .transform((s) => cleanText(s).replace(/\s+/g, ' '))
+  .transform((s) =>
+    cleanText(s.normalize('NFC').replace(BIDI_CONTROLS, '').replace(ZERO_WIDTH, ''))
+      .replace(EXCESS_MARKS, '$1')
+      .replace(/\s+/g, ' '),
+  )
   .pipe(
     z
       .string()
       .min(1, 'Choose a name to show beside your comments')
-      .max(LIMITS.nameMax, `Names are limited to ${LIMITS.nameMax} characters`),
+      .max(LIMITS.nameMax, `Names are limited to ${LIMITS.nameMax} characters`)
+      .refine(hasVisible, 'Choose a name people can see'),
   );
+
+/**
+ * What two names are compared by, so "Hana", "ＨＡＮＡ" and "Hána" count as one
+ * (a participant may not take a facilitator's name on their post).
+ */
+export const nameKey = (name: string): string =>
+  name
+    .normalize('NFKD')
+    .replace(/[\p{M}\p{Cf}\s]/gu, '')
+    .toLowerCase();
 
 export const REACTION_KINDS = ['like', 'love', 'laugh', 'wow'] as const;
 export const ReactionKind = z.enum(REACTION_KINDS);

@@ -101,9 +101,9 @@ describe('rate limits on Redis: round trips', () => {
     const redis = new Redis(inject('redisUrl'), redisOptions);
     await redis.ping();
     try {
-      const limits = createRateLimits({ redis, prefix: uniquePrefix(), factor: 1, trustProxy: false });
+      const limits = createRateLimits({ redis, prefix: uniquePrefix(), factor: 1 });
       // Only what the limiter reads of a connection: who and from where.
-      const socket = { data: { user: { id: 'u_rt' } }, handshake: { address: '203.0.113.7', headers: {} } } as unknown as BoardSocket;
+      const socket = { data: { user: { id: 'u_rt' }, address: '203.0.113.7' } } as unknown as BoardSocket;
       const stream = (redis as unknown as { stream: { write: (...a: unknown[]) => boolean } }).stream;
       const write = stream.write.bind(stream);
       let writes = 0;

@@ -24,6 +24,8 @@ export interface ConnectOptions {
   token?: string;
   v?: number;
   origin?: string;
+  /** Extra handshake headers, e.g. a forged X-Forwarded-For. */
+  headers?: Record<string, string>;
 }
 
 const open: Socket[] = [];
@@ -35,7 +37,7 @@ export async function connect(url: string, opts: ConnectOptions = {}): Promise<C
     auth: { v: opts.v ?? PROTOCOL_VERSION, token: opts.token },
     reconnection: false,
     forceNew: true,
-    extraHeaders: opts.origin ? { origin: opts.origin } : undefined,
+    extraHeaders: opts.origin || opts.headers ? { ...opts.headers, ...(opts.origin ? { origin: opts.origin } : {}) } : undefined,
   }) as Client;
   open.push(socket);
   socket.session = await new Promise<SessionInfo>((resolve, reject) => {

@@ -22,6 +22,7 @@ export function registerCommentHandlers(socket: BoardSocket, deps: CommentDeps):
       const { id, name } = socket.data.user;
       if (!name) throw new AppError('INVALID', 'Choose a display name before commenting');
       await ctx.limits.consume('comment', socket);
+      await ctx.guard.comment(socket, req.postId);
 
       // act: stored (and given its sequence number) before anyone hears of it
       const { comment, duplicate } = await store.addComment({

@@ -7,11 +7,14 @@ import { AppError, Id, type ErrorCode, type PostSummary } from '@board/shared';
 import type { Store } from '../store/types.js';
 import { redactFor } from '../posts/redact.js';
 import { toFailure, type Log } from '../socket/handle.js';
+import type { TrustFn } from '../limits/client-address.js';
 
 export interface HttpDeps {
   store: Store;
   nodeId: string;
   log: Log;
+  /** Which proxy hops to believe for req.ip: the same rule as the socket handshake's address. */
+  trust: TrustFn;
   /** Origins allowed to make state-changing requests; read once per request. */
   allowedOrigins: () => string[];
   /** True once a shutdown has begun. */
@@ -28,6 +31,7 @@ const STATUS: Record<ErrorCode, number> = {
   NOT_FOUND: 404,
   PROTOCOL_MISMATCH: 400,
   UNAUTHENTICATED: 401,
+  NAME_REQUIRED: 403,
   FORBIDDEN: 403,
   RATE_LIMITED: 429,
   LOCKED: 423,
@@ -39,6 +43,7 @@ export function createHttpApp(deps: HttpDeps): express.Express {
   const { store, nodeId, log } = deps;
   const app = express();
   app.disable('x-powered-by');
+  app.set('trust proxy', deps.trust);
 
   // For every response, pages included: no framing (facilitator controls cannot be
   // clickjacked), no MIME sniffing, no referrer leaving the board.

@@ -36,7 +36,8 @@ const BUDGETS: Record<LimitedAction, Budget> = {
   comment: { perUser: 6, perIp: 60, windowS: 10, shared: true },
   reaction: { perUser: 15, perIp: 600, windowS: 3, shared: false },
   create: { perUser: 3, perIp: 20, windowS: 600, shared: true },
-  // Facilitator secrets are 192-bit; this only keeps a guesser from wasting our CPU.
+  // Failed guesses only, per post and address (hosting.handlers.ts): secrets are 192-bit,
+  // this keeps a guesser from wasting our CPU without locking the real link out.
   claim: { perUser: null, perIp: 20, windowS: 60, shared: true },
   // The web client joins once per (re)connect, again after a replay that lacked hidden text it
   // may read, and on a role change: a handful a minute. A venue's address reconnecting
@@ -61,8 +62,9 @@ export interface RateLimits {
    * Counts one action; throws (or rejects with) AppError RATE_LIMITED with
    * retryAfterMs when over budget. Budgets counted in this process answer
    * synchronously, so the hottest path (a reaction click) allocates no promise.
+   * `scope` (e.g. a post id) gives the address a budget of its own per scope.
    */
-  consume(action: LimitedAction, socket: BoardSocket): Promise<void> | void;
+  consume(action: LimitedAction, socket: BoardSocket, scope?: string): Promise<void> | void;
 }
 
 export interface RateLimitOptions {
@@ -70,8 +72,6 @@ export interface RateLimitOptions {
   prefix: string;
   /** Multiplies every budget; 0 turns limits off (benchmarks, load tests). */
   factor: number;
-  /** Take the client address from X-Forwarded-For (behind a trusted proxy). */
-  trustProxy: boolean;
 }
 
 export function createRateLimits(opts: RateLimitOptions): RateLimits {
@@ -100,14 +100,8 @@ export function createRateLimits(opts: RateLimitOptions): RateLimits {
     };
   }
 
-  const addressOf = (socket: BoardSocket): string => {
-    if (opts.trustProxy) {
-      const forwarded = socket.handshake.headers['x-forwarded-for'];
-      const first = (Array.isArray(forwarded) ? forwarded[0] : forwarded)?.split(',')[0]?.trim();
-      if (first) return first;
-    }
-    return socket.handshake.address;
-  };
+  // Taken at the handshake under the TRUST_PROXY rule (client-address.ts).
+  const addressOf = (socket: BoardSocket): string => socket.data.address;
 
   const refuse = (action: LimitedAction, msBeforeNext: number): AppError => {
     const waitS = Math.max(1, Math.ceil(msBeforeNext / 1_000));
@@ -119,8 +113,9 @@ export function createRateLimits(opts: RateLimitOptions): RateLimits {
   };
 
   return {
-    consume(action, socket) {
+    consume(action, socket, scope) {
       const { byUser, byIp, byConnection } = limiters[action];
+      const address = scope === undefined ? addressOf(socket) : `${scope}|${addressOf(socket)}`;
       // A connection's own budget first: a looping connection is refused before it costs a shared count.
       verdict(action, byConnection?.consume(socket.id) as Wait);
       const userWait = byUser?.consume(socket.data.user.id);
@@ -130,14 +125,14 @@ export function createRateLimits(opts: RateLimitOptions): RateLimits {
         // write) instead of three. Under load a round trip is a turn of a busy event loop
         // (docs/benchmarks.md). An attempt refused by the person's budget still counts
         // against the address's.
-        return Promise.all([userWait, byIp?.consume(addressOf(socket))]).then(([wait, ipWait]) => {
+        return Promise.all([userWait, byIp?.consume(address)]).then(([wait, ipWait]) => {
           verdict(action, wait);
           verdict(action, ipWait);
         });
       }
       // In this process: synchronous, and the address is charged only when the person may act.
       verdict(action, userWait);
-      const ipWait = byIp?.consume(addressOf(socket));
+      const ipWait = byIp?.consume(address);
       if (ipWait instanceof Promise) return ipWait.then((wait) => verdict(action, wait));
       verdict(action, ipWait);
     },

@@ -92,14 +92,15 @@ export function registerModerationHandlers(socket: BoardSocket, deps: Moderation
 
   socket.on(
     'mod:ban',
-    handle(socket, 'mod:ban', BanRequest, async ({ postId, userId, banned }, reply: (r: null) => void) => {
+    handle(socket, 'mod:ban', BanRequest, async ({ postId, userId, banned, withAddress }, reply: (r: null) => void) => {
       await authorizeModeration(store, socket, postId, ctx.limits);
       const changed = await store.setBanned(postId, userId, banned);
+      const addressChanged = withAddress && (await ctx.guard.setAddressRemoved(postId, userId, banned, rooms.user(socket.data.user.id)));
       reply(null);
-      if (!changed) return;
+      if (!changed && !addressChanged) return;
       // Their open pages learn it now, on whichever node they are.
       io.to(rooms.user(userId)).emit('post:role', postId, banned ? 'removed' : 'participant');
-      await logAction(store, socket, postId, banned ? 'ban' : 'unban', userId);
+      await logAction(store, socket, postId, banned ? 'ban' : 'unban', userId, addressChanged ? 'with their address' : null);
     }, ctx),
   );
 

@@ -39,6 +39,7 @@ export function registerHostingHandlers(socket: BoardSocket, deps: { io: BoardSe
         hostTokenHash: hashToken(facilitatorToken),
       });
       const post = { ...record, viewers: 0 };
+      await ctx.guard.noteFacilitator(record.id, socket.data.user.name);
       reply({ post, facilitatorToken });
       const { body: _body, ...summary } = post;
       io.to(rooms.lobby).emit('lobby:post', {
@@ -56,12 +57,15 @@ export function registerHostingHandlers(socket: BoardSocket, deps: { io: BoardSe
   socket.on(
     'post:claim',
     handle(socket, 'post:claim', ClaimFacilitatorRequest, async ({ postId, token }, reply: (r: { role: Role }) => void) => {
-      await ctx.limits.consume('claim', socket);
       if (!tokenMatches(token, await store.hostTokenHash(postId))) {
+        // Only failed guesses count, per post and address: a guesser next door
+        // cannot lock the real link out, and the right secret always gets in.
+        await ctx.limits.consume('claim', socket, postId);
         throw new AppError('FORBIDDEN', 'This facilitator link is not valid for this discussion');
       }
       const before = await store.role(postId, socket.data.user.id);
       await store.addHost(postId, socket.data.user.id, socket.data.user.name ?? undefined);
+      await ctx.guard.noteFacilitator(postId, socket.data.user.name);
       reply({ role: 'facilitator' });
       if (before === 'facilitator') return;
       io.to(rooms.user(socket.data.user.id)).emit('post:role', postId, 'facilitator');

@@ -27,7 +27,8 @@ export function registerPostHandlers(socket: BoardSocket, deps: { store: Store; 
       socket.data.posts.add(postId);
       presence.touched(postId);
       const userId = socket.data.user.id;
-      const [mine, role] = await Promise.all([store.myReactions(postId, userId), store.role(postId, userId)]);
+      const [mine, storedRole] = await Promise.all([store.myReactions(postId, userId), store.role(postId, userId)]);
+      const role = await ctx.guard.joined(socket, postId, storedRole);
 
       if (sinceSeq !== undefined) {
         const events = await store.eventsSince(postId, sinceSeq);

@@ -60,6 +60,7 @@ export function registerReactionHandlers(
       'reaction:set',
       SetReactionRequest,
       (req, call: Call<ReactionSetResult>) => {
+        ctx.guard.reaction(socket, req); // name, removal by address, per-address budget: limits/identity-guard.ts
         const limited = ctx.limits.consume('reaction', socket);
         if (limited) limited.then(() => submit(req, call), (err: unknown) => call.answer(err));
         else submit(req, call);

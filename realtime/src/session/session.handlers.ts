@@ -4,14 +4,15 @@ import type { BoardSocket } from '../socket/types.js';
 import type { SessionSigner } from './tokens.js';
 
 export function registerSessionHandlers(socket: BoardSocket, signer: SessionSigner, ctx: HandlerContext): void {
-  // Tell the client who it is; it keeps the token for the next handshake.
-  socket.emit('session', { token: signer.sign(socket.data.user), user: socket.data.user });
+  // Tell the client who it is; it keeps the token for the next handshake. A fresh
+  // issue time on every connection: a session in use never expires.
+  socket.emit('session', { token: signer.sign({ user: socket.data.user, since: socket.data.since }), user: socket.data.user });
 
   socket.on(
     'session:rename',
     handle(socket, 'session:rename', RenameRequest, async ({ name }, reply: (info: SessionInfo) => void) => {
       socket.data.user = { ...socket.data.user, name };
-      reply({ token: signer.sign(socket.data.user), user: socket.data.user });
+      reply({ token: signer.sign({ user: socket.data.user, since: socket.data.since }), user: socket.data.user });
     }, ctx),
   );
 }

@@ -1,10 +1,14 @@
 /**
  * Guest sessions as signed tokens: base64url(JSON payload) + "." + HMAC-SHA256.
  * No server-side session table is needed, so any node can verify any token.
+ *
+ * A token names the person, when their session began (for budgets on new
+ * sessions) and when it was issued. It is re-issued on every connection
+ * (sliding renewal), so only a session unused for `ttlMs` expires.
  */
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
-import { Id, type User } from '@board/shared';
+import { DisplayName, Id, type User } from '@board/shared';
 
 const Payload = z.object({
   /** user id */
@@ -13,43 +17,63 @@ const Payload = z.object({
   n: z.string().max(200).nullable(),
   /** issued at, ms since epoch */
   t: z.number().int(),
+  /** session began, ms since epoch (absent in tokens issued before it was added: then t) */
+  c: z.number().int().optional(),
 });
 
-export interface SessionSigner {
-  sign(user: User): string;
-  /** The user a token names, or null if it is malformed or its signature is wrong. */
-  verify(token: string | undefined): User | null;
-  mint(): User;
+/** Only what sign() writes: base64url, one dot, a 32-byte MAC in canonical base64url (43 characters). */
+const TOKEN_SHAPE = /^[A-Za-z0-9_-]{1,900}\.[A-Za-z0-9_-]{43}$/;
+
+export interface Session {
+  user: User;
+  /** When this identity was first minted, ms since epoch. */
+  since: number;
 }
 
-export function createSessionSigner(secret: string): SessionSigner {
-  const mac = (data: string) => createHmac('sha256', secret).update(data).digest();
+export interface SessionSigner {
+  sign(session: Session): string;
+  /**
+   * The session a token names; 'expired' when it was issued more than the
+   * lifetime ago; null if it is malformed or its signature is wrong.
+   */
+  verify(token: string | undefined): Session | 'expired' | null;
+  mint(): Session;
+}
+
+export function createSessionSigner(secret: string, ttlMs: number, now: () => number = Date.now): SessionSigner {
+  const mac = (data: string) => createHmac('sha256', secret).update(data).digest('base64url');
 
   return {
-    sign(user) {
-      const body = Buffer.from(JSON.stringify({ u: user.id, n: user.name, t: Date.now() })).toString('base64url');
-      return `${body}.${mac(body).toString('base64url')}`;
+    sign({ user, since }) {
+      const body = Buffer.from(JSON.stringify({ u: user.id, n: user.name, t: now(), c: since })).toString('base64url');
+      return `${body}.${mac(body)}`;
     },
 
     verify(token) {
-      if (!token) return null;
-      const dot = token.indexOf('.');
-      if (dot <= 0) return null;
-      const body = token.slice(0, dot);
-      const given = Buffer.from(token.slice(dot + 1), 'base64url');
+      // Strict: exactly the shape sign() makes, so nothing appended or re-encoded verifies.
+      if (!token || !TOKEN_SHAPE.test(token)) return null;
+      const [body, given] = token.split('.') as [string, string];
       const expected = mac(body);
-      // Constant-time compare so the signature cannot be guessed byte by byte.
-      if (given.length !== expected.length || !timingSafeEqual(given, expected)) return null;
+      // Constant-time compare of the canonical text, so the signature cannot be guessed byte by byte.
+      if (!timingSafeEqual(Buffer.from(given), Buffer.from(expected))) return null;
+      const decoded = Buffer.from(body, 'base64url');
+      if (decoded.toString('base64url') !== body) return null;
+      let payload;
       try {
-        const payload = Payload.safeParse(JSON.parse(Buffer.from(body, 'base64url').toString('utf8')));
-        return payload.success ? { id: payload.data.u, name: payload.data.n } : null;
+        payload = Payload.safeParse(JSON.parse(decoded.toString('utf8')));
       } catch {
         return null;
       }
+      if (!payload.success) return null;
+      const { u, n, t, c } = payload.data;
+      if (now() - t > ttlMs) return 'expired';
+      // A name signed under older rules that today's would refuse is asked for again.
+      const name = n === null ? null : DisplayName.safeParse(n);
+      return { user: { id: u, name: name?.success ? name.data : null }, since: c ?? t };
     },
 
     mint() {
-      return { id: `u${randomBytes(9).toString('base64url')}`, name: null };
+      return { user: { id: `u${randomBytes(9).toString('base64url')}`, name: null }, since: now() };
     },
   };
 }

@@ -9,6 +9,7 @@ import { AppError, fail, ok, parseOrThrow, type Result } from '@board/shared';
 import type { BoardSocket } from './types.js';
 import type { InFlight } from './in-flight.js';
 import type { RateLimits } from '../limits/rate-limits.js';
+import type { IdentityGuard } from '../limits/identity-guard.js';
 
 export interface Log {
   info(message: string): void;
@@ -30,6 +31,8 @@ export interface HandlerContext {
   /** Shutdown waits for the requests counted here. */
   inflight: InFlight;
   limits: RateLimits;
+  /** Per-address checks that fresh guest sessions cannot reset. */
+  guard: IdentityGuard;
 }
 
 /** Maps a thrown value to the Result a client sees; unexpected ones are logged, never leaked. */

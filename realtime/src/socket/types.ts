@@ -3,6 +3,10 @@ import type { ClientToServerEvents, ServerToClientEvents, User } from '@board/sh
 
 export interface SocketData {
   user: User;
+  /** When this person's session began (ms since epoch): budgets for new sessions read it. */
+  since: number;
+  /** The client's address under the TRUST_PROXY rule (limits/client-address.ts), taken once at the handshake. */
+  address: string;
   /** Posts this socket has joined, for presence bookkeeping on disconnect. */
   posts: Set<string>;
 }

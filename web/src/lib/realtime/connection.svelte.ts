@@ -16,7 +16,7 @@ import {
   type SessionInfo,
   type User,
 } from '@board/shared';
-import { loadName, loadToken, saveName, saveToken } from './session-storage.js';
+import { forgetToken, loadName, loadToken, saveName, saveToken } from './session-storage.js';
 
 export type BoardSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
@@ -49,6 +49,9 @@ class Connection {
   refusal = $state<string | null>(null);
   /** The name chosen on an earlier visit, to prefill the "Your name" field. */
   rememberedName = $state<string | null>(null);
+  /** Set while the page asks a nameless person for a name (NamePrompt.svelte); answered true once named. */
+  namePrompt = $state<{ answer: (named: boolean) => void } | null>(null);
+  #naming: Promise<boolean> | null = null;
 
   #socket: BoardSocket | null = null;
   readonly #connectListeners = new Set<() => void>();
@@ -134,6 +137,25 @@ class Connection {
     });
   }
 
+  /**
+   * Resolves true once this person has a name: at once if they have one, else
+   * after they choose one in the name prompt (false if they cancel). Reacting
+   * needs a name (the server answers NAME_REQUIRED without one).
+   */
+  ensureNamed(): Promise<boolean> {
+    if (this.user?.name) return Promise.resolve(true);
+    this.#naming ??= new Promise<boolean>((resolve) => {
+      this.namePrompt = {
+        answer: (named) => {
+          this.namePrompt = null;
+          this.#naming = null;
+          resolve(named);
+        },
+      };
+    });
+    return this.#naming;
+  }
+
   /** Sets the display name; the server answers with a re-signed token that carries it. */
   async rename(name: string): Promise<Result<SessionInfo>> {
     const res = await this.request('session:rename', { name });
@@ -180,7 +202,13 @@ class Connection {
     });
     socket.on('connect_error', (err) => {
       const code = (err as Error & { data?: { code?: string } }).data?.code;
-      if (code === 'PROTOCOL_MISMATCH' || code === 'INVALID') {
+      if (code === 'UNAUTHENTICATED') {
+        // The session expired: start a fresh one now; the `session` handler restores the remembered name.
+        forgetToken();
+        socket.auth = { v: PROTOCOL_VERSION };
+        socket.connect();
+      } else if (code === 'PROTOCOL_MISMATCH' || code === 'INVALID' || code === 'RATE_LIMITED') {
+        // RATE_LIMITED here: too many connections from this network; retrying would not help.
         this.status = 'refused';
         this.refusal = err.message;
         socket.disconnect();

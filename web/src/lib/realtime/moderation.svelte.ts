@@ -49,9 +49,14 @@ export class Moderation {
     this.#ok(await connection.request('mod:delete', { postId: this.#postId, commentId: entry.id }));
   }
 
-  /** Removes the comment's author from this discussion (they can still read it). */
-  async ban(entry: FeedEntry): Promise<boolean> {
-    return this.#ok(await connection.request('mod:ban', { postId: this.#postId, userId: entry.comment.author.id, banned: true }));
+  /**
+   * Removes the comment's author from this discussion (they can still read it);
+   * `withAddress`: also the address they last commented from (others sharing it too).
+   */
+  async ban(entry: FeedEntry, withAddress = false): Promise<boolean> {
+    return this.#ok(
+      await connection.request('mod:ban', { postId: this.#postId, userId: entry.comment.author.id, banned: true, withAddress }),
+    );
   }
 
   async setLocked(locked: boolean): Promise<void> {

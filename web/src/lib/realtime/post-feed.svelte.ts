@@ -237,7 +237,15 @@ export class PostFeed {
     try {
       let unanswered = 0;
       for (let click = entry.reactions.pendingClick(kind); click; click = entry.reactions.pendingClick(kind)) {
+        // Reactions come from named people: a nameless click waits (still shown) while the name is asked for.
+        const named = connection.user?.name ? true : connection.user ? await connection.ensureNamed() : true;
+        if (!named) {
+          entry.reactions.abandon(kind, entry.reactions.pendingClick(kind)?.ticket ?? click.ticket);
+          return;
+        }
         const res = await connection.react({ postId: this.post.id, commentId: entry.id, kind, active: click.active });
+        // The server did not know our name yet (the page had not heard who we are): ask, then send again.
+        if (!res.ok && res.error.code === 'NAME_REQUIRED' && (await connection.ensureNamed())) continue;
         if (!res.ok && res.error.code === 'UNAVAILABLE') {
           // The page left this post: nobody is waiting for the answer.
           if (!this.#cleanup) return;

@@ -25,5 +25,12 @@ function write(key: string, value: string): void {
 
 export const loadToken = () => read(TOKEN_KEY) ?? undefined;
 export const saveToken = (token: string) => write(TOKEN_KEY, token);
+export const forgetToken = () => {
+  try {
+    globalThis.localStorage?.removeItem(TOKEN_KEY);
+  } catch {
+    // Nothing kept, nothing to forget.
+  }
+};
 export const loadName = () => read(NAME_KEY);
 export const saveName = (name: string) => write(NAME_KEY, name);
