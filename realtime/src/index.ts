@@ -8,5 +8,3 @@ export type { Store, ReactionOp, PostRecord, NewComment } from './store/types.js
 export { MAX_REACTION_BATCH } from './store/types.js';
 export { seedDemoData } from './seed/demo-data.js';
 export { silentLog, consoleLog, type Log } from './socket/handle.js';
-export { directFrameStats } from './socket/direct-frames.js';
-export { directReadStats } from './socket/direct-reads.js';

@@ -8,12 +8,15 @@ import type { BoardSocket } from '../socket/types.js';
 /** A socket may watch a handful of posts at once (tabs share nothing); more is abuse. */
 const MAX_JOINED_POSTS = 20;
 
-export function registerPostHandlers(socket: BoardSocket, deps: { store: Store; presence: Presence; ctx: HandlerContext }): void {
-  const { store, presence, ctx } = deps;
+export function registerPostHandlers(
+  socket: BoardSocket,
+  deps: { store: Store; presence: Presence; ctx: HandlerContext; resyncTotalsMax: number },
+): void {
+  const { store, presence, ctx, resyncTotalsMax } = deps;
 
   socket.on(
     'post:join',
-    handle(socket, 'post:join', JoinPostRequest, async ({ postId, sinceSeq }, reply: (r: JoinResult) => void) => {
+    handle(socket, 'post:join', JoinPostRequest, async ({ postId, sinceSeq, sinceTotals }, reply: (r: JoinResult) => void) => {
       const post = await store.getPost(postId);
       if (!post) throw new AppError('NOT_FOUND', 'No such post');
       if (!socket.data.posts.has(postId) && socket.data.posts.size >= MAX_JOINED_POSTS) {
@@ -28,8 +31,13 @@ export function registerPostHandlers(socket: BoardSocket, deps: { store: Store; 
       const [mine, role] = await Promise.all([store.myReactions(postId, userId), store.role(postId, userId)]);
 
       if (sinceSeq !== undefined) {
-        const events = await store.eventsSince(postId, sinceSeq);
-        if (events) return reply({ mode: 'replay', events, seq: events.at(-1)?.seq ?? sinceSeq, mine, role });
+        // Totals first: a count changed between the two reads is then in both, or in a live frame.
+        const totals = await store.totalsSince(postId, sinceTotals ?? 0, resyncTotalsMax);
+        const events = totals && (await store.eventsSince(postId, sinceSeq));
+        if (totals && events) {
+          const seq = events.at(-1)?.seq ?? sinceSeq;
+          return reply({ mode: 'replay', events, seq, totals: totals.totals, totalsVersion: totals.version, mine, role });
+        }
       }
       const page = await store.listComments(postId);
       if (!page) throw new AppError('NOT_FOUND', 'No such post');
@@ -39,6 +47,7 @@ export function registerPostHandlers(socket: BoardSocket, deps: { store: Store; 
         post: { ...post, viewers },
         comments: redactFor(page.comments, { userId, role }),
         seq: page.seq,
+        totalsVersion: page.totalsVersion,
         mine,
         role,
       });
