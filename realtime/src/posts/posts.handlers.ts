@@ -31,7 +31,8 @@ export function registerPostHandlers(
       const [mine, role] = await Promise.all([store.myReactions(postId, userId), store.role(postId, userId)]);
 
       if (sinceSeq !== undefined) {
-        // Totals first: a count changed between the two reads is then in both, or in a live frame.
+        // The current counts of what changed since the client's version (its later changes reach
+        // it live: it joined the room above); too many changed, and a snapshot is as cheap.
         const totals = await store.totalsSince(postId, sinceTotals ?? 0, resyncTotalsMax);
         const events = totals && (await store.eventsSince(postId, sinceSeq));
         if (totals && events) {
