@@ -13,15 +13,12 @@ pnpm --filter @board/web build >.tmp/web-build.log 2>&1 || { cat .tmp/web-build.
 
 export WEB_HANDLER="$PWD/web/build/handler.js"
 export DATA_DIR="${DATA_DIR:-$PWD/.data}"
-# A 128 MB young generation (V8's default is 16): in a reaction storm each
-# click's objects live until its batch is stored (~100 ms); with the default they
-# outlive scavenges, get promoted, and GC took a fifth of the CPU. 128 MB over 64:
-# storm p99 269–283 ms against 283–357 (memory engine), for ~8 KB more RSS per
-# idle viewer (docs/benchmarks.md). The bench starts its servers with the same
-# flag (SERVER_NODE_FLAGS in scripts/bench/bench.ts).
-# Single-threaded GC: a node is meant to have one core to itself (more cores,
-# more nodes over Redis), and V8's helper threads for parallel scavenges then
-# take turns with the main thread on that core. In the storm they doubled the
-# time the main thread waited for its CPU (10-15 % of the time against 3-7 %),
-# and scavenge pauses were no shorter (docs/benchmarks.md).
+# --max-semi-space-size=128: in a reaction storm every click's objects live
+# until its flush is stored and answered (one REACTION_FLUSH_MS window, ~100 ms);
+# V8's default 16 MB young generation fills faster than that at 20,000 clicks/s,
+# so they would be promoted and collected by costly full collections instead.
+# --single-threaded-gc: a node is meant to have one core (more cores, more nodes
+# over Redis); GC helper threads would only take turns with it on that core.
+# The bench starts its servers with the same flags (SERVER_NODE_FLAGS in
+# scripts/bench/bench.ts), so a before/after run shows whether they still pay.
 exec node --max-semi-space-size=128 --single-threaded-gc --import tsx realtime/src/main.ts

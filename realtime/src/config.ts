@@ -40,20 +40,37 @@ export const ConfigSchema = z.object({
   SESSION_TTL_S: int(60, 10 * 365 * 86_400).default(30 * 86_400),
   /** Where the embedded default keeps its generated secret. */
   DATA_DIR: z.string().default('.data'),
-  /** Coalesce reaction bursts: at most one storage write and one broadcast per post per window (ms). 10 frames/s reads as smooth. */
+  /**
+   * Reaction flush window per post (ms): clicks are collected this long, then
+   * stored in one write and broadcast as one totals frame, and each clicking
+   * connection gets one receipts frame. 10 frames/s reads as smooth.
+   */
   REACTION_FLUSH_MS: int(5, 2_000).default(100),
   /**
-   * Receipts for ack-less reaction clicks: at most one frame per connection per
-   * window (ms) while a person keeps clicking. Their display never waits for it.
+   * Most reaction settings in one flush (one store call); the rest wait for the
+   * next window. 20,000 is two seconds of a 10,000 clicks/s storm on one post;
+   * the store takes at most 40,000 (store/types.ts MAX_REACTION_BATCH).
    */
-  REACTION_RECEIPT_MS: int(5, 10_000).default(1_000),
+  REACTION_MAX_BATCH: int(1, 40_000).default(20_000),
   /**
-   * Receipts frames per second from one node, all connections together. When
-   * more people click than this allows, each one's receipts window grows (a
-   * storm of 5,000 clickers: one frame each every ~2 s), by at most 3 s, and
-   * receipts stay a small share of the node's core.
+   * Most comments whose current totals a replay answer carries (a resync); when
+   * more changed since the client's version, it gets a snapshot instead, which
+   * then costs about the same.
    */
-  REACTION_RECEIPTS_PER_S: int(1, 1_000_000).default(2_500),
+  RESYNC_TOTALS_MAX: int(1, 100_000).default(1_000),
+  /**
+   * Ordered post events per second above which a post's events are collected
+   * into one frame per BROADCAST_TICK_MS. Below it each event is its own frame
+   * (at most one per 50 ms on average, so batching would only add delay).
+   */
+  BROADCAST_BATCH_ABOVE_PER_S: int(1, 100_000).default(20),
+  /**
+   * How long a busy post collects events before sending them as one frame (ms).
+   * ~30 frames/s is smooth, and 33 ms is well below the ~100 ms at which a live feed feels late.
+   */
+  BROADCAST_TICK_MS: int(1, 1_000).default(33),
+  /** Most events in one `post:events` frame; a bigger backlog goes in several (bounds frame bytes). */
+  BROADCAST_MAX_EVENTS_PER_FRAME: int(1, 10_000).default(500),
   /** Events kept per post for "give me everything after seq N" resyncs. Older gaps reload the snapshot. */
   REPLAY_LOG_MAX: int(100, 1_000_000).default(10_000),
   /** How often each room hears the post's latest sequence number (ms): the longest a lost broadcast stays unnoticed in a quiet room. */

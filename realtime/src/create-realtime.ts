@@ -1,6 +1,6 @@
 /**
- * Builds the whole service (HTTP app, Socket.IO server, store, coalescer,
- * presence) without listening. main.ts listens; tests call this on port 0.
+ * Builds the whole service (HTTP app, Socket.IO server, store, reaction
+ * pipeline, presence) without listening. main.ts listens; tests call this on port 0.
  */
 import { createServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -22,10 +22,8 @@ import { createPostBroadcaster } from './posts/post-broadcaster.js';
 import { registerPostHandlers } from './posts/posts.handlers.js';
 import { startHeadBeacon } from './posts/head-beacon.js';
 import { registerCommentHandlers } from './comments/comments.handlers.js';
-import { createReactionCoalescer } from './reactions/reaction-coalescer.js';
+import { createReactionPipeline } from './reactions/reaction-pipeline.js';
 import { registerReactionHandlers } from './reactions/reactions.handlers.js';
-import { createReceipts } from './reactions/receipts.js';
-import { installDirectFrames } from './socket/direct-frames.js';
 import { registerModerationHandlers } from './moderation/moderation.handlers.js';
 import { registerHostingHandlers } from './posts/hosting.handlers.js';
 import { consoleLog, type HandlerContext, type Log } from './socket/handle.js';
@@ -149,15 +147,19 @@ export function createRealtime(config: Config, deps: RealtimeDeps = {}): Realtim
   });
   const ctx: HandlerContext = { log, inflight, limits, guard };
   const signer = createSessionSigner(secret, config.SESSION_TTL_S * 1_000);
-  // Events wait for a post's due totals frame (post-broadcaster.ts); the coalescer is made just below.
-  const broadcaster = createPostBroadcaster(io, { reactionsDueIn: (postId) => coalescer.dueIn(postId) });
+  const broadcaster = createPostBroadcaster(io, {
+    batchAbovePerS: config.BROADCAST_BATCH_ABOVE_PER_S,
+    tickMs: config.BROADCAST_TICK_MS,
+    maxEventsPerFrame: config.BROADCAST_MAX_EVENTS_PER_FRAME,
+  });
   const presence = createPresence({ io, store, nodeId, log });
-  const coalescer = createReactionCoalescer({
+  const reactions = createReactionPipeline({
     store,
     flushMs: config.REACTION_FLUSH_MS,
-    onBatch: (postId, seq, totals) => broadcaster.send(postId, [{ type: 'reactions', seq, totals }]),
+    maxBatch: config.REACTION_MAX_BATCH,
+    broadcast: (postId, totals) => io.to(rooms.post(postId)).emit('post:totals', postId, totals),
+    log,
   });
-  const receipts = createReceipts({ windowMs: config.REACTION_RECEIPT_MS, perSecond: config.REACTION_RECEIPTS_PER_S });
 
   const stopBeacon = startHeadBeacon(io, store, config.HEAD_BEACON_MS, log, broadcaster.sentWithin);
 
@@ -167,13 +169,12 @@ export function createRealtime(config: Config, deps: RealtimeDeps = {}): Realtim
     config.RATE_LIMIT_FACTOR === 0 ? Infinity : Math.ceil(config.MAX_CONNECTIONS_PER_ADDRESS * config.RATE_LIMIT_FACTOR),
   );
   io.on('connection', (socket) => {
-    installDirectFrames(socket);
     void socket.join(rooms.user(socket.data.user.id));
     guard.connected(socket);
     registerSessionHandlers(socket, signer, ctx);
-    registerPostHandlers(socket, { store, presence, ctx });
+    registerPostHandlers(socket, { store, presence, ctx, resyncTotalsMax: config.RESYNC_TOTALS_MAX });
     registerCommentHandlers(socket, { store, broadcaster, presence, ctx });
-    registerReactionHandlers(socket, { coalescer, receipts, ctx });
+    registerReactionHandlers(socket, { pipeline: reactions, ctx });
     registerHostingHandlers(socket, { io, store, ctx });
     registerModerationHandlers(socket, { io, store, broadcaster, presence, ctx });
   });
@@ -190,9 +191,8 @@ export function createRealtime(config: Config, deps: RealtimeDeps = {}): Realtim
     if (http.listening) http.close();
     const settled = await inflight.whenIdle(SHUTDOWN_GRACE_MS);
     if (!settled) log.error(`Shutdown: ${inflight.count} requests still running after ${SHUTDOWN_GRACE_MS} ms`);
-    await coalescer.drain();
-    // Stored clicks are answered before their connections close.
-    receipts.drain();
+    // Pending clicks are stored and answered before their connections close.
+    await reactions.drain();
     broadcaster.close();
     stopBeacon();
     await presence.close();
@@ -209,7 +209,6 @@ export function createRealtime(config: Config, deps: RealtimeDeps = {}): Realtim
         await c.quit().catch(() => undefined);
       }),
     );
-    // The store's own resources (the Redis engine's reaction writer) before the connection it shares.
     if (!deps.store) await store.close();
     if (owned.redis) await owned.redis.quit().catch(() => undefined);
   };

@@ -8,7 +8,5 @@ export type { Store, ReactionOp, PostRecord, NewComment } from './store/types.js
 export { MAX_REACTION_BATCH } from './store/types.js';
 export { seedDemoData } from './seed/demo-data.js';
 export { silentLog, consoleLog, type Log } from './socket/handle.js';
-export { directFrameStats } from './socket/direct-frames.js';
-export { directReadStats } from './socket/direct-reads.js';
 export { compileTrust, clientAddress, type TrustProxy } from './limits/client-address.js';
 export { createSessionSigner, type Session, type SessionSigner } from './session/tokens.js';

@@ -623,17 +623,19 @@ async function main(): Promise<void> {
     out.push(
       `${fmtInt(S.clickers)} raw clients joined to the post, each sending ${(S.clicks / S.clickers).toFixed(1)} reaction:set messages per second ` +
         `(toggling a kind per click, without an ack, like the web client) and each receiving the totals frames and its batched receipts. ` +
-        `Click→visible: from sending a click to receiving the totals frame that includes it (the one its receipt names). ` +
+        `Click→visible: from sending a click to receiving the totals frame that shows it (a flush sends its totals, then its receipts, ` +
+        `so it is the last totals frame before the click's receipt). ` +
         `Server CPU: average over the burst and the wait for the last receipts (Redis rows: redis-server's own beside it, not charged). ` +
         `bare ws: the same burst against a bare ws server that only counts (JSON.parse, one setting per client and kind) and every ` +
-        `100 ms (stretched to 3× its last flush) writes the totals to every client, with that client's receipts in the same write: ` +
+        `100 ms writes the totals to every client, then one receipts frame to each client that clicked: ` +
         `the floor for this storm on this machine, not a service (no Socket.IO, validation, identities, limits or storage). ` +
-        `Comments during the burst: ${S.stormComments} a second posted by a Socket.IO client while the clicks go on, send→receive at every client.`,
+        `Comments during the burst: ${S.stormComments} a second posted by a Socket.IO client while the clicks go on, send→receive at every client. ` +
+        `Reconnect mid-burst: a checker rejoins halfway through with its sequence number and totals version; how it was answered and in how many ms.`,
     );
     out.push('');
     out.push(
       table(
-        ['engine', 'clicks sent', 'answered', 'failed', 'unanswered', 'achieved clicks/s', 'visible p50 ms', 'visible p99 ms', 'visible p99.9 ms', 'receipt p99 ms', 'totals frames/s per viewer', 'totals deliveries/s', 'exact totals (live / stored)', 'comments during the burst: p50 / p99 ms (delivered)', 'server CPU', 'µs server CPU per click', 'CPU per click vs bare ws', 'load CPU', 'CPU wait'],
+        ['engine', 'clicks sent', 'answered', 'failed', 'unanswered', 'achieved clicks/s', 'visible p50 ms', 'visible p99 ms', 'visible p99.9 ms', 'receipt p99 ms', 'totals frames/s per viewer', 'totals deliveries/s', 'exact totals (live / stored)', 'comments during the burst: p50 / p99 ms (delivered)', 'reconnect mid-burst', 'server CPU', 'µs server CPU per click', 'CPU per click vs bare ws', 'load CPU', 'CPU wait'],
         reactionRows.map((r) => [
           r.engine,
           fmtInt(r.fired),
@@ -651,6 +653,7 @@ async function main(): Promise<void> {
           r.comments.sent === 0
             ? '–'
             : `${fmtMs(r.comments.latency.p50)} / ${fmtMs(r.comments.latency.p99)} (${fmtInt(r.comments.deliveries)} of ${fmtInt(r.comments.sent * r.clickers)})`,
+          r.resync.mode === 'none' ? '–' : `${r.resync.mode}, ${fmtMs(r.resync.ms)} ms (${r.resync.events} events, ${r.resync.totals} totals)`,
           `${r.serverCpuPct.toFixed(0)}%${Number.isFinite(r.redisCpuPct) ? ` + redis ${r.redisCpuPct.toFixed(0)}%` : ''}`,
           r.cpuPerClickUs.toFixed(1),
           bareReaction && r !== bareReaction ? `${(r.cpuPerClickUs / bareReaction.cpuPerClickUs).toFixed(2)}×` : '',
@@ -705,6 +708,9 @@ async function main(): Promise<void> {
         `${mark(r.visible.p99 <= GOAL.reactionP99Ms && r.unseen === 0)}  reactions on ${r.engine}: click→visible p99 ${fmtMs(r.visible.p99)} ms ` +
           `(goal ≤ ${GOAL.reactionP99Ms} ms${floor})${r.unseen ? `, ${r.unseen} clicks never seen` : ''}`,
       );
+      if (r.resync.mode !== 'none') {
+        goals.push(`${mark(r.resync.mode === 'replay')}  reactions on ${r.engine}: a reconnect mid-burst is answered by ${r.resync.mode}`);
+      }
       goals.push(
         r.outstanding > 0
           ? `MISSED  reactions on ${r.engine}: totals not checkable, ${fmtInt(r.outstanding)} clicks still unacknowledged after 30 s`

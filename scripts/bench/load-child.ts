@@ -24,7 +24,7 @@ import {
 import { serveRpc } from './rpc.js';
 import { Samples } from './stats.js';
 import type { CommentsResult, FanOut, ReactionResult } from './results.js';
-import { BENCH_POST_ID, BODY_MARK, POST_EVENTS_PREFIX, REACTIONS_MARK, RECEIPTS_PREFIX, SEQ_MARK, bodyFor, readNumber, sioUrl } from './wire.js';
+import { BENCH_POST_ID, BODY_MARK, POST_EVENTS_PREFIX, RECEIPTS_PREFIX, TOTALS_PREFIX, VERSION_MARK, bodyFor, readNumber, sioUrl } from './wire.js';
 
 type Kind = 'board' | 'bare';
 type BoardClient = Socket<ServerToClientEvents, ClientToServerEvents>;
@@ -35,10 +35,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 // ---------------------------------------------------------------- raw viewers
 
 /** A reaction click's answer as the receipt carries it. */
-type ClickResult = { ok: true; data: { active: boolean; seq: number | null } } | { ok: false; error: { code: string; message: string } };
-
-/** How many recent totals frames a viewer remembers (seq and arrival): receipts lag them by about a second, ~10 frames. */
-const SEEN_RING = 64;
+type ClickResult = { ok: true; data: { active: boolean } } | { ok: false; error: { code: string; message: string } };
 
 interface Viewer {
   ws: WebSocket;
@@ -46,11 +43,14 @@ interface Viewer {
   /** Ack callbacks by id (joins), and reaction receipts by ref: one numbering for both. */
   acks: Map<number, (frame: Buffer) => void>;
   receipts: Map<number, (result: ClickResult) => void>;
-  /** Recent reaction totals frames: seq at [2i], arrival (performance clock, ms) at [2i + 1]. */
-  seen: Float64Array;
-  seenN: number;
-  /** Send times of stored clicks whose totals frame has not arrived yet, by that frame's seq. */
-  unseenClicks: Map<number, number[]>;
+  /**
+   * When the latest totals frame arrived (performance clock, ms; -1: none yet).
+   * A flush sends its totals and then its receipts on each connection, so a
+   * receipt's click became visible with the totals frame just before it.
+   */
+  lastTotalsAt: number;
+  /** Stored clicks whose receipt came with no totals frame since the click. */
+  unseen: number;
   /** Reaction state this viewer has asked for, one flag per kind (bit i = REACTION_KINDS[i]). */
   pressed: number;
   clicks: number;
@@ -70,7 +70,7 @@ const rec = {
   reactionFrames: 0,
   visible: new Samples(),
   /**
-   * Per totals frame (by seq) of the current burst: when the first and the last viewer got it
+   * Per totals frame (by version) of the current burst: when the first and the last viewer got it
    * (performance clock, ms) and how many did. Tens a second at most, so a Map is cheap.
    */
   totalsArrivals: new Map<number, { first: number; last: number; count: number }>(),
@@ -101,28 +101,22 @@ function onViewerMessage(v: Viewer, data: Buffer): void {
       }
       at = data.indexOf(BODY_MARK, sent.end);
     }
-    const r = data.indexOf(REACTIONS_MARK);
-    if (r !== -1) {
-      rec.reactionFrames++;
-      const seq = readNumber(data, data.indexOf(SEQ_MARK, r) + SEQ_MARK.length).value;
-      const arrival = rec.totalsArrivals.get(seq);
-      if (arrival) {
-        arrival.last = t;
-        arrival.count++;
-      } else rec.totalsArrivals.set(seq, { first: t, last: t, count: 1 });
-      const slot = (v.seenN++ % SEEN_RING) * 2;
-      v.seen[slot] = seq;
-      v.seen[slot + 1] = t;
-      const waiting = v.unseenClicks.get(seq);
-      if (waiting) {
-        for (const sentAt of waiting) rec.visible.add(t - sentAt);
-        v.unseenClicks.delete(seq);
-      }
-    }
+    return;
+  }
+  if (c1 === 0x32 && data.indexOf(TOTALS_PREFIX) === 0) {
+    const t = now();
+    rec.reactionFrames++;
+    const version = readNumber(data, data.indexOf(VERSION_MARK) + VERSION_MARK.length).value;
+    const arrival = rec.totalsArrivals.get(version);
+    if (arrival) {
+      arrival.last = t;
+      arrival.count++;
+    } else rec.totalsArrivals.set(version, { first: t, last: t, count: 1 });
+    v.lastTotalsAt = t;
     return;
   }
   if (c1 === 0x32 && data.indexOf(RECEIPTS_PREFIX) === 0) {
-    // A few per viewer per second, small: parsed whole.
+    // One per flush per clicking viewer, small: parsed whole.
     const [, receipts] = JSON.parse(data.toString('utf8', 2)) as [string, { ref: number; result: ClickResult }[]];
     for (const { ref, result } of receipts) {
       const cb = v.receipts.get(ref);
@@ -153,9 +147,8 @@ function openViewer(port: number, join: boolean, timeoutMs: number): Promise<Vie
       nextAck: 1,
       acks: new Map(),
       receipts: new Map(),
-      seen: new Float64Array(SEEN_RING * 2).fill(-1),
-      seenN: 0,
-      unseenClicks: new Map(),
+      lastTotalsAt: -1,
+      unseen: 0,
       pressed: 0,
       clicks: 0,
       storedClick: new Int32Array(REACTION_KINDS.length).fill(-1),
@@ -231,6 +224,10 @@ interface Checker {
   outOfOrder: number;
   lastSeq: number;
   totals: Map<string, ReactionCounts>;
+  /** Per comment, the totals version its counts come from (latest wins). */
+  versions: Map<string, number>;
+  /** The totals version of the last join answer: what a resync asks for changes after. */
+  totalsVersion: number;
 }
 
 let checkers: Checker[] = [];
@@ -253,7 +250,11 @@ async function joinChecker(c: Checker): Promise<void> {
   const res = await c.socket.timeout(30_000).emitWithAck('post:join', { postId: BENCH_POST_ID });
   if (!res.ok) throw new Error(`checker join: ${res.error.message}`);
   if (res.data.mode !== 'snapshot') throw new Error('checker expected a snapshot');
-  for (const comment of res.data.comments) c.totals.set(comment.id, comment.reactions);
+  for (const comment of res.data.comments) {
+    c.totals.set(comment.id, comment.reactions);
+    c.versions.set(comment.id, res.data.totalsVersion);
+  }
+  c.totalsVersion = res.data.totalsVersion;
   c.buffer.reset(res.data.seq);
   c.lastSeq = res.data.seq;
 }
@@ -268,6 +269,8 @@ async function connectCheckers(args: { ports: number[]; count: number }) {
       outOfOrder: 0,
       lastSeq: 0,
       totals: new Map(),
+      versions: new Map(),
+      totalsVersion: 0,
       buffer: new SeqBuffer<PostEvent>({
         apply: (e) => {
           if (e.seq !== c.lastSeq + 1) c.outOfOrder++;
@@ -278,9 +281,7 @@ async function connectCheckers(args: { ports: number[]; count: number }) {
               const n = Number(parts[2]);
               c.seenN.set(n, (c.seenN.get(n) ?? 0) + 1);
             }
-            c.totals.set(e.comment.id, e.comment.reactions);
-          } else if (e.type === 'reactions') {
-            for (const t of e.totals) c.totals.set(t.commentId, t.counts);
+            if (!c.totals.has(e.comment.id)) c.totals.set(e.comment.id, e.comment.reactions);
           }
         },
         onGap: () => {
@@ -291,10 +292,45 @@ async function connectCheckers(args: { ports: number[]; count: number }) {
     socket.on('post:events', (postId, events) => {
       if (postId === BENCH_POST_ID) c.buffer.push(events);
     });
+    socket.on('post:totals', (postId, { version, totals }) => {
+      if (postId === BENCH_POST_ID) applyTotals(c, version, totals);
+    });
     await joinChecker(c);
     checkers.push(c);
   }
   return { checkers: checkers.length };
+}
+
+/** Latest version wins, per comment. */
+function applyTotals(c: Checker, version: number, totals: { commentId: string; counts: ReactionCounts }[]): void {
+  for (const t of totals) {
+    if ((c.versions.get(t.commentId) ?? -1) >= version) continue;
+    c.versions.set(t.commentId, version);
+    c.totals.set(t.commentId, t.counts);
+  }
+}
+
+/**
+ * Rejoins as a reconnecting viewer does, from the last applied sequence number
+ * and the last join's totals version; replayed events go through the checker's
+ * SeqBuffer (doubles dropped), so its accounting stays exact.
+ */
+async function resync(c: Checker): Promise<ReactionResult['resync']> {
+  const t = now();
+  const res = await c.socket
+    .timeout(30_000)
+    .emitWithAck('post:join', { postId: BENCH_POST_ID, sinceSeq: c.lastSeq, sinceTotals: c.totalsVersion })
+    .catch(() => null);
+  const ms = now() - t;
+  if (!res?.ok) return { mode: 'failed', ms, events: 0, totals: 0 };
+  if (res.data.mode === 'snapshot') {
+    for (const comment of res.data.comments) c.totals.set(comment.id, comment.reactions);
+    return { mode: 'snapshot', ms, events: 0, totals: res.data.comments.length };
+  }
+  c.buffer.push(res.data.events);
+  applyTotals(c, res.data.totalsVersion, res.data.totals);
+  c.totalsVersion = res.data.totalsVersion;
+  return { mode: 'replay', ms, events: res.data.events.length, totals: res.data.totals.length };
 }
 
 /** Every checker applied every comment of the window exactly once, in contiguous seq order, with no gap. */
@@ -471,9 +507,8 @@ async function reactions(args: {
   rec.perComment = new Uint32Array(commentCount);
   rec.latency = new Samples();
   for (const v of viewers) {
-    v.unseenClicks.clear();
-    v.seen.fill(-1);
-    v.seenN = 0;
+    v.lastTotalsAt = -1;
+    v.unseen = 0;
   }
   const ackLatency = new Samples();
   let acked = 0;
@@ -511,19 +546,10 @@ async function reactions(args: {
         v.storedClick[k] = click;
         v.stored = active ? v.stored | bit : v.stored & ~bit;
       }
-      // Every click here changes a total, so its receipt names the totals frame that shows it. That
-      // frame is broadcast before the receipt is sent, on the same socket: usually it is already here.
-      const seq = result.data.seq;
-      if (seq === null) return;
-      for (let i = 0; i < SEEN_RING; i++) {
-        if (v.seen[i * 2] === seq) {
-          rec.visible.add(Math.max(0, v.seen[i * 2 + 1]! - sentAt));
-          return;
-        }
-      }
-      const waiting = v.unseenClicks.get(seq);
-      if (waiting) waiting.push(sentAt);
-      else v.unseenClicks.set(seq, [sentAt]);
+      // Every click here changes a total, so its flush broadcast a totals frame, which this
+      // socket received just before the receipt.
+      if (v.lastTotalsAt >= sentAt) rec.visible.add(v.lastTotalsAt - sentAt);
+      else v.unseen++;
     });
     v.ws.send(
       `42${JSON.stringify(['reaction:set', { postId: BENCH_POST_ID, commentId: args.commentId, kind: REACTION_KINDS[k], active, ref }])}`,
@@ -536,8 +562,14 @@ async function reactions(args: {
   // This process's own delay: a frame that arrives while it is busy sending clicks is timed late.
   const lag = monitorEventLoopDelay({ resolution: 1 });
   lag.enable();
+  // A reconnect halfway through the burst, from the last checker (the first one checks the snapshot below).
+  const resyncer = checkers.length > 1 ? checkers.at(-1) : undefined;
+  let resyncing: Promise<ReactionResult['resync']> = Promise.resolve({ mode: 'none', ms: 0, events: 0, totals: 0 });
+  const resyncTimer = resyncer ? setTimeout(() => (resyncing = resync(resyncer)), (args.seconds * 1_000) / 2) : null;
   const fired = await paced(total, args.seconds, fire);
   lag.disable();
+  if (resyncTimer) clearTimeout(resyncTimer);
+  const resynced = await resyncing;
   await posting;
   const commentsStored = (await Promise.all(commentAcks)).filter(Boolean).length;
   const sentDone = now();
@@ -551,7 +583,7 @@ async function reactions(args: {
   // One more coalescing window (100 ms) and then some for the last totals frame to reach everyone.
   await sleep(600);
   let unseen = 0;
-  for (const v of viewers) for (const waiting of v.unseenClicks.values()) unseen += waiting.length;
+  for (const v of viewers) unseen += v.unseen;
 
   // Expected totals from what the server acknowledged as stored (a refused click changed nothing).
   const expected: ReactionCounts = { like: 0, love: 0, laugh: 0, wow: 0 };
@@ -566,6 +598,7 @@ async function reactions(args: {
     const res = await c.socket.timeout(30_000).emitWithAck('post:join', { postId: BENCH_POST_ID });
     if (res.ok && res.data.mode === 'snapshot') {
       snapshot = res.data.comments.find((x: Comment) => x.id === args.commentId)?.reactions ?? null;
+      for (const comment of res.data.comments) c.versions.set(comment.id, res.data.totalsVersion);
       c.buffer.reset(res.data.seq);
       c.lastSeq = res.data.seq;
     }
@@ -595,6 +628,7 @@ async function reactions(args: {
     loadCpuPct: ((cpu.user + cpu.system) / 1_000 / wallMs) * 100,
     loadLag: { p99: lag.percentile(99) / 1e6, max: lag.max / 1e6 },
     fanOut: fanOutOf(rec.totalsArrivals, viewers.length),
+    resync: resynced,
   };
 }
 

@@ -54,6 +54,12 @@ export interface ReactionResult {
   /** How the totals frames of the burst reached the viewers (load-child.ts, fanOutOf). */
   fanOut: FanOut;
   dropped: number;
+  /**
+   * A checker that rejoins with its sequence number and totals version halfway
+   * through the burst, as a reconnecting viewer does: how it was answered
+   * (replay or snapshot), how long it took (ms), and the events and totals in it.
+   */
+  resync: { mode: 'replay' | 'snapshot' | 'failed' | 'none'; ms: number; events: number; totals: number };
 }
 
 /**

@@ -125,61 +125,43 @@ async function startBare(): Promise<number> {
   return (wss.address() as AddressInfo).port;
 }
 
-/** What the bare storm keeps per viewer: its settings (bit per kind) and the clicks it awaits answers for. */
+/** What the bare storm keeps per viewer: its settings (bit per kind) and the receipts of this window. */
 interface BareClicker {
   pressed: number;
-  /** Receipts of this window, already encoded up to their batch's seq: `{"ref":N,"result":{"ok":true,"data":{"active":B,"seq":` */
+  /** Encoded receipts of this window: `{"ref":N,"result":{"ok":true,"data":{"active":B}}}` */
   waiting: string[];
 }
 
 /**
  * The storm's yardstick: the least a single-threaded ws server can do for the
- * reaction burst. A click is JSON-parsed and counted (one setting per viewer and
- * kind, so totals stay exact); every BARE_WINDOW_MS the totals are encoded once
- * and written to every viewer, and a viewer that clicked gets its receipts in the
- * same write (corked: one syscall per viewer per flush, where the board sends
- * receipts in frames of their own). The window stretches to BARE_STRETCH times
- * the last flush's own time, as the board's does, or a flush to thousands of
- * sockets on a slow machine would leave no time to read clicks. No validation,
- * identities, limits, storage or Socket.IO: it is a floor, not a service.
+ * reaction burst, on the board's protocol. A click is JSON-parsed and counted
+ * (one setting per viewer and kind, so totals stay exact); every BARE_WINDOW_MS
+ * the totals are encoded once and written to every viewer, then each viewer
+ * that clicked gets one receipts frame, as the board's pipeline does. No
+ * validation, identities, limits, storage or Socket.IO: a floor, not a service.
  */
 const BARE_WINDOW_MS = 100;
-const BARE_STRETCH = 3;
 
 function bareStorm(viewers: Set<WebSocket>) {
   const kinds = ['like', 'love', 'laugh', 'wow'];
   const totals: Record<string, number> = { like: 0, love: 0, laugh: 0, wow: 0 };
   const clickers = new WeakMap<WebSocket, BareClicker>();
-  /** Clicks not answered yet. */
-  let pending = 0;
-  let seq = 0;
-  let lastFlushAt = 0;
-  let windowMs = BARE_WINDOW_MS;
+  /** Viewers with receipts waiting in this window. */
+  const clicking = new Set<WebSocket>();
+  let version = 0;
   let timer: ReturnType<typeof setTimeout> | null = null;
 
   const flush = () => {
-    if (timer) clearTimeout(timer);
     timer = null;
-    if (pending === 0) return;
-    pending = 0;
-    const started = performance.now();
-    lastFlushAt = Date.now();
-    seq += 1;
-    const frame = Buffer.from(`42${JSON.stringify(['post:events', BENCH_POST_ID, [{ type: 'reactions', seq, totals: [{ commentId: 'bare', counts: totals }] }]])}`);
-    for (const v of viewers) {
-      const c = clickers.get(v);
-      if (!c || c.waiting.length === 0) {
-        v.send(frame, { binary: false });
-        continue;
-      }
-      const socket = (v as unknown as { _socket: import('node:net').Socket })._socket;
-      socket.cork();
-      v.send(frame, { binary: false });
-      v.send(`42["reaction:receipts",[${c.waiting.map((r) => `${r}${seq}}}}`).join(',')}]]`, { binary: false });
-      socket.uncork();
+    version += 1;
+    const frame = Buffer.from(`42${JSON.stringify(['post:totals', BENCH_POST_ID, { version, totals: [{ commentId: 'bare', counts: totals }] }])}`);
+    for (const v of viewers) v.send(frame, { binary: false });
+    for (const v of clicking) {
+      const c = clickers.get(v)!;
+      if (v.readyState === WebSocket.OPEN) v.send(`42["reaction:receipts",[${c.waiting.join(',')}]]`, { binary: false });
       c.waiting = [];
     }
-    windowMs = Math.max(BARE_WINDOW_MS, (performance.now() - started) * BARE_STRETCH);
+    clicking.clear();
   };
 
   return {
@@ -196,12 +178,9 @@ function bareStorm(viewers: Set<WebSocket>) {
         c.pressed ^= bit;
         totals[req.kind]! += req.active ? 1 : -1;
       }
-      c.waiting.push(`{"ref":${req.ref},"result":{"ok":true,"data":{"active":${req.active},"seq":`);
-      pending++;
-      // A timer in a busy loop fires late (libuv reads a backlog of sockets first): an overdue window is flushed from here.
-      const due = lastFlushAt + windowMs;
-      if (Date.now() >= due) flush();
-      else timer ??= setTimeout(flush, due - Date.now());
+      c.waiting.push(`{"ref":${req.ref},"result":{"ok":true,"data":{"active":${req.active}}}}`);
+      clicking.add(ws);
+      timer ??= setTimeout(flush, BARE_WINDOW_MS);
     },
     stop() {
       if (timer) clearTimeout(timer);

@@ -19,10 +19,10 @@ export const bodyFor = (sentAt: number, n: number) => `bench|${sentAt.toFixed(3)
 
 /** Where a bench comment body starts in a raw frame, as bytes to search for. */
 export const BODY_MARK = Buffer.from('"body":"bench|');
-export const REACTIONS_MARK = Buffer.from('"type":"reactions"');
 export const POST_EVENTS_PREFIX = Buffer.from('42["post:events"');
+export const TOTALS_PREFIX = Buffer.from('42["post:totals"');
 export const RECEIPTS_PREFIX = Buffer.from('42["reaction:receipts",');
-export const SEQ_MARK = Buffer.from('"seq":');
+export const VERSION_MARK = Buffer.from('"version":');
 
 /** Reads the number that starts at `at` in `buf` (digits, one dot), up to the next non-number byte. */
 export function readNumber(buf: Buffer, at: number): { value: number; end: number } {

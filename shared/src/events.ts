@@ -40,6 +40,12 @@ export const JoinPostRequest = z.object({
    * instead of a full snapshot.
    */
   sinceSeq: z.number().int().nonnegative().optional(),
+  /**
+   * The post's totals version the client's reaction counts are current with
+   * (from its last join answer). A replay answer then carries the totals of the
+   * comments whose counts changed after it; without it, of every comment with reactions.
+   */
+  sinceTotals: z.number().int().nonnegative().optional(),
 });
 export type JoinPostRequest = z.infer<typeof JoinPostRequest>;
 
@@ -71,11 +77,11 @@ export const SetReactionRequest = z.object({
 });
 export type SetReactionRequest = z.infer<typeof SetReactionRequest>;
 
-/** A stored click: the person's setting, the comment's totals, and the `reactions` event that shows it (null: nothing changed). */
+/** A stored click: the person's setting, and the comment's totals after its flush with their totals version (see PostTotals). */
 export interface ReactionSetResult {
   active: boolean;
   counts: ReactionCounts;
-  seq: number | null;
+  version: number;
 }
 
 /** One answered click, under the ref the client sent; null when the request was too malformed to carry one. */
@@ -149,15 +155,24 @@ export const CoHost = z.object({
 });
 export type CoHost = z.infer<typeof CoHost>;
 
-// ---- ordered post events (server → client), each with the post's sequence number
+// ---- reaction totals (server → client), outside the ordered log
 
 export const CommentTotals = z.object({ commentId: Id, counts: ReactionCounts });
 export type CommentTotals = z.infer<typeof CommentTotals>;
 
+/**
+ * Absolute reaction counts of the comments one flush changed. Not sequenced:
+ * `version` is the post's totals version after that flush (it grows with every
+ * flush that changes a count), and a client keeps, per comment, the counts of
+ * the highest version it has seen. A lost frame is healed by the next one.
+ */
+export const PostTotals = z.object({ version: z.number().int().nonnegative(), totals: z.array(CommentTotals) });
+export type PostTotals = z.infer<typeof PostTotals>;
+
+// ---- ordered post events (server → client), each with the post's sequence number
+
 export const PostEvent = z.discriminatedUnion('type', [
   z.object({ type: z.literal('comment'), seq: z.number().int(), comment: Comment }),
-  /** Absolute totals after a coalesced batch of reaction changes: a later frame heals a lost one. */
-  z.object({ type: z.literal('reactions'), seq: z.number().int(), totals: z.array(CommentTotals) }),
   /** The full pin list after a pin or unpin, in pin order. */
   z.object({ type: z.literal('pins'), seq: z.number().int(), pinned: z.array(Id) }),
   /** A facilitator hid a comment. Carries no text: participants must not receive it. */
@@ -181,6 +196,8 @@ export type JoinResult =
       comments: Comment[];
       /** Sequence number the snapshot is consistent with. */
       seq: number;
+      /** Totals version the comments' counts are current with. */
+      totalsVersion: number;
       mine: MyReactions;
       role: Role;
     }
@@ -189,6 +206,9 @@ export type JoinResult =
       /** Events after the requested sinceSeq, in order, none missing. */
       events: PostEvent[];
       seq: number;
+      /** Current counts of the comments whose counts changed after the request's `sinceTotals`. */
+      totals: CommentTotals[];
+      totalsVersion: number;
       mine: MyReactions;
       role: Role;
     };
@@ -230,9 +250,9 @@ export interface ClientToServerEvents {
   'lobby:leave': (ack?: Ack<null>) => void;
   'comment:create': (req: CreateCommentRequest, ack: Ack<Comment>) => void;
   /**
-   * With an ack, answered per click. Without one (the web client), answered in
-   * `reaction:receipts`: in a storm a frame per click was most of what a node
-   * wrote, and a click's own display never waits for it (it is optimistic).
+   * With an ack, answered per click after its flush. Without one (the web
+   * client), answered in the connection's `reaction:receipts` frame of that
+   * flush: one frame per flush, not one per click.
    */
   'reaction:set': (req: z.input<typeof SetReactionRequest>, ack?: Ack<ReactionSetResult>) => void;
   'session:rename': (req: z.input<typeof RenameRequest>, ack: Ack<SessionInfo>) => void;
@@ -270,10 +290,11 @@ export interface ServerToClientEvents {
    */
   'post:role': (postId: string, role: Role) => void;
   /**
-   * Answers to this connection's ack-less `reaction:set`s, in the order they
-   * were stored. The first after a quiet spell comes as soon as its batch is
-   * stored; while the person keeps clicking, at most one frame per second.
+   * Reaction totals of a post after a flush (unsequenced, latest version wins).
+   * On one connection a flush's totals come before its receipts.
    */
+  'post:totals': (postId: string, totals: PostTotals) => void;
+  /** Answers to this connection's ack-less `reaction:set`s: one frame per flush that stored some. */
   'reaction:receipts': (receipts: ReactionReceipt[]) => void;
   'lobby:stats': (stats: PostStats) => void;
   /** A discussion was created: the list shows it at the top. */

@@ -119,22 +119,27 @@ export function describeStore(engine: string, makeStore: MakeStore): void {
       it('sets, keeps and clears one reaction per person per kind; counts never go negative', async () => {
         const { comment: c } = await comment('react to me');
         const on = await store.applyReactions('p1', [{ commentId: c.id, kind: 'like', userId: 'u1', active: true }]);
-        expect(on.seq).toBe(2);
+        // A change takes the next totals version and no sequence number: totals are not in the ordered log.
+        expect(on.version).toBe(1);
         expect(on.totals).toEqual([{ commentId: c.id, counts: { like: 1, love: 0, laugh: 0, wow: 0 } }]);
         expect(on.results).toEqual([{ ok: true, active: true, counts: { like: 1, love: 0, laugh: 0, wow: 0 } }]);
 
-        // Setting the same state again changes nothing and takes no sequence number.
+        // Setting the same state again changes nothing and takes no version.
         const again = await store.applyReactions('p1', [{ commentId: c.id, kind: 'like', userId: 'u1', active: true }]);
-        expect(again.seq).toBeNull();
+        expect(again.version).toBe(1);
         expect(again.totals).toEqual([]);
         expect(again.results[0]).toMatchObject({ ok: true, counts: { like: 1 } });
 
         const off = await store.applyReactions('p1', [{ commentId: c.id, kind: 'like', userId: 'u1', active: false }]);
-        expect(off.seq).toBe(3);
+        expect(off.version).toBe(2);
         const offAgain = await store.applyReactions('p1', [{ commentId: c.id, kind: 'like', userId: 'u1', active: false }]);
-        expect(offAgain.seq).toBeNull();
+        expect(offAgain.version).toBe(2);
         expect(offAgain.results[0]).toMatchObject({ ok: true, counts: { like: 0 } });
-        expect((await store.listComments('p1'))?.comments[0]?.reactions.like).toBe(0);
+        const page = await store.listComments('p1');
+        expect(page?.comments[0]?.reactions.like).toBe(0);
+        expect(page?.seq).toBe(1);
+        expect(page?.totalsVersion).toBe(2);
+        expect(await store.eventsSince('p1', 1)).toEqual([]);
       });
 
       it('reports what each person pressed', async () => {
@@ -156,7 +161,7 @@ export function describeStore(engine: string, makeStore: MakeStore): void {
         expect(await store.myReactions('p1', 'u1')).toEqual({ [a.id]: ['like'] });
       });
 
-      it('applies a batch as one event with totals of the changed comments only', async () => {
+      it('applies a batch as one totals version with totals of the changed comments only', async () => {
         const { comment: a } = await comment('a');
         const { comment: b } = await comment('b');
         const res = await store.applyReactions('p1', [
@@ -165,7 +170,7 @@ export function describeStore(engine: string, makeStore: MakeStore): void {
           { commentId: b.id, kind: 'love', userId: 'u3', active: false },
           { commentId: 'c_missing', kind: 'love', userId: 'u3', active: true },
         ]);
-        expect(res.seq).toBe(3);
+        expect(res.version).toBe(1);
         expect(res.totals).toEqual([{ commentId: a.id, counts: { like: 2, love: 0, laugh: 0, wow: 0 } }]);
         expect(res.results.map((r) => r.ok)).toEqual([true, true, true, false]);
         await expectCode(store.applyReactions('nope', [{ commentId: a.id, kind: 'like', userId: 'u1', active: true }]), 'NOT_FOUND');
@@ -190,7 +195,9 @@ export function describeStore(engine: string, makeStore: MakeStore): void {
         );
         const page = await store.listComments('p1');
         expect(page?.comments[0]?.reactions).toEqual({ like: people, love: people - people / 3, laugh: 0, wow: 0 });
-        expect(page?.seq).toBe(1 + people + people / 3);
+        // Every call changed a count: one version each, and the ordered log holds only the comment.
+        expect(page?.totalsVersion).toBe(people + people / 3);
+        expect(page?.seq).toBe(1);
       });
 
       it('applies a batch in order per person, comment and kind, and answers each setting in the order given', async () => {
@@ -224,8 +231,7 @@ export function describeStore(engine: string, makeStore: MakeStore): void {
         ]);
       });
 
-      it('takes the largest batch the coalescer hands over (MAX_REACTION_BATCH) in one call, as one event', async () => {
-        // What a busy post's coalescer hands over after a late flush, at most.
+      it('takes the largest batch a flush may hand over (MAX_REACTION_BATCH) in one call, as one version', async () => {
         const { comment: c } = await comment('viral');
         const n = MAX_REACTION_BATCH;
         const ops = Array.from({ length: n }, (_, i) => ({
@@ -235,9 +241,47 @@ export function describeStore(engine: string, makeStore: MakeStore): void {
           active: true,
         }));
         const res = await store.applyReactions('p1', ops);
-        expect(res.seq).toBe(2);
+        expect(res.version).toBe(1);
         expect(res.results).toHaveLength(n);
         expect(res.totals).toEqual([{ commentId: c.id, counts: { like: n / 4, love: n / 4, laugh: n / 4, wow: n / 4 } }]);
+      });
+    });
+
+    describe('totals since a version', () => {
+      it('gives the current counts of the comments changed after a version, with the version', async () => {
+        const { comment: a } = await comment('a');
+        const { comment: b } = await comment('b');
+        const { comment: c } = await comment('c');
+        expect(await store.totalsSince('p1', 0, 10)).toEqual({ version: 0, totals: [] });
+        await store.applyReactions('p1', [{ commentId: a.id, kind: 'like', userId: 'u1', active: true }]);
+        await store.applyReactions('p1', [{ commentId: b.id, kind: 'wow', userId: 'u1', active: true }]);
+        await store.applyReactions('p1', [{ commentId: a.id, kind: 'love', userId: 'u2', active: true }]);
+        const since1 = await store.totalsSince('p1', 1, 10);
+        expect(since1?.version).toBe(3);
+        expect(since1?.totals.sort((x, y) => x.commentId.localeCompare(y.commentId))).toEqual(
+          [
+            { commentId: a.id, counts: { like: 1, love: 1, laugh: 0, wow: 0 } },
+            { commentId: b.id, counts: { like: 0, love: 0, laugh: 0, wow: 1 } },
+          ].sort((x, y) => x.commentId.localeCompare(y.commentId)),
+        );
+        expect((await store.totalsSince('p1', 2, 10))?.totals).toEqual([{ commentId: a.id, counts: { like: 1, love: 1, laugh: 0, wow: 0 } }]);
+        expect(await store.totalsSince('p1', 3, 10)).toEqual({ version: 3, totals: [] });
+        // More changed comments than asked for: null, and the caller sends a snapshot.
+        expect(await store.totalsSince('p1', 0, 1)).toBeNull();
+        expect((await store.totalsSince('p1', 0, 2))?.totals).toHaveLength(2);
+        expect(c.id).toBeTruthy();
+        expect(await store.totalsSince('nope', 0, 10)).toBeNull();
+      });
+
+      it('keeps one entry per comment however many clicks a storm brings', async () => {
+        const { comment: a } = await comment('a');
+        for (let round = 0; round < 50; round++) {
+          await store.applyReactions('p1', [{ commentId: a.id, kind: 'like', userId: `u${round % 2}`, active: round % 4 < 2 }]);
+        }
+        const since = await store.totalsSince('p1', 0, 1);
+        expect(since?.totals).toHaveLength(1);
+        expect(since?.version).toBe((await store.listComments('p1'))?.totalsVersion);
+        expect(await store.eventsSince('p1', 0)).toHaveLength(1);
       });
     });
 
@@ -246,12 +290,14 @@ export function describeStore(engine: string, makeStore: MakeStore): void {
         const { comment: a } = await comment('a');
         await store.applyReactions('p1', [{ commentId: a.id, kind: 'like', userId: 'u1', active: true }]);
         await comment('b');
+        await comment('c');
         const events = await store.eventsSince('p1', 1);
+        // Reactions are not in the log.
         expect(events?.map((e) => [e.type, e.seq])).toEqual([
-          ['reactions', 2],
+          ['comment', 2],
           ['comment', 3],
         ]);
-        expect(events?.[1]).toMatchObject({ type: 'comment', comment: { body: 'b', seq: 3 } });
+        expect(events?.[0]).toMatchObject({ type: 'comment', comment: { body: 'b', seq: 2 } });
         expect(await store.eventsSince('p1', 3)).toEqual([]);
         expect(await store.eventsSince('p1', 0)).toHaveLength(3);
         expect(await store.eventsSince('nope', 0)).toBeNull();
@@ -325,14 +371,15 @@ export function describeStore(engine: string, makeStore: MakeStore): void {
         await store.setPinned('p1', c.id, true, 3);
         await store.applyReactions('p1', [{ commentId: c.id, kind: 'like', userId: 'u1', active: true }]);
         const del = await store.deleteComment('p1', c.id);
-        expect(del.seq).toBe(5);
+        // The reaction took no sequence number.
+        expect(del.seq).toBe(4);
         const page = await store.listComments('p1');
         expect(page?.comments[0]).toMatchObject({ id: c.id, deleted: true, body: '' });
         expect((await store.getPost('p1'))?.pinned).toEqual([]);
         expect((await store.getPost('p1'))?.commentCount).toBe(1);
         // The log no longer holds the text, so a replay across it becomes a snapshot.
         expect(await store.eventsSince('p1', 0)).toBeNull();
-        expect(await store.eventsSince('p1', 4)).toEqual([{ type: 'deleted', seq: 5, commentId: c.id }]);
+        expect(await store.eventsSince('p1', 3)).toEqual([{ type: 'deleted', seq: 4, commentId: c.id }]);
         await expectCode(store.deleteComment('p1', c.id), 'NOT_FOUND');
         await expectCode(store.setPinned('p1', c.id, true, 3), 'NOT_FOUND');
         const r = await store.applyReactions('p1', [{ commentId: c.id, kind: 'love', userId: 'u1', active: true }]);
@@ -349,7 +396,7 @@ export function describeStore(engine: string, makeStore: MakeStore): void {
         await expectCode(store.addComment({ postId: 'lk', parentId: null, body: 'y', author: alice, clientId: 'lock-key-2' }), 'LOCKED');
         const r = await store.applyReactions('lk', [{ commentId: c.id, kind: 'like', userId: alice.id, active: true }]);
         expect(r.results[0]).toEqual({ ok: false, code: 'LOCKED' });
-        expect(r.seq).toBeNull();
+        expect(r.version).toBe(0);
         const hostNote = await store.addComment({ postId: 'lk', parentId: null, body: 'back soon', author: host, clientId: 'lock-key-3' });
         expect(hostNote.comment.byFacilitator).toBe(true);
         expect((await store.listComments('lk'))?.seq).toBe(3);

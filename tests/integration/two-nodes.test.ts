@@ -4,7 +4,7 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { PostEvent } from '@board/shared';
-import { closeAll, connect, join, nextPostEvent, postComment, recordEvents, untilCount, unwrap, waitFor } from '../support/clients.js';
+import { closeAll, connect, join, nextPostEvent, nextTotals, postComment, recordEvents, untilCount, unwrap, waitFor } from '../support/clients.js';
 import { startBoard, uniquePrefix, type Board } from '../support/board.js';
 
 describe('two nodes over one Redis', () => {
@@ -39,10 +39,10 @@ describe('two nodes over one Redis', () => {
     await join(a, 'shared');
     await join(b, 'shared');
     const target = await postComment(a, 'shared', 'react across nodes');
-    const seen = nextPostEvent(a, (e) => e.type === 'reactions' && e.totals.some((t) => t.commentId === target.id));
+    const seen = nextTotals(a, (t) => t.totals.some((c) => c.commentId === target.id));
     unwrap(await b.emitWithAck('reaction:set', { postId: 'shared', commentId: target.id, kind: 'laugh', active: true }));
-    const { event } = await seen;
-    expect(event.type === 'reactions' && event.totals[0]?.counts.laugh).toBe(1);
+    const { totals } = await seen;
+    expect(totals.totals[0]?.counts.laugh).toBe(1);
   });
 
   it('gives every viewer every comment from both nodes, each once, numbered without gaps', async () => {

@@ -9,6 +9,7 @@ import {
   type Comment,
   type JoinResult,
   type PostEvent,
+  type PostTotals,
   type Result,
   type ServerToClientEvents,
   type SessionInfo,
@@ -79,6 +80,27 @@ export function nextPostEvent(
   });
 }
 
+/** Resolves with the first `post:totals` frame matching `match`; rejects after `ms`. */
+export function nextTotals(
+  socket: Client,
+  match: (t: PostTotals, postId: string) => boolean = () => true,
+  ms = 5_000,
+): Promise<{ postId: string; totals: PostTotals }> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      socket.off('post:totals', onTotals);
+      reject(new Error(`no matching totals within ${ms} ms`));
+    }, ms);
+    const onTotals = (postId: string, totals: PostTotals) => {
+      if (!match(totals, postId)) return;
+      clearTimeout(timer);
+      socket.off('post:totals', onTotals);
+      resolve({ postId, totals });
+    };
+    socket.on('post:totals', onTotals);
+  });
+}
+
 /** Collects every post event a socket receives, for exact accounting. */
 export function recordEvents(socket: Client): { postId: string; event: PostEvent }[] {
   const seen: { postId: string; event: PostEvent }[] = [];
@@ -144,8 +166,8 @@ export function waitFor<E extends SingleArgEvent>(
   });
 }
 
-export async function join(socket: Client, postId: string, sinceSeq?: number): Promise<JoinResult> {
-  return unwrap(await socket.emitWithAck('post:join', sinceSeq === undefined ? { postId } : { postId, sinceSeq }));
+export async function join(socket: Client, postId: string, sinceSeq?: number, sinceTotals?: number): Promise<JoinResult> {
+  return unwrap(await socket.emitWithAck('post:join', { postId, sinceSeq, sinceTotals }));
 }
 
 export async function postComment(socket: Client, postId: string, body: string, parentId: string | null = null): Promise<Comment> {

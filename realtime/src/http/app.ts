@@ -107,7 +107,7 @@ export function createHttpApp(deps: HttpDeps): express.Express {
     if (!post || !page) throw new AppError('NOT_FOUND', 'No such post');
     // Server-side renders are anonymous: hidden text is never in the HTML.
     const comments = redactFor(page.comments, { userId: null, role: 'participant' });
-    res.json({ post: { ...post, viewers: viewers[id.data] ?? 0 }, comments, seq: page.seq });
+    res.json({ post: { ...post, viewers: viewers[id.data] ?? 0 }, comments, seq: page.seq, totalsVersion: page.totalsVersion });
   });
 
   api.use((_req, _res, next) => next(new AppError('NOT_FOUND', 'No such endpoint')));

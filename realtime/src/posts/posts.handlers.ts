@@ -8,12 +8,15 @@ import type { BoardSocket } from '../socket/types.js';
 /** A socket may watch a handful of posts at once (tabs share nothing); more is abuse. */
 const MAX_JOINED_POSTS = 20;
 
-export function registerPostHandlers(socket: BoardSocket, deps: { store: Store; presence: Presence; ctx: HandlerContext }): void {
-  const { store, presence, ctx } = deps;
+export function registerPostHandlers(
+  socket: BoardSocket,
+  deps: { store: Store; presence: Presence; ctx: HandlerContext; resyncTotalsMax: number },
+): void {
+  const { store, presence, ctx, resyncTotalsMax } = deps;
 
   socket.on(
     'post:join',
-    handle(socket, 'post:join', JoinPostRequest, async ({ postId, sinceSeq }, reply: (r: JoinResult) => void) => {
+    handle(socket, 'post:join', JoinPostRequest, async ({ postId, sinceSeq, sinceTotals }, reply: (r: JoinResult) => void) => {
       // A join can send the whole post: looping ones are refused per connection and per address.
       await ctx.limits.consume('join', socket);
       const post = await store.getPost(postId);
@@ -31,12 +34,23 @@ export function registerPostHandlers(socket: BoardSocket, deps: { store: Store; 
       const role = await ctx.guard.joined(socket, postId, storedRole);
 
       if (sinceSeq !== undefined) {
-        const events = await store.eventsSince(postId, sinceSeq);
-        if (events) {
+        // The current counts of what changed since the client's version (its later changes reach
+        // it live: it joined the room above); too many changed, and a snapshot is as cheap.
+        const totals = await store.totalsSince(postId, sinceTotals ?? 0, resyncTotalsMax);
+        const events = totals && (await store.eventsSince(postId, sinceSeq));
+        if (totals && events) {
           // Read after the events: a hide or delete stored before they were read is seen here.
           const states = await store.commentStates(postId, textBearingIds(events));
           const seq = events.at(-1)?.seq ?? sinceSeq;
-          return reply({ mode: 'replay', events: redactEvents(events, { userId, role }, states), seq, mine, role });
+          return reply({
+            mode: 'replay',
+            events: redactEvents(events, { userId, role }, states),
+            seq,
+            totals: totals.totals,
+            totalsVersion: totals.version,
+            mine,
+            role,
+          });
         }
       }
       const page = await store.listComments(postId);
@@ -47,6 +61,7 @@ export function registerPostHandlers(socket: BoardSocket, deps: { store: Store; 
         post: { ...post, viewers },
         comments: redactFor(page.comments, { userId, role }),
         seq: page.seq,
+        totalsVersion: page.totalsVersion,
         mine,
         role,
       });

@@ -72,10 +72,7 @@ interface Channel {
 
 /**
  * One incoming request's answer channel: its ack when the client sent one,
- * else `withoutAck`; answered at most once. A class, not a closure per call,
- * holding only what differs per request: a storm creates tens of thousands a
- * second, each alive until its batch is stored, and young collections copy
- * whatever is alive (docs/benchmarks.md).
+ * else `withoutAck`; answered at most once.
  */
 export class Call<T = unknown> {
   readonly raw: unknown;
@@ -88,6 +85,11 @@ export class Call<T = unknown> {
     this.raw = typeof args[0] === 'function' ? undefined : args[0];
     this.#ack = typeof last === 'function' ? (last as (r: Result<unknown>) => void) : null;
     this.#channel = channel;
+  }
+
+  /** Whether the client asked for an answer by ack. */
+  get hasAck(): boolean {
+    return this.#ack !== null;
   }
 
   /** The payload parsed by `schema`, or INVALID once the failure has been answered. */
@@ -137,12 +139,10 @@ export function handle<S extends z.ZodType, T>(
 
 /**
  * Like `handle`, for the hottest path (a reaction click): the handler runs
- * synchronously and answers through `call.answer` when its work is done (a callback,
- * not a promise per request: in a storm of 20,000 clicks a second the promise
- * chain and its microtasks cost more than the click; docs/benchmarks.md). It
- * gets the same guarantees: parsed first, answered once, nothing thrown escapes.
- * Work it leaves running must be waited for by its own capability at shutdown
- * (the reaction coalescer's drain), not by `inflight`.
+ * synchronously and answers through its `call` when the work is done, so a
+ * click in a storm costs no promise. Same guarantees: parsed first, answered
+ * once, nothing thrown escapes. Work it leaves running is waited for by its own
+ * capability at shutdown (the reaction pipeline's drain), not by `inflight`.
  */
 export function handleNow<S extends z.ZodType, T>(
   socket: BoardSocket,

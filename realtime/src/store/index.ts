@@ -12,8 +12,7 @@ export const redisOptions = {
   // Fail a command after two reconnect attempts instead of queueing it for
   // minutes: the client gets UNAVAILABLE and nothing is acked that was not stored.
   maxRetriesPerRequest: 2,
-  // Many sockets writing at once share round trips. (The reaction flush has a
-  // connection of its own without it: redis/reaction-writer.ts.)
+  // Many sockets writing at once share round trips.
   enableAutoPipelining: true,
 } satisfies RedisOptions;
 

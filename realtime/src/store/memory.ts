@@ -9,13 +9,24 @@ import {
   DESTRUCTIVE_MOD_ACTIONS,
   emptyCounts,
   type Comment,
+  type CommentTotals,
   type ModLogEntry,
   type MyReactions,
   type ReactionCounts,
   type PostEvent,
   type Role,
 } from '@board/shared';
-import type { CommentPage, CommentState, NewComment, PostRecord, ReactionBatchResult, ReactionOp, ReactionRefusal, Store } from './types.js';
+import type {
+  CommentPage,
+  CommentState,
+  NewComment,
+  PostRecord,
+  ReactionBatchResult,
+  ReactionOp,
+  ReactionRefusal,
+  Store,
+  TotalsSince,
+} from './types.js';
 import { groupPressed, newId, newPostRecord, REPLAY_MAX, sharedResults, sortHosts } from './types.js';
 
 /** A post event before it has its sequence number (Omit distributed over the union). */
@@ -26,14 +37,12 @@ interface PostState {
   seq: number;
   comments: Map<string, Comment>;
   order: Comment[];
-  /**
-   * userId → `${commentId}|${kind}` → pressed. Un-pressing sets false rather than
-   * deleting: a storm toggles the same few members thousands of times a second,
-   * and a Set's add/delete churn re-allocated its table every four toggles (deleted
-   * entries fill it), each a long-lived person's table that young collections then
-   * copy and promote. Bounded by the comments a person ever touched × 4 kinds.
-   */
-  pressed: Map<string, Map<string, boolean>>;
+  /** userId → the `${commentId}|${kind}` members that person has pressed. */
+  pressed: Map<string, Set<string>>;
+  /** Grows with every reaction batch that changes a count. */
+  totalsVersion: number;
+  /** commentId → the totals version of its last count change. */
+  totalsChanged: Map<string, number>;
   /** `${userId}:${clientId}` → comment id, for idempotent resends. */
   written: Map<string, string>;
   log: PostEvent[];
@@ -106,6 +115,8 @@ export function createMemoryStore(opts: MemoryStoreOptions = {}): Store {
         comments: new Map(),
         order: [],
         pressed: new Map(),
+        totalsVersion: 0,
+        totalsChanged: new Map(),
         written: new Map(),
         log: [],
         hosts: new Set(input.hostId ? [input.hostId] : []),
@@ -175,7 +186,7 @@ export function createMemoryStore(opts: MemoryStoreOptions = {}): Store {
     async listComments(postId): Promise<CommentPage | null> {
       const post = posts.get(postId);
       if (!post) return null;
-      return { comments: post.order.map(copy), seq: post.seq };
+      return { comments: post.order.map(copy), seq: post.seq, totalsVersion: post.totalsVersion };
     },
 
     async applyReactions(postId: string, ops: ReactionOp[]): Promise<ReactionBatchResult> {
@@ -189,15 +200,15 @@ export function createMemoryStore(opts: MemoryStoreOptions = {}): Store {
         if (locked) return 'LOCKED';
         if (post.banned.has(op.userId)) return 'FORBIDDEN';
         let mine = post.pressed.get(op.userId);
-        if (!mine) post.pressed.set(op.userId, (mine = new Map()));
+        if (!mine) post.pressed.set(op.userId, (mine = new Set()));
         const member = `${op.commentId}|${op.kind}`;
-        const had = mine.get(member) === true;
+        const had = mine.has(member);
         if (op.active && !had) {
-          mine.set(member, true);
+          mine.add(member);
           comment.reactions[op.kind] += 1;
           touched.add(comment.id);
         } else if (!op.active && had) {
-          mine.set(member, false);
+          mine.delete(member);
           comment.reactions[op.kind] = Math.max(0, comment.reactions[op.kind] - 1);
           touched.add(comment.id);
         }
@@ -211,15 +222,28 @@ export function createMemoryStore(opts: MemoryStoreOptions = {}): Store {
         return counts;
       };
       const results = sharedResults(ops, (i) => refusals[i] ?? null, countsAfter);
-      if (touched.size === 0) return { seq: null, totals: [], results };
+      if (touched.size === 0) return { version: post.totalsVersion, totals: [], results };
+      const version = ++post.totalsVersion;
+      for (const commentId of touched) post.totalsChanged.set(commentId, version);
       const totals = [...touched].map((commentId) => ({ commentId, counts: countsAfter(commentId) }));
-      const seq = append(post, { type: 'reactions', totals });
-      return { seq, totals, results };
+      return { version, totals, results };
+    },
+
+    async totalsSince(postId, sinceVersion, max): Promise<TotalsSince | null> {
+      const post = posts.get(postId);
+      if (!post) return null;
+      const totals: CommentTotals[] = [];
+      for (const [commentId, version] of post.totalsChanged) {
+        if (version <= sinceVersion) continue;
+        if (totals.length === max) return null;
+        totals.push({ commentId, counts: { ...post.comments.get(commentId)!.reactions } });
+      }
+      return { version: post.totalsVersion, totals };
     },
 
     async myReactions(postId, userId): Promise<MyReactions> {
       const mine = posts.get(postId)?.pressed.get(userId);
-      return groupPressed(mine ? [...mine].filter(([, on]) => on).map(([member]) => member) : []);
+      return groupPressed(mine ?? []);
     },
 
     async role(postId, userId): Promise<Role> {

@@ -75,16 +75,13 @@ export type ReactionRefusal = 'NOT_FOUND' | 'LOCKED' | 'FORBIDDEN';
 export type ReactionOpResult = { ok: true; active: boolean; counts: ReactionCounts } | { ok: false; code: ReactionRefusal };
 
 export interface ReactionBatchResult {
-  /** Sequence number of the batch's event; null when nothing changed (no event). */
-  seq: number | null;
+  /** The post's totals version after the batch: one more than before when it changed a count, else unchanged. */
+  version: number;
   /** Absolute totals of every comment the batch changed. */
   totals: CommentTotals[];
   /**
-   * One entry per op, in order. Entries are shared and read-only: ops on one
-   * comment with the same setting get one result object, refusals with the
-   * same code another, and the counts of one comment are one object, shared by
-   * its entries and its totals (a storm's batch is thousands of clicks on one
-   * comment, and its answers live until their receipts are queued).
+   * One entry per op, in order. Ops on one comment with the same setting share
+   * one read-only result object, as do refusals with the same code.
    */
   results: ReactionOpResult[];
 }
@@ -96,16 +93,25 @@ export interface CommentState {
   deleted: boolean;
 }
 
+/** Current counts of comments whose counts changed after a totals version. */
+export interface TotalsSince {
+  /** The post's totals version these counts are current with. */
+  version: number;
+  totals: CommentTotals[];
+}
+
 export interface CommentPage {
   comments: Comment[];
   /** The post's sequence number this list is consistent with. */
   seq: number;
+  /** The post's totals version the comments' counts are current with. */
+  totalsVersion: number;
 }
 
 /**
- * The most reaction settings one applyReactions call is given (the coalescer's
- * batch cap; the contract suite runs a batch this big on both engines). On
- * Redis that is one Lua script, about one argument per click.
+ * The most reaction settings one applyReactions call may be given (the upper
+ * bound of REACTION_MAX_BATCH; the contract suite runs a batch this big on both
+ * engines). On Redis that is one Lua script, about one argument per click.
  */
 export const MAX_REACTION_BATCH = 40_000;
 
@@ -130,16 +136,18 @@ export interface Store {
   listComments(postId: string): Promise<CommentPage | null>;
 
   /**
-   * Applies reaction settings in order as one step; at most one event (one seq).
-   * Takes up to MAX_REACTION_BATCH settings in one call.
+   * Applies reaction settings in order as one atomic step (one Lua script on
+   * Redis). Takes no sequence number and writes no replay-log entry: totals are
+   * absolute, so they travel outside the ordered log. A batch that changes a
+   * count takes the post's next totals version. Up to MAX_REACTION_BATCH settings.
    */
   applyReactions(postId: string, ops: ReactionOp[]): Promise<ReactionBatchResult>;
   /**
-   * Settles applyReactions calls whose answer has already arrived, now, without
-   * waiting for the event loop to get to it (the Redis engine's reaction writer).
-   * Called per click, so it must cost next to nothing when there is none.
+   * Current counts of the comments whose counts changed after totals version
+   * `sinceVersion`, read in one step with the version; null when more than `max`
+   * comments did (the caller sends a snapshot instead) or the post is missing.
    */
-  takeReplies?(): void;
+  totalsSince(postId: string, sinceVersion: number, max: number): Promise<TotalsSince | null>;
   myReactions(postId: string, userId: string): Promise<MyReactions>;
 
   role(postId: string, userId: string): Promise<Role>;
@@ -225,11 +233,9 @@ export function newPostRecord(input: NewPostRecord): PostRecord {
 
 /**
  * A batch's results as both engines give them (ReactionBatchResult.results):
- * one shared object per comment and setting, carrying `countsOf(commentId)`
- * (which must give one object per comment), and one per refusal code.
- * `refusalOf(i)` is op i's refusal, or null when it was applied. A storm's
- * batch is thousands of clicks on one comment, each answer alive until its
- * receipt is queued (docs/benchmarks.md).
+ * one shared object per comment and setting, carrying `countsOf(commentId)`,
+ * and one per refusal code. `refusalOf(i)` is op i's refusal, or null when it
+ * was applied. A storm's batch is thousands of clicks on a few comments.
  */
 export function sharedResults(
   ops: readonly ReactionOp[],

@@ -1,8 +1,9 @@
 /**
  * The production engine. Per post: a meta hash, a sequence counter, comments in
  * a hash plus a seq-ordered sorted set, reaction counts in a hash, each person's
- * pressed reactions in a set, and a capped stream (entry id 0-<seq>) as the
- * replay log. Every write that takes a sequence number is one Lua script.
+ * pressed reactions in a set, the totals version (:rv) with each comment's last
+ * changed version (:rvc), and a capped stream (entry id 0-<seq>) as the replay
+ * log. Every write that takes a sequence number or a totals version is one Lua script.
  */
 import type { Redis } from 'ioredis';
 import {
@@ -12,15 +13,26 @@ import {
   ModLogEntry,
   PostEvent,
   REACTION_KINDS,
+  type CommentTotals,
   type MyReactions,
   type ReactionCounts,
   type Role,
 } from '@board/shared';
 import type { CommentPage, CommentState, PostRecord, ReactionBatchResult, ReactionOp, Store } from '../types.js';
 import { groupPressed, newId, newPostRecord, REPLAY_MAX, sharedResults, sortHosts } from '../types.js';
-import { createReactionWriter, writerConnectionOf } from './reaction-writer.js';
-import { ADD_COMMENT, APPLY_REACTIONS, CREATE_POST, DELETE_COMMENT, SET_HIDDEN, SET_PINNED, UPDATE_SETTINGS } from './scripts.js';
-import { APPEND_MOD_LOG, REMOVE_HOST, SET_HOST_TOKEN } from './scripts.js';
+import {
+  ADD_COMMENT,
+  APPEND_MOD_LOG,
+  APPLY_REACTIONS,
+  CREATE_POST,
+  DELETE_COMMENT,
+  REMOVE_HOST,
+  SET_HIDDEN,
+  SET_HOST_TOKEN,
+  SET_PINNED,
+  TOTALS_SINCE,
+  UPDATE_SETTINGS,
+} from './scripts.js';
 
 export interface RedisStoreOptions {
   /** Data connection; the store quits it on close() only if it owns it. */
@@ -36,17 +48,6 @@ export interface RedisStoreOptions {
 
 /** ioredis flattens array arguments: a long list goes as one array, not spread into the call (400,000 spread values overflowed the stack). */
 type ScriptFn = (...args: (string | number | string[])[]) => Promise<unknown>;
-
-/**
- * The reaction flush's script, run by the reaction writer (reaction-writer.ts) on
- * its own connection, without auto-pipelining: ioredis sends an auto-pipelined
- * command from setImmediate, after the event loop's poll phase, and in a storm
- * one poll phase reads sockets for up to 48 × 1,024 ready events. On the main
- * connection the script started up to 1.8 s after the flush on a saturated node
- * (docs/benchmarks.md). It is one batch a window per post, so it has nothing to
- * share a round trip with anyway.
- */
-const APPLY_REACTIONS_COMMAND = 'boardApplyReactions';
 
 function defineScript(redis: Redis, name: string, lua: string, numberOfKeys: number): ScriptFn {
   if (!(name in redis)) redis.defineCommand(name, { lua, numberOfKeys });
@@ -91,12 +92,8 @@ export function createRedisStore(opts: RedisStoreOptions): Store {
   const presenceKey = (postId: string) => `${prefix}presence:${postId}`;
 
   const addCommentScript = defineScript(redis, 'boardAddComment', ADD_COMMENT, 1);
-  const reactionWriter = createReactionWriter({
-    // A client name may not hold spaces or newlines; a prefix may.
-    connection: { ...writerConnectionOf(redis.options), connectionName: `${prefix.replace(/[^\w:{}-]/g, '_')}reactions` },
-    lua: APPLY_REACTIONS,
-    command: APPLY_REACTIONS_COMMAND,
-  });
+  const applyReactionsScript = defineScript(redis, 'boardApplyReactions', APPLY_REACTIONS, 1);
+  const totalsSinceScript = defineScript(redis, 'boardTotalsSince', TOTALS_SINCE, 1);
   const createPostScript = defineScript(redis, 'boardCreatePost', CREATE_POST, 2);
   const setPinnedScript = defineScript(redis, 'boardSetPinned', SET_PINNED, 1);
   const setHiddenScript = defineScript(redis, 'boardSetHidden', SET_HIDDEN, 1);
@@ -232,7 +229,7 @@ export function createRedisStore(opts: RedisStoreOptions): Store {
 
     async listComments(postId): Promise<CommentPage | null> {
       const base = postBase(postId);
-      const [exists, seq, comments, rc, hidden, deleted] = unwrap(
+      const [exists, seq, comments, rc, hidden, deleted, rv] = unwrap(
         await redis
           .multi()
           .exists(`${base}:meta`)
@@ -241,8 +238,9 @@ export function createRedisStore(opts: RedisStoreOptions): Store {
           .hgetall(`${base}:rc`)
           .smembers(`${base}:hidden`)
           .smembers(`${base}:deleted`)
+          .get(`${base}:rv`)
           .exec(),
-      ) as [number, string | null, Record<string, string>, Record<string, string>, string[], string[]];
+      ) as [number, string | null, Record<string, string>, Record<string, string>, string[], string[], string | null];
       if (!exists) return null;
       const hiddenSet = new Set(hidden);
       const deletedSet = new Set(deleted);
@@ -250,7 +248,7 @@ export function createRedisStore(opts: RedisStoreOptions): Store {
         parseComment(json, countsOf(rc, id), { hidden: hiddenSet.has(id), deleted: deletedSet.has(id) }),
       );
       list.sort((a, b) => a.seq - b.seq);
-      return { comments: list, seq: Number(seq ?? 0) };
+      return { comments: list, seq: Number(seq ?? 0), totalsVersion: Number(rv ?? 0) };
     },
 
     async applyReactions(postId: string, ops: ReactionOp[]): Promise<ReactionBatchResult> {
@@ -267,7 +265,7 @@ export function createRedisStore(opts: RedisStoreOptions): Store {
         g.flags.push(op.active ? '1' : '0');
         g.at.push(i);
       }
-      const args: string[] = [String(replayLogMax)];
+      const args: string[] = [];
       /** The op index of each setting, in the order the script sees them. */
       const at: number[] = [];
       for (const [commentId, kinds] of groups) {
@@ -278,9 +276,9 @@ export function createRedisStore(opts: RedisStoreOptions): Store {
           for (const i of g.at) at.push(i);
         }
       }
-      const out = (await reactionWriter.run(postBase(postId), args)) as (number | string)[];
+      const out = (await applyReactionsScript(postBase(postId), args)) as (number | string)[];
       if (out[0] === -1) throw new AppError('NOT_FOUND', 'No such post');
-      const seq = Number(out[0]);
+      const version = Number(out[0]);
       // Only refused ops are listed (index, status); every other one was applied.
       const refusedCount = Number(out[1]);
       const status = new Map<number, number>();
@@ -307,7 +305,18 @@ export function createRedisStore(opts: RedisStoreOptions): Store {
         },
         (commentId) => counts.get(commentId)!,
       );
-      return { seq: seq > 0 ? seq : null, totals, results };
+      return { version, totals, results };
+    },
+
+    async totalsSince(postId, sinceVersion, max) {
+      const out = (await totalsSinceScript(postBase(postId), sinceVersion, max)) as (number | string)[];
+      if (out[0] === -1 || out[0] === -2) return null;
+      const totals: CommentTotals[] = [];
+      for (let i = 1; i < out.length; i += 5) {
+        const counts = { like: Number(out[i + 1]), love: Number(out[i + 2]), laugh: Number(out[i + 3]), wow: Number(out[i + 4]) };
+        totals.push({ commentId: String(out[i]), counts });
+      }
+      return { version: Number(out[0]), totals };
     },
 
     async myReactions(postId, userId): Promise<MyReactions> {
@@ -494,10 +503,7 @@ export function createRedisStore(opts: RedisStoreOptions): Store {
       await redis.ping();
     },
 
-    takeReplies: reactionWriter.takeReplies,
-
     async close() {
-      await reactionWriter.close();
       if (opts.ownsConnection) await redis.quit().catch(() => undefined);
     },
   };

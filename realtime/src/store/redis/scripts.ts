@@ -47,42 +47,37 @@ return {'OK', json}
 `;
 
 /**
- * ARGV: 1 replay log length, then per (comment, kind) group: comment id, kind,
- * the count n of its settings, n user ids, and one string of n '1'|'0' (each
- * setting's active flag), settings in their order within the group. Groups, not
- * four values per click: a storm's batch is thousands of people on a few
- * comments, and the command's size was what Redis spent longest reading.
- * Returns {seq (0 when nothing changed), n refused, then per refused setting its
- * position (0-based, groups in order) and status (0 no such comment, 2 post locked, 3 person
- * removed)..., then per distinct applied comment: id, changed flag, like, love,
- * laugh, wow}. {-1} when the post is missing. Every op not listed was applied:
- * a storm's batch is thousands of applied ops, and a status each was most of
- * the reply (docs/benchmarks.md).
+ * ARGV: per (comment, kind) group: comment id, kind, the count n of its
+ * settings, n user ids, and one string of n '1'|'0' (each setting's active
+ * flag), settings in their order within the group. Groups, not four values per
+ * click: a storm's batch is thousands of people on a few comments.
+ * Returns {totals version, n refused, then per refused setting its position
+ * (0-based, groups in order) and status (0 no such comment, 2 post locked,
+ * 3 person removed)..., then per distinct applied comment: id, changed flag,
+ * like, love, laugh, wow}; {-1} when the post is missing. Every op not listed
+ * was applied. Totals are not sequenced: a batch that changes a count takes the
+ * next totals version (:rv) and records it per changed comment (:rvc), so a
+ * resync can ask which comments changed since a version.
  */
 export const APPLY_REACTIONS = `
 local base = KEYS[1]
 if redis.call('EXISTS', base .. ':meta') == 0 then return {-1} end
 local locked = redis.call('HGET', base .. ':meta', 'locked') == '1'
-local kinds = {'like', 'love', 'laugh', 'wow'}
 local refused, nRefused = {}, 0
 local seen, order, changedSet = {}, {}, {}
 local anyChange = false
--- A storm's batch is thousands of settings on a few comments by distinct people:
--- each comment's and person's checks are made once per batch (nothing here changes them).
+-- Each comment's and person's checks are made once per batch (nothing here changes them).
 local commentOk, banned = {}, {}
--- The removed people are usually none or a few: read them once, not one SISMEMBER
--- per person (a call per click was a third of the script's calls).
+-- The removed people are usually none or a few: read them once rather than per person.
 local removed = nil
 if redis.call('SCARD', base .. ':banned') <= 1000 then
   removed = {}
   for _, u in ipairs(redis.call('SMEMBERS', base .. ':banned')) do removed[u] = true end
 end
--- Built once per batch, not per click: the people's key prefix.
 local ru = base .. ':ru:'
--- Net change per 'comment|kind', written once per batch after the loop: thousands
--- of clicks on one comment are one HINCRBY per kind, not one per click.
+-- Net change per 'comment|kind', written once per batch after the loop.
 local delta, deltaOrder = {}, {}
-local nargs, a, pos = #ARGV, 2, 0
+local nargs, a, pos = #ARGV, 1, 0
 while a <= nargs do
   local cid, kind, count = ARGV[a], ARGV[a + 1], tonumber(ARGV[a + 2])
   local flags = ARGV[a + 3 + count]
@@ -125,33 +120,46 @@ while a <= nargs do
 end
 for _, member in ipairs(deltaOrder) do
   local d = delta[member]
-  -- Never below zero, as each click's own decrement was clamped before.
   if d ~= 0 and redis.call('HINCRBY', base .. ':rc', member, d) < 0 then
     redis.call('HSET', base .. ':rc', member, 0)
   end
 end
-local out = {0, nRefused}
+local version
+if anyChange then
+  version = redis.call('INCR', base .. ':rv')
+  for _, cid in ipairs(order) do
+    if changedSet[cid] then redis.call('ZADD', base .. ':rvc', version, cid) end
+  end
+else
+  version = tonumber(redis.call('GET', base .. ':rv') or '0')
+end
+local out = {version, nRefused}
 for k = 1, nRefused * 2 do out[2 + k] = refused[k] end
-local totals = {}
 for _, cid in ipairs(order) do
   out[#out + 1] = cid
   out[#out + 1] = changedSet[cid] and 1 or 0
   local counts = redis.call('HMGET', base .. ':rc', cid .. '|like', cid .. '|love', cid .. '|laugh', cid .. '|wow')
-  local parts = {}
-  for k = 1, 4 do
-    local v = tonumber(counts[k]) or 0
-    out[#out + 1] = v
-    parts[k] = '"' .. kinds[k] .. '":' .. v
-  end
-  if changedSet[cid] then
-    totals[#totals + 1] = '{"commentId":"' .. cid .. '","counts":{' .. table.concat(parts, ',') .. '}}'
-  end
+  for k = 1, 4 do out[#out + 1] = tonumber(counts[k]) or 0 end
 end
-if anyChange then
-  local seq = redis.call('INCR', base .. ':seq')
-  out[1] = seq
-  local event = '{"type":"reactions","seq":' .. seq .. ',"totals":[' .. table.concat(totals, ',') .. ']}'
-  redis.call('XADD', base .. ':log', 'MAXLEN', '~', ARGV[1], '0-' .. seq, 'e', event)
+return out
+`;
+
+/**
+ * ARGV: 1 totals version, 2 max comments. Returns {version, then per comment
+ * whose counts changed after ARGV[1]: id, like, love, laugh, wow}; {-1} when
+ * the post is missing, {-2} when more than ARGV[2] comments changed.
+ */
+export const TOTALS_SINCE = `
+local base = KEYS[1]
+if redis.call('EXISTS', base .. ':meta') == 0 then return {-1} end
+local max = tonumber(ARGV[2])
+local ids = redis.call('ZRANGEBYSCORE', base .. ':rvc', '(' .. ARGV[1], '+inf', 'LIMIT', 0, max + 1)
+if #ids > max then return {-2} end
+local out = {tonumber(redis.call('GET', base .. ':rv') or '0')}
+for _, cid in ipairs(ids) do
+  local counts = redis.call('HMGET', base .. ':rc', cid .. '|like', cid .. '|love', cid .. '|laugh', cid .. '|wow')
+  out[#out + 1] = cid
+  for k = 1, 4 do out[#out + 1] = tonumber(counts[k]) or 0 end
 end
 return out
 `;

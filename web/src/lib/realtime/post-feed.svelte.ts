@@ -3,15 +3,19 @@
  * snapshot, joins the post's room, and applies every ordered event exactly
  * once. Follow a comment from here: submit() → `comment:create` → ack replaces
  * the pending copy; everyone else gets it through `post:events` → #apply().
+ * Reaction totals come apart from the ordered events (`post:totals`): absolute,
+ * and per comment the highest totals version wins.
  */
 import {
   CommentBody,
   PostEvent,
+  PostTotals,
   SeqBuffer,
   emptyCounts,
   fail,
   type Comment,
   type JoinResult,
+  type CommentTotals,
   type MyReactions,
   type Post,
   type ReactionKind,
@@ -31,9 +35,13 @@ export interface FeedSnapshot {
   /** Oldest first, as the server sends them. */
   comments: Comment[];
   seq: number;
+  /** Totals version the comments' counts are current with. */
+  totalsVersion: number;
 }
 
 const PostEvents = z.array(PostEvent);
+/** Totals for comments not shown yet (their event is on its way) wait here; more than this is a resync's job. */
+const EARLY_TOTALS_MAX = 200;
 
 /** Sends of one comment while connected but unanswered (same clientId, so never stored twice). */
 const SEND_ATTEMPTS = 5;
@@ -79,6 +87,10 @@ export class PostFeed {
   readonly #buffer: SeqBuffer<PostEvent>;
   /** Last sequence number applied; survives the buffer's suspend() so a rejoin knows where to resume. */
   #lastSeq: number;
+  /** Totals version of the last join answer (or page load): a rejoin asks for the counts changed after it. */
+  #totalsVersion: number;
+  /** Totals that came before their comment, by comment id. */
+  readonly #earlyTotals = new Map<string, { counts: CommentTotals['counts']; version: number }>();
   /** Bumped per join; an ack from an older join is ignored. */
   #joinGeneration = 0;
   #cleanup: (() => void) | null = null;
@@ -87,7 +99,8 @@ export class PostFeed {
     this.post = snapshot.post;
     this.viewers = snapshot.post.viewers;
     this.#lastSeq = snapshot.seq;
-    this.#replaceComments(snapshot.comments, {});
+    this.#totalsVersion = snapshot.totalsVersion;
+    this.#replaceComments(snapshot.comments, {}, snapshot.totalsVersion);
     this.#buffer = new SeqBuffer<PostEvent>({
       apply: (event) => this.#apply(event),
       onGap: ({ expected }) => void this.#join(expected - 1),
@@ -106,6 +119,12 @@ export class PostFeed {
       if (events.success) this.#buffer.push(events.data);
       else void this.#join(this.#lastSeq);
     };
+    // Unsequenced and latest-wins: applied at once, even while a join is in flight.
+    const onTotals = (id: string, raw: unknown) => {
+      if (id !== postId) return;
+      const update = PostTotals.safeParse(raw);
+      if (update.success) this.#applyTotals(update.data.totals, update.data.version);
+    };
     // The server's periodic "latest seq is N": being behind it in a quiet moment is a gap too.
     const onHead = (id: string, seq: unknown) => {
       if (id === postId && typeof seq === 'number' && Number.isInteger(seq)) this.#buffer.head(seq);
@@ -120,6 +139,7 @@ export class PostFeed {
       void this.#join();
     };
     socket.on('post:events', onEvents);
+    socket.on('post:totals', onTotals);
     socket.on('post:head', onHead);
     socket.on('presence', onPresence);
     socket.on('post:role', onRole);
@@ -129,6 +149,7 @@ export class PostFeed {
     this.#cleanup = () => {
       offConnect();
       socket.off('post:events', onEvents);
+      socket.off('post:totals', onTotals);
       socket.off('post:head', onHead);
       socket.off('presence', onPresence);
       socket.off('post:role', onRole);
@@ -258,10 +279,9 @@ export class PostFeed {
           return;
         }
         unanswered = 0;
-        // A receipt can come up to a second after its click, behind newer broadcasts:
-        // its counts are news only while the broadcast that shows the click is not applied.
-        const news = res.data.seq !== null && res.data.seq > this.#lastSeq;
-        entry.reactions.settle(kind, click.ticket, res.data.active, news ? res.data.counts : undefined);
+        // Its counts are those of its flush's totals frame, which is normally applied already.
+        entry.reactions.setCounts(res.data.counts, res.data.version);
+        entry.reactions.settle(kind, click.ticket, res.data.active);
       }
     } finally {
       this.#reacting.delete(key);
@@ -277,7 +297,10 @@ export class PostFeed {
     const generation = ++this.#joinGeneration;
     // Hold live events until the ack says where they fit.
     this.#buffer.suspend();
-    const res = await connection.request('post:join', sinceSeq === undefined ? { postId: this.post.id } : { postId: this.post.id, sinceSeq });
+    const res = await connection.request(
+      'post:join',
+      sinceSeq === undefined ? { postId: this.post.id } : { postId: this.post.id, sinceSeq, sinceTotals: this.#totalsVersion },
+    );
     if (generation !== this.#joinGeneration) return;
     if (!res.ok) {
       if (res.error.code === 'NOT_FOUND') {
@@ -300,15 +323,17 @@ export class PostFeed {
     if (result.mode === 'snapshot') {
       this.post = result.post;
       this.viewers = result.post.viewers;
-      this.#replaceComments(result.comments, result.mine);
+      this.#replaceComments(result.comments, result.mine, result.totalsVersion);
       this.#lastSeq = result.seq;
       this.#buffer.reset(result.seq);
     } else {
       // Held broadcasts and the replay overlap; the buffer applies each seq once.
       this.#buffer.reset(sinceSeq);
       this.#buffer.push(result.events);
+      this.#applyTotals(result.totals, result.totalsVersion);
       for (const entry of this.entries) entry.reactions.setMine(result.mine[entry.id] ?? []);
     }
+    this.#totalsVersion = result.totalsVersion;
   }
 
   #missingText(): boolean {
@@ -321,9 +346,6 @@ export class PostFeed {
     switch (event.type) {
       case 'comment':
         this.#addComment(event.comment, true);
-        break;
-      case 'reactions':
-        for (const { commentId, counts } of event.totals) this.#byId.get(commentId)?.reactions.setCounts(counts);
         break;
       case 'pins':
         this.post.pinned = event.pinned;
@@ -371,6 +393,11 @@ export class PostFeed {
 
     const entry = new FeedEntry(comment);
     this.#byId.set(comment.id, entry);
+    const early = this.#earlyTotals.get(comment.id);
+    if (early) {
+      this.#earlyTotals.delete(comment.id);
+      entry.reactions.setCounts(early.counts, early.version);
+    }
     if (live && !mine && comment.parentId === null) {
       if (this.reading) this.held.add(comment.id);
       else entry.fresh = true;
@@ -380,24 +407,37 @@ export class PostFeed {
     else this.entries.splice(at, 0, entry);
   }
 
+  /** Totals of a frame or a replay; those of comments not here yet wait for them (bounded). */
+  #applyTotals(totals: CommentTotals[], version: number): void {
+    for (const { commentId, counts } of totals) {
+      const entry = this.#byId.get(commentId);
+      if (entry) entry.reactions.setCounts(counts, version);
+      else if (this.#earlyTotals.size < EARLY_TOTALS_MAX || this.#earlyTotals.has(commentId)) {
+        const known = this.#earlyTotals.get(commentId);
+        if (!known || known.version < version) this.#earlyTotals.set(commentId, { counts, version });
+      }
+    }
+  }
+
   #remove(entry: FeedEntry): void {
     const at = this.entries.indexOf(entry);
     if (at !== -1) this.entries.splice(at, 1);
   }
 
   /** A full snapshot: keep entries we already show (their reaction state), keep my unsent comments. */
-  #replaceComments(comments: Comment[], mine: MyReactions): void {
+  #replaceComments(comments: Comment[], mine: MyReactions, totalsVersion: number): void {
     const next: FeedEntry[] = [];
     for (const comment of comments) {
       const existing = this.#byId.get(comment.id);
       const entry = existing ?? new FeedEntry(comment, mine[comment.id] ?? []);
+      entry.reactions.setCounts(comment.reactions, totalsVersion);
       if (existing) {
         existing.update(comment);
-        existing.reactions.setCounts(comment.reactions);
         existing.reactions.setMine(mine[comment.id] ?? []);
       }
       next.push(entry);
     }
+    this.#earlyTotals.clear();
     this.#byId.clear();
     for (const entry of next) this.#byId.set(entry.id, entry);
     const ids = new Set(comments.map((c) => c.id));

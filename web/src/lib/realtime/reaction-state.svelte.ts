@@ -1,8 +1,9 @@
 /**
  * One comment's reactions as this person sees them: the server's absolute
- * counts, the kinds the server knows I pressed, and my clicks still in flight.
- * Shown = server truth adjusted by what is pending, so a click feels instant
- * and a late broadcast never undoes it; its receipt settles it.
+ * counts (the highest totals version seen wins), the kinds the server knows I
+ * pressed, and my clicks still in flight. Shown = server truth adjusted by what
+ * is pending, so a click feels instant and a late frame never undoes it; its
+ * receipt settles it.
  */
 import { REACTION_KINDS, type ReactionCounts, type ReactionKind } from '@board/shared';
 
@@ -14,13 +15,15 @@ interface PendingClick {
 
 export class ReactionState {
   #counts = $state<ReactionCounts>({ like: 0, love: 0, laugh: 0, wow: 0 });
+  /** The totals version `#counts` come from. */
+  #version = 0;
   #mine = $state<ReactionKind[]>([]);
   #pending = $state<Partial<Record<ReactionKind, PendingClick>>>({});
   /**
    * Used while a kind has a click pending: the server's count as it stood with my
-   * settled state. A broadcast cannot say whose clicks it holds and comes before the
-   * click's receipt (in a burst up to a second before), so building on newer totals
-   * would count the click twice: once in them, once as pending.
+   * settled state. A totals frame cannot say whose clicks it holds and comes just
+   * before the click's receipt, so building on newer totals would count the click
+   * twice: once in them, once as pending.
    */
   #base = $state<Partial<Record<ReactionKind, number>>>({});
   #tickets = 0;
@@ -45,8 +48,10 @@ export class ReactionState {
     return REACTION_KINDS.reduce((sum, kind) => sum + this.count(kind), 0);
   }
 
-  /** Absolute totals from a broadcast or a snapshot. */
-  setCounts(counts: ReactionCounts): void {
+  /** Absolute totals from a totals frame, a replay or a snapshot; older than what is shown, they are ignored. */
+  setCounts(counts: ReactionCounts, version: number): void {
+    if (version <= this.#version) return;
+    this.#version = version;
     this.#counts = { ...counts };
   }
 
@@ -70,12 +75,11 @@ export class ReactionState {
   }
 
   /**
-   * The receipt for a click. `counts` only when newer than what is shown; without
-   * them the broadcasts already applied include the click. A later click stays
-   * pending unless the server already has what it asks.
+   * The receipt for a click. Its counts are not taken: the totals frame of its
+   * flush came just before it and holds them, and a later frame may be newer.
+   * A later click stays pending unless the server already has what it asks.
    */
-  settle(kind: ReactionKind, ticket: number, active: boolean, counts?: ReactionCounts): void {
-    if (counts) this.#counts = { ...counts };
+  settle(kind: ReactionKind, ticket: number, active: boolean): void {
     this.#mine = active ? [...new Set([...this.#mine, kind])] : this.#mine.filter((k) => k !== kind);
     const click = this.#pending[kind];
     if (click && (click.ticket === ticket || click.active === active)) delete this.#pending[kind];

@@ -10,7 +10,12 @@ import { Comment, Post, PostSummary } from '@board/shared';
 import { z } from 'zod';
 
 const PostListResponse = z.object({ posts: z.array(PostSummary) });
-const PostPageResponse = z.object({ post: Post, comments: z.array(Comment), seq: z.number().int().nonnegative() });
+const PostPageResponse = z.object({
+  post: Post,
+  comments: z.array(Comment),
+  seq: z.number().int().nonnegative(),
+  totalsVersion: z.number().int().nonnegative(),
+});
 
 type Fetch = typeof fetch;
 
