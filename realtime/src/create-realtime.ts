@@ -28,6 +28,7 @@ import { createReceipts } from './reactions/receipts.js';
 import { installDirectFrames } from './socket/direct-frames.js';
 import { registerModerationHandlers } from './moderation/moderation.handlers.js';
 import { registerHostingHandlers } from './posts/hosting.handlers.js';
+import { registerClockHandlers } from './event-clock/clock.handlers.js';
 import { consoleLog, type HandlerContext, type Log } from './socket/handle.js';
 import { InFlight } from './socket/in-flight.js';
 import { createRateLimits } from './limits/rate-limits.js';
@@ -147,6 +148,7 @@ export function createRealtime(config: Config, deps: RealtimeDeps = {}): Realtim
     registerReactionHandlers(socket, { coalescer, receipts, ctx });
     registerHostingHandlers(socket, { io, store, ctx });
     registerModerationHandlers(socket, { io, store, broadcaster, presence, ctx });
+    registerClockHandlers(socket, { io, store, broadcaster, ctx });
   });
 
   /**

@@ -9,7 +9,7 @@ import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAb
 import { AppError } from '@board/shared';
 import type { BoardSocket } from '../socket/types.js';
 
-export type LimitedAction = 'comment' | 'reaction' | 'create' | 'claim';
+export type LimitedAction = 'comment' | 'reaction' | 'create' | 'claim' | 'clock-ping';
 
 interface Budget {
   /** Actions allowed per window; null when this key kind is not limited. */
@@ -36,6 +36,8 @@ const BUDGETS: Record<LimitedAction, Budget> = {
   create: { perUser: 3, perIp: 20, windowS: 600, shared: true },
   // Facilitator secrets are 192-bit; this only keeps a guesser from wasting our CPU.
   claim: { perUser: null, perIp: 20, windowS: 60, shared: true },
+  // A page samples the server clock a few times per connect; cheap, so counted in memory.
+  'clock-ping': { perUser: 30, perIp: 1_200, windowS: 10, shared: false },
 };
 
 const MESSAGES: Record<LimitedAction, string> = {
@@ -43,6 +45,7 @@ const MESSAGES: Record<LimitedAction, string> = {
   reaction: 'You are reacting quickly',
   create: 'You have started several discussions just now',
   claim: 'Too many facilitator links tried',
+  'clock-ping': 'Too many clock samples',
 };
 
 export interface RateLimits {

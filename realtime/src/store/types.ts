@@ -8,6 +8,7 @@ import type {
   Author,
   Comment,
   CommentTotals,
+  EventClock,
   ModLogEntry,
   MyReactions,
   Post,
@@ -32,6 +33,8 @@ export interface NewPostRecord {
   hostId?: string;
   /** SHA-256 (hex) of the facilitator link's secret; the secret itself is never stored. */
   hostTokenHash?: string;
+  /** An event clock already running (demo data, tests); null or absent for none yet. */
+  clock?: EventClock | null;
 }
 
 /** A change that took the post's next sequence number; null when nothing changed. */
@@ -141,6 +144,15 @@ export interface Store {
   /** Newest first. */
   modLog(postId: string): Promise<ModLogEntry[]>;
 
+  /**
+   * Replaces the post's event clock with `next`, taking the next sequence number
+   * for a `clock` event, only if the stored clock still equals `expected` (read
+   * by the caller, who worked out `next` from it); null when it changed
+   * meanwhile (the caller reads again and retries). The check and the write are
+   * one atomic step. Throws NOT_FOUND for a missing post.
+   */
+  setClock(postId: string, expected: EventClock | null, next: EventClock): Promise<Sequenced<EventClock> | null>;
+
   /** Latest sequence number per post (0 for a post with no events or no such post). */
   heads(postIds: string[]): Promise<Record<string, number>>;
 
@@ -179,6 +191,7 @@ export function newPostRecord(input: NewPostRecord): PostRecord {
     locked: false,
     slowModeSeconds: 0,
     pinned: [],
+    clock: input.clock ?? null,
   };
 }
 

@@ -8,6 +8,7 @@ import type { Redis } from 'ioredis';
 import {
   AppError,
   Comment,
+  EventClock,
   ModLogEntry,
   PostEvent,
   REACTION_KINDS,
@@ -18,7 +19,7 @@ import {
 import type { CommentPage, PostRecord, ReactionBatchResult, ReactionOp, Store } from '../types.js';
 import { groupPressed, newId, newPostRecord, REPLAY_MAX, sharedResults } from '../types.js';
 import { createReactionWriter, writerConnectionOf } from './reaction-writer.js';
-import { ADD_COMMENT, APPLY_REACTIONS, CREATE_POST, DELETE_COMMENT, SET_HIDDEN, SET_PINNED, UPDATE_SETTINGS } from './scripts.js';
+import { ADD_COMMENT, APPLY_REACTIONS, CREATE_POST, DELETE_COMMENT, SET_CLOCK, SET_HIDDEN, SET_PINNED, UPDATE_SETTINGS } from './scripts.js';
 
 export interface RedisStoreOptions {
   /** Data connection; the store quits it on close() only if it owns it. */
@@ -100,6 +101,7 @@ export function createRedisStore(opts: RedisStoreOptions): Store {
   const setHiddenScript = defineScript(redis, 'boardSetHidden', SET_HIDDEN, 1);
   const deleteCommentScript = defineScript(redis, 'boardDeleteComment', DELETE_COMMENT, 1);
   const updateSettingsScript = defineScript(redis, 'boardUpdateSettings', UPDATE_SETTINGS, 1);
+  const setClockScript = defineScript(redis, 'boardSetClock', SET_CLOCK, 1);
 
   const notFound = () => new AppError('NOT_FOUND', 'No such comment');
 
@@ -116,6 +118,7 @@ export function createRedisStore(opts: RedisStoreOptions): Store {
           locked: h.locked === '1',
           slowModeSeconds: Number(h.slowModeSeconds ?? 0),
           pinned,
+          clock: h.clock ? EventClock.parse(JSON.parse(h.clock)) : null,
         }
       : null;
 
@@ -146,7 +149,9 @@ export function createRedisStore(opts: RedisStoreOptions): Store {
       const fields: string[] = [];
       for (const [k, v] of Object.entries(record)) {
         if (k === 'pinned') continue;
-        if (k === 'locked') fields.push(k, '0');
+        if (k === 'clock') {
+          if (v) fields.push(k, JSON.stringify(v));
+        } else if (k === 'locked') fields.push(k, '0');
         else if (v !== null) fields.push(k, String(v));
       }
       if (input.hostTokenHash) fields.push('hostTokenHash', input.hostTokenHash);
@@ -185,13 +190,14 @@ export function createRedisStore(opts: RedisStoreOptions): Store {
     async addComment(input) {
       const base = postBase(input.postId);
       const id = newId('c');
+      const acceptedAt = input.createdAt ?? Date.now();
       const draft = JSON.stringify({
         id,
         postId: input.postId,
         parentId: input.parentId,
         author: input.author,
         body: input.body,
-        createdAt: input.createdAt ?? Date.now(),
+        createdAt: acceptedAt,
         clientId: input.clientId,
       });
       const [status, value, retryMs] = (await addCommentScript(
@@ -203,6 +209,7 @@ export function createRedisStore(opts: RedisStoreOptions): Store {
         idemTtl,
         replayLogMax,
         input.author.id,
+        acceptedAt,
       )) as [string, string, number?];
       if (status === 'ERR') throw refusal(value, Number(retryMs ?? 0));
       if (status === 'OK') return { comment: parseComment(value, { like: 0, love: 0, laugh: 0, wow: 0 }), duplicate: false };
@@ -357,6 +364,18 @@ export function createRedisStore(opts: RedisStoreOptions): Store {
       ];
       if (status === 'ERR') throw new AppError('NOT_FOUND', 'No such post');
       return { seq: seq > 0 ? seq : null, value: { locked: l === 1, slowModeSeconds: sm } };
+    },
+
+    async setClock(postId, expected, next) {
+      const [status, seq] = (await setClockScript(
+        postBase(postId),
+        expected ? JSON.stringify(expected) : '',
+        JSON.stringify(EventClock.parse(next)),
+        replayLogMax,
+      )) as [string, number];
+      if (status === 'ERR') throw new AppError('NOT_FOUND', 'No such post');
+      if (status === 'STALE') return null;
+      return { seq, value: next };
     },
 
     async setBanned(postId, userId, banned) {
