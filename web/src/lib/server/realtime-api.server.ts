@@ -10,7 +10,13 @@ import { Comment, Post, PostSummary } from '@board/shared';
 import { z } from 'zod';
 
 const PostListResponse = z.object({ posts: z.array(PostSummary) });
-const PostPageResponse = z.object({ post: Post, comments: z.array(Comment), seq: z.number().int().nonnegative() });
+const PostPageResponse = z.object({
+  post: Post,
+  comments: z.array(Comment),
+  seq: z.number().int().nonnegative(),
+  /** The service's clock when it answered: the event clock renders right before any socket connects. */
+  serverTime: z.number().int(),
+});
 
 type Fetch = typeof fetch;
 
