@@ -26,6 +26,7 @@ import { createReactionPipeline } from './reactions/reaction-pipeline.js';
 import { registerReactionHandlers } from './reactions/reactions.handlers.js';
 import { registerModerationHandlers } from './moderation/moderation.handlers.js';
 import { registerHostingHandlers } from './posts/hosting.handlers.js';
+import { registerClockHandlers } from './event-clock/clock.handlers.js';
 import { consoleLog, type HandlerContext, type Log } from './socket/handle.js';
 import { InFlight } from './socket/in-flight.js';
 import { createRateLimits } from './limits/rate-limits.js';
@@ -177,6 +178,7 @@ export function createRealtime(config: Config, deps: RealtimeDeps = {}): Realtim
     registerReactionHandlers(socket, { pipeline: reactions, ctx });
     registerHostingHandlers(socket, { io, store, ctx });
     registerModerationHandlers(socket, { io, store, broadcaster, presence, ctx });
+    registerClockHandlers(socket, { io, store, broadcaster, ctx });
   });
 
   /**

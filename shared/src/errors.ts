@@ -19,6 +19,8 @@ export const ERROR_CODES = {
   RATE_LIMITED: 'RATE_LIMITED',
   /** The discussion is locked by a facilitator: no new comments or reactions. */
   LOCKED: 'LOCKED',
+  /** The request does not fit the current state (Start on a live event, Jump on an ended one); nothing changed. */
+  CONFLICT: 'CONFLICT',
   /** Storage is unreachable; nothing was stored, the client may retry. */
   UNAVAILABLE: 'UNAVAILABLE',
   /** A bug on our side; nothing was stored. */

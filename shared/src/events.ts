@@ -21,6 +21,7 @@ import {
   type Role,
 } from './schemas.js';
 import { LIMITS } from './protocol.js';
+import { ClockTime, EventClock } from './event-clock.js';
 
 // ---- requests (client → server), each parsed by the server before anything else
 
@@ -129,6 +130,31 @@ export type ModAction = (typeof MOD_ACTIONS)[number];
 export const DESTRUCTIVE_MOD_ACTIONS: readonly ModAction[] = ['delete', 'ban', 'claim', 'remove-host', 'rotate-link'];
 /** What the log says of a comment after it was deleted, in place of its first words. */
 export const DELETED_COMMENT_DETAIL = 'deleted comment';
+
+/**
+ * A facilitator's control of the event clock. Times are typed by people
+ * (`mm:ss` / `h:mm:ss`) and parsed here; whether a control fits the clock's
+ * state (Start on a live event, Jump on an ended one) is the server's call.
+ */
+export const ClockControlRequest = z.discriminatedUnion('action', [
+  /** Optional running length: the clock never passes it. */
+  z.object({ postId: Id, action: z.literal('start'), length: ClockTime.optional() }),
+  z.object({ postId: Id, action: z.literal('pause') }),
+  z.object({ postId: Id, action: z.literal('resume') }),
+  z.object({ postId: Id, action: z.literal('jump'), to: ClockTime }),
+  z.object({ postId: Id, action: z.literal('end') }),
+]);
+export type ClockControlRequest = z.input<typeof ClockControlRequest>;
+export type ClockAction = ClockControlRequest['action'];
+/** A control as the server reads it: times in ms. */
+export type ClockControl = z.output<typeof ClockControlRequest>;
+
+/** The answer to `clock:ping`: the server's clock when it answered, ms since the epoch. */
+export interface ClockPing {
+  serverTime: number;
+}
+
+
 export const ModLogEntry = z.object({
   /** ms since the epoch */
   at: z.number().int(),
@@ -182,6 +208,8 @@ export const PostEvent = z.discriminatedUnion('type', [
   /** A facilitator deleted a comment for good; it stays as a tombstone. */
   z.object({ type: z.literal('deleted'), seq: z.number().int(), commentId: Id }),
   z.object({ type: z.literal('settings'), seq: z.number().int(), locked: z.boolean(), slowModeSeconds: z.number().int() }),
+  /** A facilitator started, paused, resumed, moved or ended the event clock: its whole new state. */
+  z.object({ type: z.literal('clock'), seq: z.number().int(), clock: EventClock }),
 ]);
 export type PostEvent = z.infer<typeof PostEvent>;
 
@@ -239,6 +267,8 @@ export interface PostStats {
   postId: string;
   commentCount?: number;
   viewers?: number;
+  /** The post's event clock changed. */
+  clock?: EventClock;
 }
 
 type Ack<T> = (res: Result<T>) => void;
@@ -271,6 +301,10 @@ export interface ClientToServerEvents {
   'mod:remove-host': (req: z.input<typeof RemoveHostRequest>, ack: Ack<null>) => void;
   /** A new facilitator link; the old one stops working, facilitators keep their role. The secret is in this ack only. */
   'mod:rotate-link': (req: z.input<typeof RotateLinkRequest>, ack: Ack<{ facilitatorToken: string }>) => void;
+  /** Facilitators only (FORBIDDEN otherwise); CONFLICT when the control does not fit the clock's state. */
+  'clock:control': (req: ClockControlRequest, ack: Ack<EventClock>) => void;
+  /** The server's time, for the client's offset estimate (several samples, the fastest kept). */
+  'clock:ping': (ack: Ack<ClockPing>) => void;
 }
 
 export interface ServerToClientEvents {

@@ -4,3 +4,4 @@ export * from './schemas.js';
 export * from './events.js';
 export * from './seq-buffer.js';
 export * from './validation.js';
+export * from './event-clock.js';

@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { LIMITS } from './protocol.js';
+import { EventClock } from './event-clock.js';
 
 /** Server-made ids and client-made idempotency keys: short, URL-safe. */
 export const Id = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'Not a valid id');
@@ -109,6 +110,11 @@ export const Comment = z.object({
    * scoped to their author.
    */
   clientId: z.string().optional(),
+  /**
+   * Event time (ms) at which the server accepted the comment; null when the
+   * post's event was not live or paused then. Never taken from a client.
+   */
+  moment: z.number().int().nonnegative().nullable().default(null),
 });
 export type Comment = z.infer<typeof Comment>;
 
@@ -122,6 +128,8 @@ export const PostSummary = z.object({
   viewers: z.number().int().nonnegative(),
   /** When the watch-along starts, ms since the epoch; null when not scheduled. */
   scheduledAt: z.number().int().nullable().default(null),
+  /** The watch-along's event clock; null until a facilitator starts one (event-clock.ts). */
+  clock: EventClock.nullable().default(null),
 });
 export type PostSummary = z.infer<typeof PostSummary>;
 

@@ -96,6 +96,53 @@ test.describe('screenshots', () => {
     await page.screenshot({ path: join(dir, 'new-discussion.png') });
   });
 
+  test.describe('live event', () => {
+    // The seeded finale is a live watch-along: its clock, comment moments, and one moment's discussion chosen.
+    const openLive = async (page: Page) => {
+      await page.goto('/posts/finale-watch-along');
+      await expect(page.getByRole('button', { name: 'Post', exact: true })).toBeEnabled();
+      await expect(page.getByTestId('event-clock')).toHaveText(/^Live · /);
+      const chip = page.getByRole('log', { name: 'Comments' }).getByRole('button', { name: /^At \d+:\d\d: show the discussion/ }).first();
+      await chip.click();
+      await expect(page.getByText('Showing the discussion around')).toBeVisible();
+      await page.mouse.move(0, 0);
+    };
+    const clip = { x: 0, y: 0, width: 1200, height: 1500 };
+
+    test('live event, desktop, light', async ({ page }) => {
+      await openLive(page);
+      await page.screenshot({ path: join(dir, 'event-live-light.png'), clip });
+    });
+
+    test.describe('dark', () => {
+      test.use({ colorScheme: 'dark' });
+      test('live event, desktop, dark', async ({ page }) => {
+        await openLive(page);
+        await page.screenshot({ path: join(dir, 'event-live-dark.png'), clip });
+      });
+    });
+
+    test.describe('phone', () => {
+      test.use({ viewport: { width: 375, height: 812 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true });
+      test('live event, 375px phone', async ({ page }) => {
+        await openLive(page);
+        await page.screenshot({ path: join(dir, 'event-live-phone.png'), fullPage: true, clip: { x: 0, y: 0, width: 375, height: 1300 } });
+      });
+
+      test('the facilitator clock panel, 375px phone', async ({ page, baseURL }) => {
+        const { facilitatorLink } = await theScene(baseURL!);
+        await page.goto(facilitatorLink);
+        const panel = page.getByRole('region', { name: 'Event clock' });
+        await expect(panel.getByRole('button', { name: 'Start' })).toBeVisible();
+        await panel.getByLabel(/Running length/).fill('58:00');
+        await panel.getByRole('button', { name: 'Start' }).click();
+        await expect(panel.getByRole('button', { name: 'Pause' })).toBeVisible();
+        await page.mouse.move(0, 0);
+        await page.screenshot({ path: join(dir, 'event-panel-phone.png'), fullPage: true, clip: { x: 0, y: 0, width: 375, height: 1100 } });
+      });
+    });
+  });
+
   test.describe('list', () => {
     test.use({ viewport: { width: 1200, height: 820 } });
     test('post list', async ({ page, browser, baseURL }) => {

@@ -35,6 +35,7 @@ const STATUS: Record<ErrorCode, number> = {
   FORBIDDEN: 403,
   RATE_LIMITED: 429,
   LOCKED: 423,
+  CONFLICT: 409,
   UNAVAILABLE: 503,
   INTERNAL: 500,
 };
@@ -92,6 +93,7 @@ export function createHttpApp(deps: HttpDeps): express.Express {
       commentCount: p.commentCount,
       viewers: viewers[p.id] ?? 0,
       scheduledAt: p.scheduledAt,
+      clock: p.clock,
     }));
     res.json({ posts: out });
   });
@@ -107,7 +109,14 @@ export function createHttpApp(deps: HttpDeps): express.Express {
     if (!post || !page) throw new AppError('NOT_FOUND', 'No such post');
     // Server-side renders are anonymous: hidden text is never in the HTML.
     const comments = redactFor(page.comments, { userId: null, role: 'participant' });
-    res.json({ post: { ...post, viewers: viewers[id.data] ?? 0 }, comments, seq: page.seq, totalsVersion: page.totalsVersion });
+    // serverTime: the page renders the event clock right before any socket connects.
+    res.json({
+      post: { ...post, viewers: viewers[id.data] ?? 0 },
+      comments,
+      seq: page.seq,
+      totalsVersion: page.totalsVersion,
+      serverTime: Date.now(),
+    });
   });
 
   api.use((_req, _res, next) => next(new AppError('NOT_FOUND', 'No such endpoint')));

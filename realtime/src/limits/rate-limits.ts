@@ -9,7 +9,7 @@ import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAb
 import { AppError } from '@board/shared';
 import type { BoardSocket } from '../socket/types.js';
 
-export type LimitedAction = 'comment' | 'reaction' | 'create' | 'claim' | 'join' | 'mod';
+export type LimitedAction = 'comment' | 'reaction' | 'create' | 'claim' | 'join' | 'mod' | 'clock-ping';
 
 interface Budget {
   /** Actions allowed per window; null when this key kind is not limited. */
@@ -46,6 +46,8 @@ const BUDGETS: Record<LimitedAction, Budget> = {
   // Facilitator actions that change something: a busy moderator clears a few a second, a
   // script toggling pins thousands (each a broadcast to every viewer and a log entry).
   mod: { perUser: 30, perIp: null, windowS: 10, shared: true },
+  // A page samples the server clock a few times per connect; cheap, so counted in memory.
+  'clock-ping': { perUser: 30, perIp: 1_200, windowS: 10, shared: false },
 };
 
 const MESSAGES: Record<LimitedAction, string> = {
@@ -55,6 +57,7 @@ const MESSAGES: Record<LimitedAction, string> = {
   claim: 'Too many facilitator links tried',
   join: 'This discussion was opened too often just now',
   mod: 'You are moderating very quickly',
+  'clock-ping': 'Too many clock samples',
 };
 
 export interface RateLimits {

@@ -50,6 +50,7 @@ export function registerHostingHandlers(socket: BoardSocket, deps: { io: BoardSe
         commentCount: 0,
         viewers: 0,
         scheduledAt: summary.scheduledAt,
+        clock: summary.clock,
       });
     }, ctx),
   );

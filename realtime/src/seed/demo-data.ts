@@ -3,7 +3,7 @@
  * a live watch-along with a busy thread, long comments and replies, and two
  * quieter posts. Written through the Store API like any other comment.
  */
-import type { ReactionKind } from '@board/shared';
+import type { EventClock, ReactionKind } from '@board/shared';
 import type { Store } from '../store/types.js';
 
 interface DemoComment {
@@ -34,7 +34,12 @@ interface DemoPost {
   body: string;
   hoursAgo: number;
   comments: DemoComment[];
+  /** The watch-along's clock and start, given the seed's time (ms): live, scheduled or over. */
+  event?: (now: number) => { clock?: EventClock; scheduledAt?: number };
 }
+
+/** The finale's running length, 1:52:03 in ms. */
+const FINALE_LENGTH_MS = 6_723_000;
 
 const POSTS: DemoPost[] = [
   {
@@ -45,6 +50,8 @@ const POSTS: DemoPost[] = [
       'Welcome to the finale! Keep the stream open in another tab, and talk about it here as it happens.\n\n' +
       'Be kind, mark big theories as theories, and react freely: the counts update for everyone live.',
     hoursAgo: 1,
+    // Pressed play 45 minutes before the seed: the board opens on a live watch-along.
+    event: (now) => ({ clock: { state: 'live', positionMs: 0, changedAt: now - 45 * 60_000, lengthMs: FINALE_LENGTH_MS } }),
     comments: [
       {
         key: 'opening',
@@ -128,6 +135,7 @@ const POSTS: DemoPost[] = [
     description: 'Live commentary while the countdown runs. Questions for the engineers are welcome.',
     body: 'The webcast starts an hour before liftoff. Post your questions and we will pass the best ones on.',
     hoursAgo: 5,
+    event: (now) => ({ scheduledAt: now + 12 * 60_000 }),
     comments: [
       {
         key: 'q1',
@@ -158,6 +166,10 @@ const POSTS: DemoPost[] = [
     description: 'Our slow-cinema night. Start whenever you like; the discussion stays open all weekend.',
     body: 'This week we watch a restored 1950s film about a harbour town. No rush: come back to the thread any time.',
     hoursAgo: 28,
+    event: (now) => ({
+      clock: { state: 'ended', positionMs: FINALE_LENGTH_MS, changedAt: now - 26 * 3_600_000, lengthMs: null },
+      scheduledAt: now - 28 * 3_600_000,
+    }),
     comments: [],
   },
 ];
@@ -174,6 +186,7 @@ export async function seedDemoData(store: Store, now = Date.now()): Promise<numb
         description: demo.description,
         body: demo.body,
         createdAt: now - demo.hoursAgo * 3_600_000,
+        ...demo.event?.(now),
       });
     } catch {
       continue; // another node seeded this post first

@@ -8,6 +8,7 @@ import {
   DELETED_COMMENT_DETAIL,
   DESTRUCTIVE_MOD_ACTIONS,
   emptyCounts,
+  momentAt,
   type Comment,
   type CommentTotals,
   type ModLogEntry,
@@ -100,7 +101,8 @@ export function createMemoryStore(opts: MemoryStoreOptions = {}): Store {
   };
 
   const copy = (c: Comment): Comment => ({ ...c, author: { ...c.author }, reactions: { ...c.reactions } });
-  const copyRecord = (r: PostRecord): PostRecord => ({ ...r, pinned: [...r.pinned] });
+  const copyRecord = (r: PostRecord): PostRecord => ({ ...r, pinned: [...r.pinned], clock: r.clock && { ...r.clock } });
+  const sameClock = (a: PostRecord['clock'], b: PostRecord['clock']) => JSON.stringify(a) === JSON.stringify(b);
 
   return {
     engine: 'memory',
@@ -161,19 +163,21 @@ export function createMemoryStore(opts: MemoryStoreOptions = {}): Store {
         }
         post.slowUntil.set(userId, now + post.record.slowModeSeconds * 1_000);
       }
+      const acceptedAt = input.createdAt ?? Date.now();
       const comment: Comment = {
         id: newId('c'),
         postId: input.postId,
         parentId: input.parentId,
         author: { ...input.author },
         body: input.body,
-        createdAt: input.createdAt ?? Date.now(),
+        createdAt: acceptedAt,
         seq: post.seq + 1,
         reactions: emptyCounts(),
         byFacilitator: host,
         hidden: false,
         deleted: false,
         clientId: input.clientId,
+        moment: momentAt(post.record.clock, acceptedAt),
       };
       append(post, { type: 'comment', comment: copy(comment) });
       post.comments.set(comment.id, comment);
@@ -334,6 +338,14 @@ export function createMemoryStore(opts: MemoryStoreOptions = {}): Store {
       if (after.slowModeSeconds !== before.slowModeSeconds) post.slowUntil.clear();
       const seq = append(post, { type: 'settings', ...after });
       return { seq, value: after };
+    },
+
+    async setClock(postId, expected, next) {
+      const post = requirePost(postId);
+      if (!sameClock(post.record.clock, expected)) return null;
+      post.record.clock = { ...next };
+      const seq = append(post, { type: 'clock', clock: { ...next } });
+      return { seq, value: { ...next } };
     },
 
     async setBanned(postId, userId, banned) {

@@ -9,6 +9,7 @@ import type {
   CoHost,
   Comment,
   CommentTotals,
+  EventClock,
   ModLogEntry,
   MyReactions,
   Post,
@@ -35,6 +36,8 @@ export interface NewPostRecord {
   hostTokenHash?: string;
   /** The creator's display name, for the list of co-hosts. */
   hostName?: string;
+  /** An event clock already running (demo data, tests); null or absent for none yet. */
+  clock?: EventClock | null;
 }
 
 /** Caps of the moderation log's two lists (LIMITS.modLogMax, LIMITS.modLogKeptMax). */
@@ -185,6 +188,15 @@ export interface Store {
   /** Both lists merged, newest first. */
   modLog(postId: string): Promise<ModLogEntry[]>;
 
+  /**
+   * Replaces the post's event clock with `next`, taking the next sequence number
+   * for a `clock` event, only if the stored clock still equals `expected` (read
+   * by the caller, who worked out `next` from it); null when it changed
+   * meanwhile (the caller reads again and retries). The check and the write are
+   * one atomic step. Throws NOT_FOUND for a missing post.
+   */
+  setClock(postId: string, expected: EventClock | null, next: EventClock): Promise<Sequenced<EventClock> | null>;
+
   /** Latest sequence number per post (0 for a post with no events or no such post). */
   heads(postIds: string[]): Promise<Record<string, number>>;
 
@@ -228,6 +240,7 @@ export function newPostRecord(input: NewPostRecord): PostRecord {
     locked: false,
     slowModeSeconds: 0,
     pinned: [],
+    clock: input.clock ?? null,
   };
 }
 

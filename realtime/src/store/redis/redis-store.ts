@@ -10,6 +10,7 @@ import {
   AppError,
   Comment,
   DESTRUCTIVE_MOD_ACTIONS,
+  EventClock,
   ModLogEntry,
   PostEvent,
   REACTION_KINDS,
@@ -29,6 +30,7 @@ import {
   REMOVE_HOST,
   SET_HIDDEN,
   SET_HOST_TOKEN,
+  SET_CLOCK,
   SET_PINNED,
   TOTALS_SINCE,
   UPDATE_SETTINGS,
@@ -102,6 +104,7 @@ export function createRedisStore(opts: RedisStoreOptions): Store {
   const appendModLogScript = defineScript(redis, 'boardAppendModLog', APPEND_MOD_LOG, 1);
   const removeHostScript = defineScript(redis, 'boardRemoveHost', REMOVE_HOST, 1);
   const setHostTokenScript = defineScript(redis, 'boardSetHostToken', SET_HOST_TOKEN, 1);
+  const setClockScript = defineScript(redis, 'boardSetClock', SET_CLOCK, 1);
 
   const notFound = () => new AppError('NOT_FOUND', 'No such comment');
 
@@ -118,6 +121,7 @@ export function createRedisStore(opts: RedisStoreOptions): Store {
           locked: h.locked === '1',
           slowModeSeconds: Number(h.slowModeSeconds ?? 0),
           pinned,
+          clock: h.clock ? EventClock.parse(JSON.parse(h.clock)) : null,
         }
       : null;
 
@@ -148,7 +152,9 @@ export function createRedisStore(opts: RedisStoreOptions): Store {
       const fields: string[] = [];
       for (const [k, v] of Object.entries(record)) {
         if (k === 'pinned') continue;
-        if (k === 'locked') fields.push(k, '0');
+        if (k === 'clock') {
+          if (v) fields.push(k, JSON.stringify(v));
+        } else if (k === 'locked') fields.push(k, '0');
         else if (v !== null) fields.push(k, String(v));
       }
       if (input.hostTokenHash) fields.push('hostTokenHash', input.hostTokenHash);
@@ -193,13 +199,14 @@ export function createRedisStore(opts: RedisStoreOptions): Store {
     async addComment(input) {
       const base = postBase(input.postId);
       const id = newId('c');
+      const acceptedAt = input.createdAt ?? Date.now();
       const draft = JSON.stringify({
         id,
         postId: input.postId,
         parentId: input.parentId,
         author: input.author,
         body: input.body,
-        createdAt: input.createdAt ?? Date.now(),
+        createdAt: acceptedAt,
         clientId: input.clientId,
       });
       const [status, value, retryMs] = (await addCommentScript(
@@ -211,6 +218,7 @@ export function createRedisStore(opts: RedisStoreOptions): Store {
         idemTtl,
         replayLogMax,
         input.author.id,
+        acceptedAt,
       )) as [string, string, number?];
       if (status === 'ERR') throw refusal(value, Number(retryMs ?? 0));
       if (status === 'OK') return { comment: parseComment(value, { like: 0, love: 0, laugh: 0, wow: 0 }), duplicate: false };
@@ -400,6 +408,18 @@ export function createRedisStore(opts: RedisStoreOptions): Store {
       ];
       if (status === 'ERR') throw new AppError('NOT_FOUND', 'No such post');
       return { seq: seq > 0 ? seq : null, value: { locked: l === 1, slowModeSeconds: sm } };
+    },
+
+    async setClock(postId, expected, next) {
+      const [status, seq] = (await setClockScript(
+        postBase(postId),
+        expected ? JSON.stringify(expected) : '',
+        JSON.stringify(EventClock.parse(next)),
+        replayLogMax,
+      )) as [string, number];
+      if (status === 'ERR') throw new AppError('NOT_FOUND', 'No such post');
+      if (status === 'STALE') return null;
+      return { seq, value: next };
     },
 
     async setBanned(postId, userId, banned) {

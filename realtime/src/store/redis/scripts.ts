@@ -6,7 +6,8 @@
 
 /**
  * ARGV: 1 write key (userId:clientId), 2 comment id, 3 parent id or '',
- * 4 comment JSON without seq/reactions/flags, 5 idempotency TTL (s), 6 replay log length, 7 user id.
+ * 4 comment JSON without seq/reactions/flags/moment, 5 idempotency TTL (s), 6 replay log length, 7 user id,
+ * 8 acceptance time (ms since the epoch; the comment's moment is the event time then).
  * Returns {'OK', json} | {'DUP', json} | {'ERR', 'post'|'parent'|'banned'|'locked'} | {'ERR', 'slow', pttl}.
  * Order matters: a resend of a stored comment is answered before any rule that
  * could refuse it now (slow mode, lock).
@@ -35,7 +36,20 @@ if not host then
   end
 end
 local seq = redis.call('INCR', base .. ':seq')
-local json = string.sub(ARGV[4], 1, -2) .. ',"seq":' .. seq .. ',"byFacilitator":' .. (host and 'true' or 'false') .. '}'
+-- The event time now (ARGV[8], the acceptance time), as momentAt() in shared/src/event-clock.ts.
+local moment = 'null'
+local clockJson = redis.call('HGET', base .. ':meta', 'clock')
+if clockJson then
+  local c = cjson.decode(clockJson)
+  if c.state == 'live' or c.state == 'paused' then
+    local at = c.positionMs
+    if c.state == 'live' then at = at + math.max(0, tonumber(ARGV[8]) - c.changedAt) end
+    if type(c.lengthMs) == 'number' and at > c.lengthMs then at = c.lengthMs end
+    moment = string.format('%d', math.floor(at))
+  end
+end
+local json = string.sub(ARGV[4], 1, -2) .. ',"seq":' .. seq .. ',"byFacilitator":' .. (host and 'true' or 'false')
+  .. ',"moment":' .. moment .. '}'
 redis.call('HSET', base .. ':c', ARGV[2], json)
 redis.call('ZADD', base .. ':order', seq, ARGV[2])
 redis.call('HINCRBY', base .. ':meta', 'commentCount', 1)
@@ -334,4 +348,20 @@ export const SET_HOST_TOKEN = `
 if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
 redis.call('HSET', KEYS[1], 'hostTokenHash', ARGV[1])
 return 1
+`;
+
+/**
+ * ARGV: 1 the clock JSON the caller read ('' for none), 2 the new clock JSON, 3 log length.
+ * Writes only if the stored clock is still the one read. Returns {'OK', seq} | {'STALE', 0} | {'ERR', 0}.
+ */
+export const SET_CLOCK = APPEND + `
+local base = KEYS[1]
+local meta = base .. ':meta'
+if redis.call('EXISTS', meta) == 0 then return {'ERR', 0} end
+if (redis.call('HGET', meta, 'clock') or '') ~= ARGV[1] then return {'STALE', 0} end
+redis.call('HSET', meta, 'clock', ARGV[2])
+local seq = append(base, ARGV[3], function(s)
+  return '{"type":"clock","seq":' .. s .. ',"clock":' .. ARGV[2] .. '}'
+end)
+return {'OK', seq}
 `;

@@ -4,7 +4,7 @@
  * render and the join, or while disconnected) are gone, so the list is
  * fetched again after every join. New discussions arrive whole (`lobby:post`).
  */
-import { PostSummary } from '@board/shared';
+import { EventClock, PostSummary } from '@board/shared';
 import { z } from 'zod';
 import { connection } from './connection.svelte.js';
 
@@ -13,6 +13,7 @@ const Stats = z.object({
   postId: z.string(),
   commentCount: z.number().int().nonnegative().optional(),
   viewers: z.number().int().nonnegative().optional(),
+  clock: EventClock.optional(),
 });
 
 export class Lobby {
@@ -33,6 +34,7 @@ export class Lobby {
       if (!post) return void this.#refresh(); // a new post: the list needs its title
       if (stats.data.commentCount !== undefined) post.commentCount = stats.data.commentCount;
       if (stats.data.viewers !== undefined) post.viewers = stats.data.viewers;
+      if (stats.data.clock !== undefined) post.clock = stats.data.clock;
     };
     // A discussion just started: at the top of the list, no refetch needed.
     const onPost = (raw: unknown) => {

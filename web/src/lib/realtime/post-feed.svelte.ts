@@ -376,6 +376,9 @@ export class PostFeed {
         this.post.pinned = this.post.pinned.filter((id) => id !== event.commentId);
         break;
       }
+      case 'clock':
+        this.post.clock = event.clock;
+        break;
       case 'settings':
         this.post.locked = event.locked;
         this.post.slowModeSeconds = event.slowModeSeconds;

@@ -15,6 +15,8 @@ const PostPageResponse = z.object({
   comments: z.array(Comment),
   seq: z.number().int().nonnegative(),
   totalsVersion: z.number().int().nonnegative(),
+  /** The service's clock when it answered: the event clock renders right before any socket connects. */
+  serverTime: z.number().int(),
 });
 
 type Fetch = typeof fetch;

@@ -1,0 +1,88 @@
+/**
+ * The event time on this screen, derived locally from the post's last clock
+ * event and the server time (server-time.svelte.ts): nothing ticks over the
+ * wire. While something reads it, it is recomputed every TICK_MS.
+ *
+ * A viewer's playhead (a later feature: the event time minus a personal stream
+ * delay) is `playheadMs(delay)`; everything that places comments in time should
+ * read it rather than `eventTimeMs`, so the delay can be added in one place.
+ */
+import { createSubscriber } from 'svelte/reactivity';
+import { eventTimeAt, formatClockTime, type EventClock } from '@board/shared';
+import { serverTime } from './server-time.svelte.js';
+
+/** Recompute period while the clock runs or counts down, ms: fine enough for a `data-` attribute read by tests. */
+const TICK_MS = 100;
+
+export interface ClockSource {
+  readonly clock: EventClock | null;
+  readonly scheduledAt: number | null;
+}
+
+export class EventTime {
+  #serverNow = $state(serverTime.now());
+  readonly #source: () => ClockSource;
+  readonly #subscribe = createSubscriber((update) => {
+    const timer = setInterval(() => {
+      this.#serverNow = serverTime.now();
+      update();
+    }, TICK_MS);
+    return () => clearInterval(timer);
+  });
+
+  constructor(source: () => ClockSource) {
+    this.#source = source;
+  }
+
+  /** The server time this view last computed with, ms since the epoch. */
+  get serverNow(): number {
+    this.#subscribe();
+    return this.#serverNow;
+  }
+
+  get clock(): EventClock | null {
+    return this.#source().clock;
+  }
+
+  /** The event time now, ms (0 before the start). */
+  get eventTimeMs(): number {
+    const clock = this.clock;
+    return clock ? eventTimeAt(clock, this.serverNow) : 0;
+  }
+
+  /** Where this viewer is in the event: the event time less their stream delay (0 until that exists). */
+  playheadMs(delayMs = 0): number {
+    return Math.max(0, this.eventTimeMs - delayMs);
+  }
+
+  /** ms until the scheduled start; null when none is ahead or the event has begun. */
+  get startsInMs(): number | null {
+    const { clock, scheduledAt } = this.#source();
+    if (scheduledAt === null || (clock && clock.state !== 'scheduled')) return null;
+    const left = scheduledAt - this.serverNow;
+    return left > 0 ? left : null;
+  }
+
+  /** One line for people: "Starts in 4:12", "Live · 34:10", "Paused · 34:10", "Ended · 1:52:03". */
+  get label(): string | null {
+    return clockLabel(this.clock, this.startsInMs, this.eventTimeMs, 'exact');
+  }
+}
+
+/**
+ * The clock in words. `exact` counts down by the second (a post page);
+ * `brief` rounds to minutes ("Starts in 12 min", the post list).
+ */
+export function clockLabel(clock: EventClock | null, startsInMs: number | null, eventTimeMs: number, style: 'exact' | 'brief'): string | null {
+  const state = clock?.state ?? 'scheduled';
+  if (state === 'scheduled') {
+    if (startsInMs === null) return clock ? 'Not started' : null;
+    if (style === 'exact') return `Starts in ${formatClockTime(startsInMs + 999)}`;
+    const min = Math.ceil(startsInMs / 60_000);
+    return min < 60 ? `Starts in ${min} min` : `Starts in ${Math.round(min / 60)} h`;
+  }
+  const time = formatClockTime(eventTimeMs);
+  if (state === 'live') return `Live · ${time}`;
+  if (state === 'paused') return style === 'brief' ? 'Paused' : `Paused · ${time}`;
+  return `Ended · ${time}`;
+}
