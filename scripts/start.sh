@@ -1,15 +1,21 @@
 #!/usr/bin/env bash
 # Installs everything and runs the board (memory engine, demo data) on one port.
 # PORT changes the port (default 3000); REDIS_URL switches to the Redis engine.
+# Builds the web app only when there is no build of these sources yet, and never
+# over the files of a running node (scripts/build-web.sh), so several nodes can
+# be started from one checkout, at once or one after another.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib/ensure-tools.sh
 
 ensure_pnpm
-pnpm install --frozen-lockfile --reporter=silent
-echo "Building the web app..."
 mkdir -p .tmp
-pnpm --filter @board/web build >.tmp/web-build.log 2>&1 || { cat .tmp/web-build.log; exit 1; }
+# Nodes started at the same moment install and build one after the other.
+exec 9>.tmp/start.lock
+flock 9
+pnpm install --frozen-lockfile --reporter=silent
+bash scripts/build-web.sh --if-stale
+exec 9>&-
 
 export WEB_HANDLER="$PWD/web/build/handler.js"
 export DATA_DIR="${DATA_DIR:-$PWD/.data}"

@@ -39,8 +39,12 @@ export async function startNode(env: NodeEnv): Promise<NodeProcess> {
 /** Variables for a node; undefined removes one that is set by default. */
 export type NodeEnv = Record<string, string | undefined>;
 
-/** Starts a node process and resolves at once, before it is ready. */
-export async function spawnNode(env: NodeEnv): Promise<NodeProcess> {
+/**
+ * Starts a node process and resolves at once, before it is ready. With
+ * viaStartScript it goes through scripts/start.sh (install, build when stale,
+ * then the node), as `npm start` does.
+ */
+export async function spawnNode(env: NodeEnv, opts: { viaStartScript?: boolean } = {}): Promise<NodeProcess> {
   const port = await freePort();
   const nodeId = env.NODE_ID ?? `n${port}`;
   const merged: NodeEnv = {
@@ -54,7 +58,10 @@ export async function spawnNode(env: NodeEnv): Promise<NodeProcess> {
     RATE_LIMIT_FACTOR: '0', // writers post as fast as they can on purpose
     ...env,
   };
-  const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'realtime/src/main.ts')], {
+  const [command, args] = opts.viaStartScript
+    ? ['bash', [join(root, 'scripts/start.sh')]]
+    : [process.execPath, ['--import', 'tsx', join(root, 'realtime/src/main.ts')]];
+  const child = spawn(command, args, {
     cwd: root,
     env: Object.fromEntries(Object.entries(merged).filter((e): e is [string, string] => e[1] !== undefined)),
     stdio: ['ignore', 'pipe', 'pipe'],
