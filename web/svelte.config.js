@@ -10,6 +10,27 @@ const config = {
     adapter: adapter({ out: process.env.BOARD_WEB_OUT ?? 'build' }),
     // The git commit instead of the build time: builds of one commit name their files alike on every node.
     version: { name: versionName() },
+    // The session token sits in localStorage: only our own scripts may run (SvelteKit adds
+    // a nonce per response to its inline start-up script). Inline style attributes stay
+    // allowed (Svelte renders `style:` directives as attributes; they cannot run code).
+    csp: {
+      mode: 'auto',
+      directives: {
+        'default-src': ['self'],
+        'script-src': ['self'],
+        // The hash is app.html's <noscript> style (comments shown in full without JavaScript).
+        'style-src': ['self', 'sha256-loATjbPTjtUni7e70cycd23WEuA7BVCNpUvL8KFWIyw='],
+        'style-src-attr': ['unsafe-inline'],
+        'img-src': ['self', 'data:'],
+        'font-src': ['self'],
+        // The realtime socket is on this origin (ws: / wss: included by 'self').
+        'connect-src': ['self'],
+        'object-src': ['none'],
+        'base-uri': ['self'],
+        'form-action': ['self'],
+        'frame-ancestors': ['none'],
+      },
+    },
   },
 };
 

@@ -33,9 +33,14 @@ export const CommentBody = z
 const BIDI_CONTROLS = /[\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/g;
 /** Zero-width characters that draw nothing (joiners U+200C/U+200D stay: scripts and emoji need them). */
 const ZERO_WIDTH = /[\u180E\u200B\u2060-\u2064\uFEFF]/g;
-/** More than this many combining marks on one character draw over the lines around it. */
-const MAX_MARKS_PER_CHAR = 2;
+/**
+ * More combining marks than this on one character draw over the lines around
+ * it; three still covers scripts that stack a vowel and a tone or cantillation mark.
+ */
+export const MAX_MARKS_PER_CHAR = 3;
 const EXCESS_MARKS = new RegExp(`(\\p{M}{${MAX_MARKS_PER_CHAR}})\\p{M}+`, 'gu');
+/** Keeps at most MAX_MARKS_PER_CHAR combining marks on each character (names when parsed; comment bodies when shown). */
+export const clipMarks = (s: string): string => s.replace(EXCESS_MARKS, '$1');
 /** Letters that render as blank space (Hangul fillers, the blank braille cell). */
 const BLANK_LETTERS = /[\u115F\u1160\u3164\uFFA0\u2800]/g;
 const hasVisible = (s: string) => /[\p{L}\p{N}\p{P}\p{S}]/u.test(s.replace(BLANK_LETTERS, ''));

@@ -1,10 +1,14 @@
+import { clipMarks } from '@board/shared';
+
 /**
  * How a comment body is laid out. Bodies are plain text: paragraphs are split
  * on blank lines and rendered as text nodes (never as HTML); single line breaks
- * inside a paragraph are kept by CSS (white-space: pre-wrap).
+ * inside a paragraph are kept by CSS (white-space: pre-wrap). Runs of combining
+ * marks are clipped as shown (the stored text is kept): thousands on one letter
+ * would draw over the comments around it and widen the page.
  */
 export function paragraphs(body: string): string[] {
-  return body
+  return clipMarks(body)
     .split(/\n\s*\n/)
     .map((p) => p.trim())
     .filter(Boolean);
