@@ -86,6 +86,8 @@ const S = {
   reactionSeconds: num('REACTION_SECONDS', 10, 1, 60),
   /** Comments per second posted during the reaction burst (a chat goes on while people react); 0: none. */
   stormComments: num('STORM_COMMENTS', 1, 0, 50),
+  /** Also run the Redis storm on this many nodes, clickers split evenly over them; 1: only one node. */
+  stormNodes: num('STORM_NODES', 1, 1, 4),
   /** Idle viewers for the memory figure. */
   idle: num('IDLE', 10_000, 100, 18_000),
   /** Viewers in the one-node / two-node comparison (split evenly over the nodes). */
@@ -334,12 +336,16 @@ interface ReactionRow extends ReactionResult {
   callMs: number;
 }
 
-/** `bare`: the same burst against the bare ws yardstick (server-child.ts, bareStorm). */
-async function reactionBurst(engine: 'memory' | 'redis' | 'bare'): Promise<ReactionRow> {
+/**
+ * `bare`: the same burst against the bare ws yardstick (server-child.ts, bareStorm).
+ * `nodes` > 1 (Redis only): clickers and checkers split evenly over the nodes.
+ */
+async function reactionBurst(engine: 'memory' | 'redis' | 'bare', nodes = 1): Promise<ReactionRow> {
   const perClient = S.clicks / S.clickers;
   const kind = engine === 'bare' ? 'bare' : 'board';
-  say(`reactions/${engine}: ${S.clickers} clients × ${perClient.toFixed(1)} clicks/s = ${S.clicks} clicks/s, ${S.reactionSeconds} s`);
-  const { servers, ports } = await startServers(kind, engine === 'bare' ? 'memory' : engine, 1);
+  const label = nodes > 1 ? `${engine} ×${nodes} nodes` : engine;
+  say(`reactions/${label}: ${S.clickers} clients × ${perClient.toFixed(1)} clicks/s = ${S.clicks} clicks/s, ${S.reactionSeconds} s`);
+  const { servers, ports } = await startServers(kind, engine === 'bare' ? 'memory' : engine, nodes);
   const load = startChild('load', 'load-child.ts', pin.load);
   try {
     await connect(load, ports, S.clickers, kind);
@@ -372,7 +378,7 @@ async function reactionBurst(engine: 'memory' | 'redis' | 'bare'): Promise<React
     }
     const row: ReactionRow = {
       ...r,
-      engine: engine === 'bare' ? 'bare ws' : engine,
+      engine: engine === 'bare' ? 'bare ws' : label,
       // Over the whole call: the burst, the wait for the last receipts, and the totals check.
       serverCpuPct: ((cpu1.us - cpu0.us) / 1e6 / (callMs / 1000)) * 100,
       cpuPerClickUs: (cpu1.us - cpu0.us) / Math.max(1, r.acked),
@@ -519,6 +525,10 @@ async function main(): Promise<void> {
   if (runs('reactions')) {
     for (const engine of ['bare', ...S.engines] as const) {
       const row = await attempt(`reaction burst on ${engine}`, () => reactionBurst(engine));
+      if (row) reactionRows.push(row);
+    }
+    if (S.stormNodes > 1 && S.engines.includes('redis')) {
+      const row = await attempt(`reaction burst on ${S.stormNodes} Redis nodes`, () => reactionBurst('redis', S.stormNodes));
       if (row) reactionRows.push(row);
     }
   }

@@ -22,7 +22,9 @@ let store: Store;
 let log: Happened[];
 let commentId: string;
 
-function pipelineWith(opts: { maxBatch?: number; applyReactions?: Store['applyReactions'] } = {}): ReactionPipeline {
+function pipelineWith(
+  opts: { maxBatch?: number; applyReactions?: Store['applyReactions']; broadcast?: (totals: PostTotals) => void } = {},
+): ReactionPipeline {
   const apply = opts.applyReactions ?? store.applyReactions.bind(store);
   return createReactionPipeline({
     store: {
@@ -33,7 +35,7 @@ function pipelineWith(opts: { maxBatch?: number; applyReactions?: Store['applyRe
     },
     flushMs: FLUSH_MS,
     maxBatch: opts.maxBatch ?? 1_000,
-    broadcast: (_postId, totals) => log.push({ what: 'totals', totals }),
+    broadcast: opts.broadcast ? (_postId, totals) => opts.broadcast!(totals) : (_postId, totals) => log.push({ what: 'totals', totals }),
     log: silentLog,
   });
 }
@@ -176,6 +178,17 @@ describe('reaction pipeline', () => {
       { what: 'ack', who: 'u1 again', res: unavailable },
       { what: 'receipts', who: 'u2', receipts: [{ ref: 7, result: unavailable }] },
     ]);
+  });
+
+  it('answers a stored flush as stored even when its broadcast throws', async () => {
+    const pipeline = pipelineWith({
+      broadcast: () => {
+        throw new Error('adapter down');
+      },
+    });
+    pipeline.submit('p', op('u1'), ack('u1'));
+    await vi.advanceTimersByTimeAsync(FLUSH_MS);
+    expect(log[1]).toMatchObject({ what: 'ack', who: 'u1', res: { ok: true, data: { active: true } } });
   });
 
   it('drains: stores and answers what is pending without waiting for the window, then refuses', async () => {

@@ -12,7 +12,7 @@
  * every click of its batch with the error and broadcasts nothing.
  */
 import { fail, type PostTotals, type ReactionReceipt, type ReactionSetResult, type Result } from '@board/shared';
-import type { ReactionOp, ReactionOpResult, Store } from '../store/types.js';
+import type { ReactionBatchResult, ReactionOp, ReactionOpResult, Store } from '../store/types.js';
 import { toFailure, type Log } from '../socket/handle.js';
 
 /** A connection's receipts: filled with one frame per flush that answers its clicks. */
@@ -90,33 +90,32 @@ export function createReactionPipeline(opts: ReactionPipelineOptions): ReactionP
 
   const flush = async (postId: string, q: PostQueue): Promise<void> => {
     const batch = take(q);
-    let outcome: { results: ReactionOpResult[]; version: number } | Result<never>;
+    let stored: ReactionBatchResult;
     try {
-      const stored = await store.applyReactions(
+      stored = await store.applyReactions(
         postId,
         batch.map((s) => s.op),
       );
-      if (stored.totals.length > 0) broadcast(postId, { version: stored.version, totals: stored.totals });
-      outcome = stored;
     } catch (err) {
-      outcome = toFailure(err, log, `reaction flush of post ${postId}`);
+      return answerAll(batch, toFailure(err, log, `reaction flush of post ${postId}`));
     }
-    answerAll(batch, outcome);
+    if (stored.totals.length > 0) safely(() => broadcast(postId, { version: stored.version, totals: stored.totals }));
+    answerAll(batch, stored);
   };
 
   /** Acks per click; receipts in one frame per connection, in the order the settings were stored. */
-  const answerAll = (batch: Setting[], outcome: { results: ReactionOpResult[]; version: number } | Result<never>) => {
-    const frames = new Map<ReceiptBox, ReactionReceipt[]>();
-    // Ops on one comment with one setting share a result object (store/types.ts): one answer object each.
+  const answerAll = (batch: Setting[], outcome: ReactionBatchResult | Result<never>) => {
+    const stored = 'results' in outcome ? outcome : null;
+    // Ops on one comment with one setting share a result object (store/types.ts), and so do their answers.
     const answers = new Map<ReactionOpResult, Result<ReactionSetResult>>();
-    const answerOf = (r: ReactionOpResult): Result<ReactionSetResult> => {
+    const answerOf = (r: ReactionOpResult, version: number): Result<ReactionSetResult> => {
       let res = answers.get(r);
       if (!res) answers.set(r, (res = r.ok ? { ok: true, data: { active: r.active, counts: r.counts, version } } : fail(r.code, REFUSALS[r.code])));
       return res;
     };
-    const version = 'results' in outcome ? outcome.version : 0;
+    const frames = new Map<ReceiptBox, ReactionReceipt[]>();
     batch.forEach((setting, i) => {
-      const result = 'results' in outcome ? answerOf(outcome.results[i]!) : outcome;
+      const result = stored ? answerOf(stored.results[i]!, stored.version) : (outcome as Result<never>);
       for (const answer of setting.answers) {
         if ('ack' in answer) safely(() => answer.ack(result));
         else {
@@ -129,7 +128,7 @@ export function createReactionPipeline(opts: ReactionPipelineOptions): ReactionP
     for (const [box, receipts] of frames) safely(() => box.send(receipts));
   };
 
-  /** One answer that throws must not keep the rest of the batch from theirs. */
+  /** A send that throws must not keep the rest of the batch from their answers. */
   const safely = (send: () => void) => {
     try {
       send();
