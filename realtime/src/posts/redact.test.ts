@@ -15,6 +15,7 @@ const comment = (over: Partial<Comment> = {}): Comment => ({
   byFacilitator: false,
   hidden: false,
   deleted: false,
+  moment: null,
   ...over,
 });
 
