@@ -21,6 +21,8 @@ describe.each<Engine>(['memory', 'redis'])('a reconnect during a reaction storm 
     const author = await connect(board.url, { name: 'Host' });
     const clicker = await connect(board.url, { name: 'Clicker' });
     await join(author, 'p');
+    // A person reacts to a discussion they opened (limits/identity-guard.ts).
+    await join(clicker, 'p');
     const target = await postComment(author, 'p', 'press me');
     // Where a viewer that then drops off stands: the sequence number and totals version it holds.
     const before = await join(await connect(board.url), 'p');
