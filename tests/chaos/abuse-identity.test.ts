@@ -86,7 +86,8 @@ describe('identity abuse against two nodes on Redis', () => {
     const target = await postComment(host, postId, 'press love');
     // 390 named fresh sessions, under the connection cap (200 per node).
     const { accepted } = await crowd([a, b], 390, { name: (i) => `Fresh ${i}` });
-    await Promise.all(accepted.map((s) => join(s, postId)));
+    // Joins past the address's join budget are refused too (RATE_LIMITED); those sessions may not react at all.
+    await Promise.all(accepted.map((s) => s.emitWithAck('post:join', { postId })));
     await Promise.all(accepted.map((s) => s.emitWithAck('reaction:set', { postId, commentId: target.id, kind: 'love', active: true })));
     const love = (await a.store.listComments(postId))!.comments.find((c) => c.id === target.id)!.reactions.love;
     // 25 different people per address per comment per node.
@@ -140,7 +141,8 @@ describe('identity abuse against two nodes on Redis', () => {
     const [a, b] = await cluster();
     await a.store.createPost({ id: 'crowd', title: 'Crowd' });
     const { accepted, refused } = await crowd([a, b], 2_000, {}, 200);
-    await Promise.all(accepted.map((s) => join(s, 'crowd')));
+    // Joins past the address's join budget are refused (RATE_LIMITED): they only lower "watching".
+    await Promise.all(accepted.map((s) => s.emitWithAck('post:join', { postId: 'crowd' })));
     const watching = (await a.store.viewers(['crowd'])).crowd ?? 0;
     // 200 per address per node.
     expect(
