@@ -31,7 +31,10 @@ mkdir -p .tmp
 log=".tmp/web-build.log"
 # The out folder is relative to web/ (web/svelte.config.js). NODE_ENV is set because
 # the output depends on it (a test runner's NODE_ENV=test gave other file names).
-NODE_ENV=production BOARD_WEB_OUT="builds/$folder" pnpm --filter @board/web run build:vite >"$log" 2>&1 || { cat "$log"; exit 1; }
+# The version is read once here: vite loads svelte.config.js for its server and its client
+# pass, and a commit landing between them gave the two halves different names.
+version=$(node scripts/lib/build-id.mjs version)
+NODE_ENV=production BOARD_WEB_VERSION="$version" BOARD_WEB_OUT="builds/$folder" pnpm --filter @board/web run build:vite >"$log" 2>&1 || { cat "$log"; exit 1; }
 echo "$stamp" >"web/builds/$folder/BUILD_ID"
 
 # A web/build folder from before builds had folders of their own: keep it with the others.

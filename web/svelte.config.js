@@ -9,7 +9,8 @@ const config = {
     // scripts/build-web.sh builds into a fresh folder of web/builds/ (BOARD_WEB_OUT) and then switches web/build to it.
     adapter: adapter({ out: process.env.BOARD_WEB_OUT ?? 'build' }),
     // The git commit instead of the build time: builds of one commit name their files alike on every node.
-    version: { name: versionName() },
+    // scripts/build-web.sh names the version once for both of vite's passes (BOARD_WEB_VERSION).
+    version: { name: process.env.BOARD_WEB_VERSION || versionName() },
     // The session token sits in localStorage: only our own scripts may run (SvelteKit adds
     // a nonce per response to its inline start-up script). Inline style attributes stay
     // allowed (Svelte renders `style:` directives as attributes; they cannot run code).

@@ -185,6 +185,9 @@ function openViewer(port: number, join: boolean, timeoutMs: number): Promise<Vie
       if (s.startsWith('44')) return done(new Error(`refused: ${s}`));
       if (s.startsWith('40')) {
         if (!join) return done();
+        // People react under a name (the server refuses an unnamed click); the rename is
+        // handled before the join that follows it on this connection.
+        ws.send(`42${JSON.stringify(['session:rename', { name: 'Viewer' }])}`);
         return ws.send(`420${JSON.stringify(['post:join', { postId: BENCH_POST_ID }])}`);
       }
       if (s.startsWith('430')) return s.includes('"ok":true') ? done() : done(new Error(`join failed: ${s.slice(0, 200)}`));
