@@ -27,6 +27,15 @@ for (const colorScheme of ['light', 'dark'] as const) {
       expect(await violations(facilitator.page)).toEqual([]);
     });
 
+    test('the Co-hosts panel, with a new link shown, has no WCAG A/AA violations', async ({ facilitator }) => {
+      await facilitator.tools.getByRole('button', { name: 'Co-hosts' }).click();
+      const panel = facilitator.page.getByRole('dialog', { name: 'Co-hosts' });
+      await expect(panel.getByRole('listitem')).toHaveCount(1);
+      await panel.getByRole('button', { name: 'Rotate link' }).click();
+      await expect(panel.getByRole('textbox', { name: 'Facilitator link' })).toBeVisible();
+      expect(await violations(facilitator.page)).toEqual([]);
+    });
+
     test('the New discussion page has no WCAG A/AA violations', async ({ page }) => {
       await page.goto('/new');
       await expect(page.getByRole('button', { name: 'Start discussion' })).toBeEnabled();
