@@ -53,6 +53,15 @@ for (const colorScheme of ['light', 'dark'] as const) {
       await expectNoSeriousViolations(facilitator.page);
     });
 
+    test('the Co-hosts panel, with a new link shown', async ({ facilitator }) => {
+      await facilitator.tools.getByRole('button', { name: 'Co-hosts' }).click();
+      const panel = facilitator.page.getByRole('dialog', { name: 'Co-hosts' });
+      await expect(panel.getByRole('listitem')).toHaveCount(1);
+      await panel.getByRole('button', { name: 'Rotate link' }).click();
+      await expect(panel.getByRole('textbox', { name: 'Facilitator link' })).toBeVisible();
+      await expectNoSeriousViolations(facilitator.page);
+    });
+
     test('the New discussion page and its facilitator link', async ({ page }) => {
       await page.goto('/new');
       await expect(page.getByRole('button', { name: 'Start discussion' })).toBeEnabled();
