@@ -103,9 +103,9 @@ export function createIdentityGuard(opts: IdentityGuardOptions): IdentityGuard {
   };
   const setHas = async (kind: 'removed' | 'hosts', postId: string, member: string) =>
     redis ? (await redis.sismember(k[kind](postId), member)) === 1 : (memory[kind].get(postId)?.has(member) ?? false);
-  const setAdd = async (kind: 'removed' | 'hosts', postId: string, member: string) => {
-    if (redis) await redis.sadd(k[kind](postId), member);
-    else memory[kind].set(postId, (memory[kind].get(postId) ?? new Set()).add(member));
+  const addHostName = async (postId: string, name: string) => {
+    if (redis) await redis.sadd(k.hosts(postId), nameKey(name));
+    else memory.hosts.set(postId, (memory.hosts.get(postId) ?? new Set()).add(nameKey(name)));
   };
   const setAddressBlock = async (postId: string, address: string, removed: boolean) => {
     if (redis) {
@@ -186,7 +186,7 @@ export function createIdentityGuard(opts: IdentityGuardOptions): IdentityGuard {
         redis ? redis.set(k.seen(postId, userId), address, 'EX', SEEN_TTL_S) : memory.seen.set(`${postId}|${userId}`, address),
       ]);
       if (role === 'facilitator') {
-        if (name) await setAdd('hosts', postId, nameKey(name));
+        if (name) await addHostName(postId, name);
         return;
       }
       if (addressRemoved) throw new AppError('FORBIDDEN', 'A facilitator removed you from this discussion');
@@ -228,7 +228,7 @@ export function createIdentityGuard(opts: IdentityGuardOptions): IdentityGuard {
     },
 
     async noteFacilitator(postId, name) {
-      if (name) await setAdd('hosts', postId, nameKey(name));
+      if (name) await addHostName(postId, name);
     },
   };
 }
