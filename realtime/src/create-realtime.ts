@@ -165,6 +165,7 @@ export function createRealtime(config: Config, deps: RealtimeDeps = {}): Realtim
   const stopBeacon = startHeadBeacon(io, store, config.HEAD_BEACON_MS, log, broadcaster.sentWithin);
 
   installHandshake(io, signer, trust);
+  io.use(guard.handshake);
   installConnectionCap(
     io,
     config.RATE_LIMIT_FACTOR === 0 ? Infinity : Math.ceil(config.MAX_CONNECTIONS_PER_ADDRESS * config.RATE_LIMIT_FACTOR),

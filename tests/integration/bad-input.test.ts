@@ -56,14 +56,12 @@ describe.each<Engine>(['memory', 'redis'])('bad input (%s engine)', (engine) => 
 
   it('refuses bad reactions and bad joins with typed errors', async () => {
     a = await connect(board.url, { name: 'Ana' });
-    await join(a, 'watch');
     const target = await postComment(a, 'watch', 'target');
     const before = await seqNow();
     expectRefused(await a.emitWithAck('reaction:set', { postId: 'watch', commentId: target.id, kind: 'angry', active: true } as never), 'INVALID');
     expectRefused(await a.emitWithAck('reaction:set', { postId: 'watch', commentId: target.id, kind: 'like', active: 'yes' } as never), 'INVALID');
     expectRefused(await a.emitWithAck('reaction:set', { postId: 'watch', commentId: 'c_nope', kind: 'like', active: true }), 'NOT_FOUND');
-    // Reactions come from viewers: a post the connection has not opened (or that does not exist) is refused.
-    expectRefused(await a.emitWithAck('reaction:set', { postId: 'nope', commentId: target.id, kind: 'like', active: true }), 'INVALID');
+    expectRefused(await a.emitWithAck('reaction:set', { postId: 'nope', commentId: target.id, kind: 'like', active: true }), 'NOT_FOUND');
     expectRefused(await a.emitWithAck('post:join', { postId: 'nope' }), 'NOT_FOUND');
     expectRefused(await a.emitWithAck('post:join', { postId: 'watch', sinceSeq: -1 }), 'INVALID');
     expectRefused(await a.emitWithAck('session:rename', { name: '   ' }), 'INVALID');

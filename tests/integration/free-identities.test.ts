@@ -92,6 +92,12 @@ describe.each<Engine>(['memory', 'redis'])('free guest identities (%s engine)', 
       ok: false,
       error: { code: 'FORBIDDEN' },
     });
+    // A fresh session that reacts without opening the post is refused too.
+    const sneaky = await connect(board.url, { name: 'Never Joined' });
+    expect(await sneaky.emitWithAck('reaction:set', { postId, commentId: target.id, kind: 'wow', active: true })).toMatchObject({
+      ok: false,
+      error: { code: 'FORBIDDEN' },
+    });
     expect(await neighbour.emitWithAck('reaction:set', { postId, commentId: target.id, kind: 'like', active: true })).toMatchObject({
       ok: false,
       error: { code: 'FORBIDDEN' },

@@ -3,7 +3,7 @@
  * checks here sit beside the per-person ones and key on the client address
  * (limits/client-address.ts), so minting sessions buys nothing:
  *
- * - a name before reacting (NAME_REQUIRED), and a joined post;
+ * - a name before reacting (NAME_REQUIRED);
  * - reactions: at most `reactorsPerComment` different people from one address
  *   press on one comment per window (counted per node, like reaction limits);
  * - comments in slow mode: `slowModePerAddress` per address per interval;
@@ -39,7 +39,9 @@ export interface IdentityGuardOptions {
 }
 
 export interface IdentityGuard {
-  /** On every new connection: the socket joins its address's room. */
+  /** A handshake step, after the address is known: reads which posts the address is removed from. */
+  handshake(socket: BoardSocket, next: (err?: Error) => void): void;
+  /** On every new connection: the socket joins its address's room and the rooms of posts its address is removed from. */
   connected(socket: BoardSocket): void;
   /** Synchronous, on the reaction path: throws AppError when the click must be refused. */
   reaction(socket: BoardSocket, req: { postId: string; commentId: string; active: boolean }): void;
@@ -61,7 +63,8 @@ const removedRoom = (postId: string) => `removed:${postId}`;
 
 export function createIdentityGuard(opts: IdentityGuardOptions): IdentityGuard {
   const { io, store, redis, prefix, factor } = opts;
-  const keyOf = (socket: BoardSocket) => createHmac('sha256', opts.secret).update(socket.data.address).digest('base64url').slice(0, 22);
+  const hashOf = (address: string) => createHmac('sha256', opts.secret).update(address).digest('base64url').slice(0, 22);
+  const keyOf = (socket: BoardSocket) => socket.data.addressKey;
   const limited = factor > 0;
 
   const limiter = (name: string, points: number, durationS: number): RateLimiterAbstract => {
@@ -83,22 +86,38 @@ export function createIdentityGuard(opts: IdentityGuardOptions): IdentityGuard {
   const reactors = new Map<string, { people: Set<string>; endsAt: number }>();
   let nextSweep = 0;
 
-  // Addresses removed per post, the address each person last commented from, facilitators' names.
-  const memory = { removed: new Map<string, Set<string>>(), seen: new Map<string, string>(), hosts: new Map<string, Set<string>>() };
+  // Addresses removed per post and posts per removed address, the address each person
+  // last commented from, facilitators' names. The memory engine's maps live as long as
+  // its posts do (a try-out board).
+  const memory = {
+    removed: new Map<string, Set<string>>(),
+    removedPosts: new Map<string, Set<string>>(),
+    seen: new Map<string, string>(),
+    hosts: new Map<string, Set<string>>(),
+  };
   const k = {
     removed: (postId: string) => `${prefix}guard:removed:${postId}`,
+    removedPosts: (address: string) => `${prefix}guard:removed-posts:${address}`,
     seen: (postId: string, userId: string) => `${prefix}guard:seen:${postId}:${userId}`,
     hosts: (postId: string) => `${prefix}guard:hosts:${postId}`,
   };
   const setHas = async (kind: 'removed' | 'hosts', postId: string, member: string) =>
     redis ? (await redis.sismember(k[kind](postId), member)) === 1 : (memory[kind].get(postId)?.has(member) ?? false);
-  const setAdd = async (kind: 'removed' | 'hosts', postId: string, member: string) => {
-    if (redis) await redis.sadd(k[kind](postId), member);
-    else memory[kind].set(postId, (memory[kind].get(postId) ?? new Set()).add(member));
+  const addHostName = async (postId: string, name: string) => {
+    if (redis) await redis.sadd(k.hosts(postId), nameKey(name));
+    else memory.hosts.set(postId, (memory.hosts.get(postId) ?? new Set()).add(nameKey(name)));
   };
-  const setRemove = async (postId: string, member: string) => {
-    if (redis) await redis.srem(k.removed(postId), member);
-    else memory.removed.get(postId)?.delete(member);
+  const setAddressBlock = async (postId: string, address: string, removed: boolean) => {
+    if (redis) {
+      if (removed) await Promise.all([redis.sadd(k.removed(postId), address), redis.sadd(k.removedPosts(address), postId)]);
+      else await Promise.all([redis.srem(k.removed(postId), address), redis.srem(k.removedPosts(address), postId)]);
+    } else if (removed) {
+      memory.removed.set(postId, (memory.removed.get(postId) ?? new Set()).add(address));
+      memory.removedPosts.set(address, (memory.removedPosts.get(address) ?? new Set()).add(postId));
+    } else {
+      memory.removed.get(postId)?.delete(address);
+      memory.removedPosts.get(address)?.delete(postId);
+    }
   };
 
   const take = async (l: RateLimiterAbstract, key: string, message: string, customDuration?: number) => {
@@ -112,13 +131,30 @@ export function createIdentityGuard(opts: IdentityGuardOptions): IdentityGuard {
   };
 
   return {
+    handshake(socket, next) {
+      const address = hashOf(socket.data.address);
+      socket.data.addressKey = address;
+      const posts = redis ? redis.smembers(k.removedPosts(address)) : Promise.resolve([...(memory.removedPosts.get(address) ?? [])]);
+      // With Redis away nothing can be stored anyway (comments fail UNAVAILABLE): let the reader in.
+      posts.then(
+        (ids) => {
+          socket.data.removedFrom = ids;
+          next();
+        },
+        () => {
+          socket.data.removedFrom = [];
+          next();
+        },
+      );
+    },
+
     connected(socket) {
-      void socket.join(addressRoom(keyOf(socket)));
+      // Before any event of this connection is handled, so its first click is already checked.
+      void socket.join([addressRoom(keyOf(socket)), ...socket.data.removedFrom.map(removedRoom)]);
     },
 
     reaction(socket, { postId, commentId, active }) {
       if (!socket.data.user.name) throw new AppError('NAME_REQUIRED', 'Choose a display name before reacting');
-      if (!socket.data.posts.has(postId)) throw new AppError('INVALID', 'Open the discussion before reacting to it');
       if (socket.rooms.has(removedRoom(postId))) throw new AppError('FORBIDDEN', 'A facilitator removed you from this discussion');
       // Taking a reaction back is always allowed; only new presses count.
       if (!limited || !active) return;
@@ -150,7 +186,7 @@ export function createIdentityGuard(opts: IdentityGuardOptions): IdentityGuard {
         redis ? redis.set(k.seen(postId, userId), address, 'EX', SEEN_TTL_S) : memory.seen.set(`${postId}|${userId}`, address),
       ]);
       if (role === 'facilitator') {
-        if (name) await setAdd('hosts', postId, nameKey(name));
+        if (name) await addHostName(postId, name);
         return;
       }
       if (addressRemoved) throw new AppError('FORBIDDEN', 'A facilitator removed you from this discussion');
@@ -180,20 +216,19 @@ export function createIdentityGuard(opts: IdentityGuardOptions): IdentityGuard {
     async setAddressRemoved(postId, userId, removed, except) {
       const address = redis ? await redis.get(k.seen(postId, userId)) : (memory.seen.get(`${postId}|${userId}`) ?? null);
       if (!address) return false;
+      await setAddressBlock(postId, address, removed);
       if (removed) {
-        await setAdd('removed', postId, address);
         // Every open connection from that address, on every node, the facilitator's own excepted.
         io.in(addressRoom(address)).except(except).socketsJoin(removedRoom(postId));
         io.to(addressRoom(address)).except(except).emit('post:role', postId, 'removed');
       } else {
-        await setRemove(postId, address);
         io.in(addressRoom(address)).socketsLeave(removedRoom(postId));
       }
       return true;
     },
 
     async noteFacilitator(postId, name) {
-      if (name) await setAdd('hosts', postId, nameKey(name));
+      if (name) await addHostName(postId, name);
     },
   };
 }

@@ -7,6 +7,10 @@ export interface SocketData {
   since: number;
   /** The client's address under the TRUST_PROXY rule (limits/client-address.ts), taken once at the handshake. */
   address: string;
+  /** That address as a keyed hash: what the per-address checks store (limits/identity-guard.ts). */
+  addressKey: string;
+  /** Posts a facilitator removed this address from, read at the handshake. */
+  removedFrom: string[];
   /** Posts this socket has joined, for presence bookkeeping on disconnect. */
   posts: Set<string>;
 }

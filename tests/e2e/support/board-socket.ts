@@ -50,8 +50,6 @@ export class BoardClient {
   }
 
   async react(postId: string, commentId: string, kind: 'like' | 'love' | 'laugh' | 'wow'): Promise<void> {
-    // Reactions come from viewers of the post.
-    unwrap(await this.socket.emitWithAck('post:join', { postId }));
     unwrap(await this.socket.emitWithAck('reaction:set', { postId, commentId, kind, active: true }));
   }
 
