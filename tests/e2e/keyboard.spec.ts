@@ -169,7 +169,7 @@ test('a facilitator reads the log and pins with the keyboard only', async ({ bro
   await context.close();
 });
 
-test('a facilitator hides, declines a delete and locks with the keyboard only', async ({ browser, baseURL }) => {
+test('a facilitator hides a comment with the keyboard only', async ({ browser, baseURL }) => {
   const scene = await buildScene(baseURL!, 2);
   const { context, page, kb, person: host } = await keyboardPerson(browser, scene.facilitatorLink);
   const tools = page.getByRole('region', { name: 'Facilitator tools' });
@@ -184,6 +184,15 @@ test('a facilitator hides, declines a delete and locks with the keyboard only', 
   await kb.press('Enter');
   await expect(other.getByText('Hidden', { exact: true })).toBeVisible();
   await kb.tabOutOf(other.getByRole('button', { name: 'Restore', exact: true }).locator('..'));
+  await context.close();
+});
+
+test('a facilitator declines a delete and locks with the keyboard only', async ({ browser, baseURL }) => {
+  const scene = await buildScene(baseURL!, 1);
+  const { context, page, kb, person: host } = await keyboardPerson(browser, scene.facilitatorLink);
+  const tools = page.getByRole('region', { name: 'Facilitator tools' });
+  await expect(tools).toBeVisible();
+  await expect(host.postButton).toBeEnabled();
 
   // Delete asks first, in a dialog that Escape dismisses without deleting.
   const first = host.comment('Filler comment 1.');
