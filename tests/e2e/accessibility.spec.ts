@@ -9,69 +9,73 @@ import { checkWcag } from './support/axe.js';
 import { test } from './support/facilitation.js';
 import { unique } from './support/post-page.js';
 
-const PHONE = { width: 375, height: 812 };
-
-/** Checks the page as it is, then at phone width: no serious or critical violation either time. */
-async function expectNoSeriousViolations(page: Page): Promise<void> {
-  expect((await checkWcag(page)).serious, 'desktop width').toEqual([]);
-  await page.setViewportSize(PHONE);
-  expect((await checkWcag(page)).serious, '375 px wide').toEqual([]);
-}
+const WIDTHS = {
+  desktop: { width: 1280, height: 720 },
+  '375 px': { width: 375, height: 812 },
+};
 
 for (const colorScheme of ['light', 'dark'] as const) {
-  test.describe(`${colorScheme} mode`, () => {
-    test.use({ colorScheme });
+  for (const [width, viewport] of Object.entries(WIDTHS)) {
+    test.describe(`${colorScheme} mode, ${width}`, () => {
+      test.use({ colorScheme });
 
-    test('the post list', async ({ page }) => {
-      await page.goto('/');
-      await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
-      await expectNoSeriousViolations(page);
-    });
+      /** Checks the page at this width: no serious or critical violation. */
+      async function expectNoSeriousViolations(page: Page): Promise<void> {
+        await page.setViewportSize(viewport);
+        expect((await checkWcag(page)).serious).toEqual([]);
+      }
 
-    test('a post page as a participant', async ({ viewer }) => {
-      await expect(viewer.comments.getByRole('article').first()).toBeVisible();
-      await expectNoSeriousViolations(viewer.page);
-    });
+      test('the post list', async ({ page }) => {
+        await page.goto('/');
+        await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
+        await expectNoSeriousViolations(page);
+      });
 
-    test('a post page as a facilitator: pinned, hidden, locked', async ({ facilitator }) => {
-      const mine = await facilitator.post(unique('Welcome'));
-      await facilitator.moderate(mine, 'Pin');
-      await expect(facilitator.pinned).toBeVisible();
-      await facilitator.moderate(facilitator.comment('Welcome'), 'Hide');
-      await expect(facilitator.comment('Welcome').getByText('Hidden', { exact: true })).toBeVisible();
-      await facilitator.tools.getByRole('button', { name: 'Lock discussion' }).click();
-      await expect(facilitator.page.getByText('This discussion is locked by a facilitator')).toBeVisible();
-      await expectNoSeriousViolations(facilitator.page);
-    });
+      test('a post page as a participant', async ({ viewer }) => {
+        await expect(viewer.comments.getByRole('article').first()).toBeVisible();
+        await expectNoSeriousViolations(viewer.page);
+      });
 
-    test('the moderation log', async ({ facilitator }) => {
-      await facilitator.post(unique('Logged'));
-      await facilitator.moderate(facilitator.comment('Logged'), 'Pin');
-      await facilitator.tools.getByRole('button', { name: 'Moderation log' }).click();
-      const log = facilitator.page.getByRole('dialog', { name: 'Moderation log' });
-      await expect(log.getByText('pinned', { exact: false }).first()).toBeVisible();
-      await expectNoSeriousViolations(facilitator.page);
-    });
+      test('a post page as a facilitator: pinned, hidden, locked', async ({ facilitator }) => {
+        const mine = await facilitator.post(unique('Welcome'));
+        await facilitator.moderate(mine, 'Pin');
+        await expect(facilitator.pinned).toBeVisible();
+        await facilitator.moderate(facilitator.comment('Welcome'), 'Hide');
+        await expect(facilitator.comment('Welcome').getByText('Hidden', { exact: true })).toBeVisible();
+        await facilitator.tools.getByRole('button', { name: 'Lock discussion' }).click();
+        await expect(facilitator.page.getByText('This discussion is locked by a facilitator')).toBeVisible();
+        await expectNoSeriousViolations(facilitator.page);
+      });
 
-    test('the Co-hosts panel, with a new link shown', async ({ facilitator }) => {
-      await facilitator.tools.getByRole('button', { name: 'Co-hosts' }).click();
-      const panel = facilitator.page.getByRole('dialog', { name: 'Co-hosts' });
-      await expect(panel.getByRole('listitem')).toHaveCount(1);
-      await panel.getByRole('button', { name: 'Rotate link' }).click();
-      await expect(panel.getByRole('textbox', { name: 'Facilitator link' })).toBeVisible();
-      await expectNoSeriousViolations(facilitator.page);
-    });
+      test('the moderation log', async ({ facilitator }) => {
+        await facilitator.post(unique('Logged'));
+        await facilitator.moderate(facilitator.comment('Logged'), 'Pin');
+        await facilitator.tools.getByRole('button', { name: 'Moderation log' }).click();
+        const log = facilitator.page.getByRole('dialog', { name: 'Moderation log' });
+        await expect(log.getByText('pinned', { exact: false }).first()).toBeVisible();
+        await expectNoSeriousViolations(facilitator.page);
+      });
 
-    test('the New discussion page and its facilitator link', async ({ page }) => {
-      await page.goto('/new');
-      await expect(page.getByRole('button', { name: 'Start discussion' })).toBeEnabled();
-      await expect(page.getByLabel('Your name')).toBeVisible();
-      expect((await checkWcag(page)).serious, 'New discussion form').toEqual([]);
-      await page.getByLabel('Your name').fill('Host Axe');
-      await page.getByLabel('Title').fill(unique('Checked'));
-      await page.getByRole('button', { name: 'Start discussion' }).click();
-      await expect(page.getByRole('textbox', { name: 'Facilitator link' })).toBeVisible();
-      await expectNoSeriousViolations(page);
+      test('the Co-hosts panel, with a new link shown', async ({ facilitator }) => {
+        await facilitator.tools.getByRole('button', { name: 'Co-hosts' }).click();
+        const panel = facilitator.page.getByRole('dialog', { name: 'Co-hosts' });
+        await expect(panel.getByRole('listitem')).toHaveCount(1);
+        await panel.getByRole('button', { name: 'Rotate link' }).click();
+        await expect(panel.getByRole('textbox', { name: 'Facilitator link' })).toBeVisible();
+        await expectNoSeriousViolations(facilitator.page);
+      });
+
+      test('the New discussion page and its facilitator link', async ({ page }) => {
+        await page.goto('/new');
+        await expect(page.getByRole('button', { name: 'Start discussion' })).toBeEnabled();
+        await expect(page.getByLabel('Your name')).toBeVisible();
+        await expectNoSeriousViolations(page);
+        await page.getByLabel('Your name').fill('Host Axe');
+        await page.getByLabel('Title').fill(unique('Checked'));
+        await page.getByRole('button', { name: 'Start discussion' }).click();
+        await expect(page.getByRole('textbox', { name: 'Facilitator link' })).toBeVisible();
+        await expectNoSeriousViolations(page);
+      });
     });
-  });
+  }
 }

@@ -54,7 +54,7 @@ async function keyboardPerson(browser: Browser, path: string) {
   return { context, page, kb: new KeyboardUser(page), person: new PostPage(page) };
 }
 
-test('from the post list, Tab to a discussion and open it', async ({ browser, baseURL }) => {
+test('from the post list, a participant opens a discussion, comments and reacts with the keyboard only', async ({ browser, baseURL }) => {
   const scene = await buildScene(baseURL!, 0);
   const { context, page, kb, person } = await keyboardPerson(browser, '/');
   await kb.tabTo(page.getByRole('link', { name: 'Skip to content' }), { max: 1 });
@@ -62,13 +62,6 @@ test('from the post list, Tab to a discussion and open it', async ({ browser, ba
   await kb.tabTo(page.getByRole('link', { name: scene.title }));
   await kb.press('Enter');
   await page.waitForURL(`**/posts/${scene.postId}`);
-  await expect(person.postButton).toBeEnabled();
-  await context.close();
-});
-
-test('a participant comments, reacts, unfolds replies and replies with the keyboard only', async ({ browser, baseURL }) => {
-  const scene = await buildScene(baseURL!, 0);
-  const { context, page, kb, person } = await keyboardPerson(browser, `/posts/${scene.postId}`);
   await expect(person.postButton).toBeEnabled();
 
   // A comment, with the name asked once.
@@ -81,22 +74,32 @@ test('a participant comments, reacts, unfolds replies and replies with the keybo
   await kb.press('Enter');
   await expect(person.comment(text).getByText('Sending…')).toHaveCount(0);
 
-  // React to the thread, unfold its replies, answer it.
-  const thread = person.comment('Who else saw the second lighthouse?');
-  const like = person.reaction(thread, 'Like');
+  const like = person.reaction(person.comment('Who else saw the second lighthouse?'), 'Like');
   await kb.tabTo(like);
   await kb.press('Space');
   await expect(like).toHaveAttribute('aria-pressed', 'true');
   await expect(like).toHaveAccessibleName('Like, 1');
+  await context.close();
+});
+
+test('a participant unfolds replies and replies with the keyboard only', async ({ browser, baseURL }) => {
+  const scene = await buildScene(baseURL!, 0);
+  const { context, page, kb, person } = await keyboardPerson(browser, `/posts/${scene.postId}`);
+  await expect(person.postButton).toBeEnabled();
 
   await kb.tabTo(page.getByRole('button', { name: '2 more replies' }));
   await kb.press('Enter');
   await expect(person.comments.getByText('Fifth reply, folded at first.')).toBeVisible();
 
+  // The reply box takes focus; the name it asks for sits just before it.
   const replyBox = page.getByRole('textbox', { name: 'Write a reply' });
+  const replyForm = page.locator('form').filter({ has: replyBox });
   await kb.tabTo(page.getByRole('button', { name: 'Reply to Kofi Mensah' }), { back: true });
   await kb.press('Enter');
   await kb.expectVisibleFocus(replyBox);
+  await kb.tabTo(replyForm.getByLabel('Your name'), { back: true, max: 1 });
+  await kb.type('Keyboard Kim');
+  await kb.tabTo(replyBox, { max: 1 });
   await kb.type('Answered from the keyboard.');
   await kb.press('Control+Enter');
   await expect(page.getByRole('list', { name: 'Replies to Kofi Mensah' }).getByText('Answered from the keyboard.')).toBeVisible();
@@ -166,7 +169,7 @@ test('a facilitator reads the log and pins with the keyboard only', async ({ bro
   await context.close();
 });
 
-test('a facilitator hides, declines a delete and locks with the keyboard only', async ({ browser, baseURL }) => {
+test('a facilitator hides a comment with the keyboard only', async ({ browser, baseURL }) => {
   const scene = await buildScene(baseURL!, 2);
   const { context, page, kb, person: host } = await keyboardPerson(browser, scene.facilitatorLink);
   const tools = page.getByRole('region', { name: 'Facilitator tools' });
@@ -181,6 +184,15 @@ test('a facilitator hides, declines a delete and locks with the keyboard only', 
   await kb.press('Enter');
   await expect(other.getByText('Hidden', { exact: true })).toBeVisible();
   await kb.tabOutOf(other.getByRole('button', { name: 'Restore', exact: true }).locator('..'));
+  await context.close();
+});
+
+test('a facilitator declines a delete and locks with the keyboard only', async ({ browser, baseURL }) => {
+  const scene = await buildScene(baseURL!, 1);
+  const { context, page, kb, person: host } = await keyboardPerson(browser, scene.facilitatorLink);
+  const tools = page.getByRole('region', { name: 'Facilitator tools' });
+  await expect(tools).toBeVisible();
+  await expect(host.postButton).toBeEnabled();
 
   // Delete asks first, in a dialog that Escape dismisses without deleting.
   const first = host.comment('Filler comment 1.');
