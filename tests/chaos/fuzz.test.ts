@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
+import { PROTOCOL_VERSION } from '@board/shared';
 import { startNode, type NodeProcess } from '../support/node-process.js';
 import { closeAll, connect, join, nextPostEvent, postComment } from '../support/clients.js';
 
@@ -72,7 +73,7 @@ async function fuzzClient(port: number, seed: number): Promise<number> {
       const text = data.toString();
       if (text === '2') ws.send('3'); // answer pings so only our junk can get us dropped
       if (text.startsWith('0')) {
-        ws.send('40{"v":1}');
+        ws.send(`40${JSON.stringify({ v: PROTOCOL_VERSION })}`);
         for (let i = 0; i < PACKETS_PER_CLIENT && ws.readyState === WebSocket.OPEN; i++, sent++) ws.send(randomPacket(r));
         ws.close();
       }

@@ -3,7 +3,7 @@
  * client does on node 1 reaches a viewer on node 2, in sequence order.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { PostEvent } from '@board/shared';
+import type { PostEvent, PostTotals, ReactionSetResult, Result } from '@board/shared';
 import { closeAll, connect, join, nextPostEvent, nextTotals, postComment, recordEvents, untilCount, unwrap, waitFor } from '../support/clients.js';
 import { startBoard, uniquePrefix, type Board } from '../support/board.js';
 
@@ -43,6 +43,40 @@ describe('two nodes over one Redis', () => {
     unwrap(await b.emitWithAck('reaction:set', { postId: 'shared', commentId: target.id, kind: 'laugh', active: true }));
     const { totals } = await seen;
     expect(totals.totals[0]?.counts.laugh).toBe(1);
+  });
+
+  it('numbers totals from both nodes with one version, so a viewer keeping the highest ends on the stored counts', async () => {
+    const writer = await connect(one.url, { name: 'Writer' });
+    await join(writer, 'shared');
+    const target = await postComment(writer, 'shared', 'pressed on both nodes');
+    const clickers = [await connect(one.url), await connect(two.url)];
+    const viewer = await connect(one.url);
+    await join(viewer, 'shared');
+    const frames: PostTotals[] = [];
+    viewer.on('post:totals', (_postId, totals) => frames.push(totals));
+
+    // Each click waits for its ack, alternating nodes: every one a flush of its own node.
+    const n = 12;
+    for (let i = 0; i < n; i++) {
+      const res: Result<ReactionSetResult> = await clickers[i % 2]!.emitWithAck('reaction:set', {
+        postId: 'shared',
+        commentId: target.id,
+        kind: 'like',
+        active: i % 4 < 2,
+      });
+      unwrap(res);
+    }
+    const page = await one.store.listComments('shared');
+    const stored = page!.comments.find((c) => c.id === target.id)!.reactions;
+    // The last click was on node two: its frame crosses Redis, after that node's earlier ones.
+    if (!frames.some((f) => f.version === page!.totalsVersion)) {
+      await nextTotals(viewer, (t) => t.version === page!.totalsVersion);
+    }
+    const versions = frames.map((f) => f.version);
+    expect(new Set(versions).size).toBe(n);
+    const latest = frames.reduce((a, b) => (b.version > a.version ? b : a));
+    expect(latest.version).toBe(page!.totalsVersion);
+    expect(latest.totals).toEqual([{ commentId: target.id, counts: stored }]);
   });
 
   it('gives every viewer every comment from both nodes, each once, numbered without gaps', async () => {
