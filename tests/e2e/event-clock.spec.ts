@@ -121,12 +121,12 @@ for (const colorScheme of ['light', 'dark'] as const) {
       expect(await violations(host.page)).toEqual([]);
       await startClock(host.page);
       await guest.write(unique('Look at 0:01'), 'Pat Guest');
+      // The host's page: the panel while live, one moment chosen (highlighted and stepped-back comments).
       await host.comment('Look at 0:01').getByRole('button', { name: /^At / }).click();
       expect(await violations(host.page)).toEqual([]);
-      expect(await violations(guest.page)).toEqual([]);
+      // The guest's page while paused.
       await panelOf(host.page).getByRole('button', { name: 'Pause' }).click();
       await expect(clockOf(guest.page)).toHaveAttribute('data-clock-state', 'paused');
-      expect(await violations(host.page)).toEqual([]);
       expect(await violations(guest.page)).toEqual([]);
     });
   });
