@@ -49,7 +49,9 @@ describe('two nodes over one Redis', () => {
     const writer = await connect(one.url, { name: 'Writer' });
     await join(writer, 'shared');
     const target = await postComment(writer, 'shared', 'pressed on both nodes');
-    const clickers = [await connect(one.url), await connect(two.url)];
+    // People react under a name, to a discussion they opened (limits/identity-guard.ts).
+    const clickers = [await connect(one.url, { name: 'Ona' }), await connect(two.url, { name: 'Tove' })];
+    for (const c of clickers) await join(c, 'shared');
     const viewer = await connect(one.url);
     await join(viewer, 'shared');
     const frames: PostTotals[] = [];
