@@ -134,7 +134,7 @@ test.describe('reacting on a flaky connection', () => {
       (window as unknown as { likeShown: string[] }).likeShown = shown;
       const look = () => {
         const article = [...log.querySelectorAll('article')].find((a) => a.textContent?.includes(text));
-        const state = article?.querySelector('button[aria-label="Like"]')?.getAttribute('aria-pressed') ?? 'gone';
+        const state = article?.querySelector('button[aria-label^="Like, "]')?.getAttribute('aria-pressed') ?? 'gone';
         if (shown.at(-1) !== state) shown.push(state);
       };
       look();
