@@ -35,6 +35,23 @@ import { installConnectionCap } from './limits/connection-cap.js';
 import { createIdentityGuard } from './limits/identity-guard.js';
 import type { BoardServer } from './socket/types.js';
 
+/** Longest wait (ms) at shutdown for an adapter connection that is reconnecting; past it, Redis counts as down. */
+const ADAPTER_READY_WAIT_MS = 2_000;
+
+/** Resolves once `client` is ready, or after `ms`. */
+function readyWithin(client: Redis, ms: number): Promise<void> {
+  if (client.status === 'ready') return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      client.off('ready', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    client.once('ready', done);
+  });
+}
+
 /** Longest wait for requests in flight during a shutdown (ms); a deploy should not hang on one slow client. */
 const SHUTDOWN_GRACE_MS = 5_000;
 
@@ -199,6 +216,10 @@ export function createRealtime(config: Config, deps: RealtimeDeps = {}): Realtim
     broadcaster.close();
     stopBeacon();
     await presence.close();
+    // A subscriber still reconnecting after a Redis restart would hold the adapter's
+    // UNSUBSCRIBEs in its queue, and disconnecting it below fails them unhandled: give it
+    // a moment to come back first (chaos/redis-restart saw this in 2 of 3 loaded runs).
+    await Promise.all(adapterClients.map((c) => readyWithin(c, ADAPTER_READY_WAIT_MS)));
     // Socket.IO first, Redis last: closing Redis under live sockets ends in EPIPE.
     await new Promise<void>((resolve) => io.close(() => resolve()));
     // The adapter's close() does not await its UNSUBSCRIBEs; a PING is answered in

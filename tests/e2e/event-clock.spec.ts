@@ -107,6 +107,8 @@ test('the server-rendered page already shows the event time, before any script r
 for (const colorScheme of ['light', 'dark'] as const) {
   test.describe(`${colorScheme} mode`, () => {
     test.use({ colorScheme });
+    // Two pages set up and two whole-page axe runs: took 20-33 s on a busy 2-core machine.
+    test.describe.configure({ timeout: 60_000 });
 
     test('the clock panel, before the start and live with a moment chosen, has no WCAG A/AA violations', async ({ host, guest }) => {
       expect(await violations(host.page)).toEqual([]);
