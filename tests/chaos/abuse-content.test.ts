@@ -4,14 +4,9 @@
  * limits. Each prints one line saying what got through; every count must be 0.
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { ClientToServerEvents, Result } from '@board/shared';
 import { startNode, type NodeProcess } from '../support/node-process.js';
-import { closeAll, connect, postComment, unwrap, type Client } from '../support/clients.js';
+import { ask, closeAll, connect, postComment, unwrap, type Client } from '../support/clients.js';
 import { uniquePrefix } from '../support/board.js';
-
-type Emit = (event: string, ...args: unknown[]) => Promise<Result<unknown>>;
-const ask = (socket: Client, event: keyof ClientToServerEvents, payload: unknown) =>
-  (socket.emitWithAck as unknown as Emit)(event, payload);
 
 /** The budgets in realtime/src/limits/rate-limits.ts, at RATE_LIMIT_FACTOR 1. */
 const JOIN_PER_ADDRESS = 200;

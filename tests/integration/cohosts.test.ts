@@ -4,13 +4,9 @@
  * moderation log whose destructive entries no flood of toggles pushes out.
  */
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
-import { LIMITS, type ClientToServerEvents, type Result } from '@board/shared';
-import { closeAll, connect, join, postComment, recordEvents, unwrap, type Client } from '../support/clients.js';
+import { LIMITS } from '@board/shared';
+import { ask, closeAll, connect, join, postComment, recordEvents, unwrap, type Client } from '../support/clients.js';
 import { startBoard, type Board, type Engine } from '../support/board.js';
-
-type Emit = (event: string, ...args: unknown[]) => Promise<Result<unknown>>;
-const ask = (socket: Client, event: keyof ClientToServerEvents, payload: unknown) =>
-  (socket.emitWithAck as unknown as Emit)(event, payload);
 
 describe.each<Engine>(['memory', 'redis'])('co-hosting (%s engine)', (engine) => {
   let board: Board;

@@ -3,13 +3,9 @@
  * by a participant's client, which must get FORBIDDEN with nothing changed.
  */
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
-import type { ClientToServerEvents, PostEvent, Result } from '@board/shared';
-import { clientId, closeAll, connect, join, nextPostEvent, postComment, recordEvents, unwrap, type Client } from '../support/clients.js';
+import type { ClientToServerEvents, PostEvent } from '@board/shared';
+import { ask, clientId, closeAll, connect, join, nextPostEvent, postComment, recordEvents, unwrap, type Client } from '../support/clients.js';
 import { startBoard, uniquePrefix, type Board, type Engine } from '../support/board.js';
-
-type Emit = (event: string, ...args: unknown[]) => Promise<Result<unknown>>;
-const ask = (socket: Client, event: keyof ClientToServerEvents, payload: unknown) =>
-  (socket.emitWithAck as unknown as Emit)(event, payload);
 
 describe.each<Engine>(['memory', 'redis'])('facilitators (%s engine)', (engine) => {
   let board: Board;

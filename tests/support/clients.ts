@@ -17,6 +17,11 @@ import {
 
 export type Client = Socket<ServerToClientEvents, ClientToServerEvents> & { session: SessionInfo };
 
+type Emit = (event: string, ...args: unknown[]) => Promise<Result<unknown>>;
+/** Sends any event of the contract with any payload, as a modified client could, and resolves with its ack. */
+export const ask = (socket: Client, event: keyof ClientToServerEvents, payload: unknown) =>
+  (socket.emitWithAck as unknown as Emit)(event, payload);
+
 let counter = 0;
 export const clientId = () => `cid-${process.pid}-${Date.now().toString(36)}-${++counter}`;
 
