@@ -15,6 +15,50 @@ const list = z
       .filter(Boolean),
   );
 
+/** Actions with a rate limit (limits/rate-limits.ts). */
+export type LimitedAction = 'comment' | 'reaction' | 'create' | 'claim' | 'join' | 'mod' | 'clock-ping';
+
+/** One action's budget: actions per window (windowS, seconds) per person, per address and per connection. */
+export interface RateBudget {
+  /** Actions allowed per window; null when this key kind is not limited. */
+  perUser: number | null;
+  perIp: number | null;
+  /** Per connection, counted in this process (a connection lives on one node); absent when not limited. */
+  perConnection?: number;
+  windowS: number;
+  /**
+   * Counted in Redis so the budget holds across nodes. Reactions are counted in
+   * each node's memory instead: a click is cheap, coalesced and idempotent (a
+   * flood cannot move a total by more than one per person and kind), and two
+   * Redis round trips per click would cost more than the click itself.
+   */
+  shared: boolean;
+}
+
+/**
+ * Rate budgets (scaled by RATE_LIMIT_FACTOR). Defaults sized for people, not scripts: a fast typist posts a few comments a
+ * minute; a reaction-happy viewer clicks a few times a second. The per-IP
+ * budgets allow a venue's shared address dozens of people.
+ */
+export const RATE_BUDGETS: Record<LimitedAction, RateBudget> = {
+  comment: { perUser: 6, perIp: 60, windowS: 10, shared: true },
+  reaction: { perUser: 15, perIp: 600, windowS: 3, shared: false },
+  create: { perUser: 3, perIp: 20, windowS: 600, shared: true },
+  // Failed guesses only, per post and address (hosting.handlers.ts): secrets are 192-bit,
+  // this keeps a guesser from wasting our CPU without locking the real link out.
+  claim: { perUser: null, perIp: 20, windowS: 60, shared: true },
+  // The web client joins once per (re)connect, again after a replay that lacked hidden text it
+  // may read, and on a role change: a handful a minute. A venue's address reconnecting
+  // after a node restart is its people's joins at once. Each join may send the whole post.
+  join: { perUser: null, perIp: 200, perConnection: 12, windowS: 10, shared: true },
+  // Facilitator actions that change something: a busy moderator clears a few a second, a
+  // script toggling pins thousands (each a broadcast to every viewer and a log entry).
+  mod: { perUser: 30, perIp: null, windowS: 10, shared: true },
+  // A page samples the server clock a few times per connect; cheap, so counted in memory.
+  'clock-ping': { perUser: 30, perIp: 1_200, windowS: 10, shared: false },
+};
+
+
 export const ConfigSchema = z.object({
   /** TCP port for HTTP and Socket.IO; 0 picks a free one (tests). */
   PORT: int(0, 65_535).default(3000),

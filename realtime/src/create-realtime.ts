@@ -10,7 +10,7 @@ import { Server } from 'socket.io';
 import { createAdapter } from '@socket.io/redis-adapter';
 import type { Redis } from 'ioredis';
 import { rooms } from '@board/shared';
-import { allowedOrigins, type Config } from './config.js';
+import { allowedOrigins, RATE_BUDGETS, type Config } from './config.js';
 import { createHttpApp } from './http/app.js';
 import { createStoreFromConfig, watchRedis, type Store } from './store/index.js';
 import { createSessionSigner } from './session/tokens.js';
@@ -104,6 +104,7 @@ export function createRealtime(config: Config, deps: RealtimeDeps = {}): Realtim
     redis: owned.redis,
     prefix: config.REDIS_PREFIX,
     factor: config.RATE_LIMIT_FACTOR,
+    budgets: RATE_BUDGETS,
   });
   // One rule for the client address: express's req.ip and the socket handshake both use it.
   const trust = compileTrust(config.TRUST_PROXY);

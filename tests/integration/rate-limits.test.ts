@@ -7,6 +7,7 @@ import { clientId, closeAll, connect, join, postComment, unwrap } from '../suppo
 import { startBoard, uniquePrefix, type Board, type Engine } from '../support/board.js';
 import { Redis } from 'ioredis';
 import { createRateLimits, redisOptions } from '@board/realtime';
+import { RATE_BUDGETS } from '../../realtime/src/config.js';
 import type { BoardSocket } from '../../realtime/src/socket/types.js';
 
 describe.each<Engine>(['memory', 'redis'])('rate limits (%s engine)', (engine) => {
@@ -101,7 +102,7 @@ describe('rate limits on Redis: round trips', () => {
     const redis = new Redis(inject('redisUrl'), redisOptions);
     await redis.ping();
     try {
-      const limits = createRateLimits({ redis, prefix: uniquePrefix(), factor: 1 });
+      const limits = createRateLimits({ redis, prefix: uniquePrefix(), factor: 1, budgets: RATE_BUDGETS });
       // Only what the limiter reads of a connection: who and from where.
       const socket = { data: { user: { id: 'u_rt' }, address: '203.0.113.7' } } as unknown as BoardSocket;
       const stream = (redis as unknown as { stream: { write: (...a: unknown[]) => boolean } }).stream;

@@ -8,47 +8,7 @@ import type { Redis } from 'ioredis';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import { AppError } from '@board/shared';
 import type { BoardSocket } from '../socket/types.js';
-
-export type LimitedAction = 'comment' | 'reaction' | 'create' | 'claim' | 'join' | 'mod' | 'clock-ping';
-
-interface Budget {
-  /** Actions allowed per window; null when this key kind is not limited. */
-  perUser: number | null;
-  perIp: number | null;
-  /** Per connection, counted in this process (a connection lives on one node); absent when not limited. */
-  perConnection?: number;
-  windowS: number;
-  /**
-   * Counted in Redis so the budget holds across nodes. Reactions are counted in
-   * each node's memory instead: a click is cheap, coalesced and idempotent (a
-   * flood cannot move a total by more than one per person and kind), and two
-   * Redis round trips per click would cost more than the click itself.
-   */
-  shared: boolean;
-}
-
-/**
- * Defaults sized for people, not scripts: a fast typist posts a few comments a
- * minute; a reaction-happy viewer clicks a few times a second. The per-IP
- * budgets allow a venue's shared address dozens of people.
- */
-const BUDGETS: Record<LimitedAction, Budget> = {
-  comment: { perUser: 6, perIp: 60, windowS: 10, shared: true },
-  reaction: { perUser: 15, perIp: 600, windowS: 3, shared: false },
-  create: { perUser: 3, perIp: 20, windowS: 600, shared: true },
-  // Failed guesses only, per post and address (hosting.handlers.ts): secrets are 192-bit,
-  // this keeps a guesser from wasting our CPU without locking the real link out.
-  claim: { perUser: null, perIp: 20, windowS: 60, shared: true },
-  // The web client joins once per (re)connect, again after a replay that lacked hidden text it
-  // may read, and on a role change: a handful a minute. A venue's address reconnecting
-  // after a node restart is its people's joins at once. Each join may send the whole post.
-  join: { perUser: null, perIp: 200, perConnection: 12, windowS: 10, shared: true },
-  // Facilitator actions that change something: a busy moderator clears a few a second, a
-  // script toggling pins thousands (each a broadcast to every viewer and a log entry).
-  mod: { perUser: 30, perIp: null, windowS: 10, shared: true },
-  // A page samples the server clock a few times per connect; cheap, so counted in memory.
-  'clock-ping': { perUser: 30, perIp: 1_200, windowS: 10, shared: false },
-};
+import type { LimitedAction, RateBudget } from '../config.js';
 
 const MESSAGES: Record<LimitedAction, string> = {
   comment: 'You are commenting quickly',
@@ -59,6 +19,8 @@ const MESSAGES: Record<LimitedAction, string> = {
   mod: 'You are moderating very quickly',
   'clock-ping': 'Too many clock samples',
 };
+
+export type { LimitedAction };
 
 export interface RateLimits {
   /**
@@ -75,6 +37,8 @@ export interface RateLimitOptions {
   prefix: string;
   /** Multiplies every budget; 0 turns limits off (benchmarks, load tests). */
   factor: number;
+  /** Budgets per action (config.ts RATE_BUDGETS). */
+  budgets: Record<LimitedAction, RateBudget>;
 }
 
 export function createRateLimits(opts: RateLimitOptions): RateLimits {
@@ -94,7 +58,7 @@ export function createRateLimits(opts: RateLimitOptions): RateLimits {
   };
 
   const limiters = {} as Record<LimitedAction, { byUser: Limiter | null; byIp: Limiter | null; byConnection: Limiter | null }>;
-  for (const [action, b] of Object.entries(BUDGETS) as Array<[LimitedAction, Budget]>) {
+  for (const [action, b] of Object.entries(opts.budgets) as Array<[LimitedAction, RateBudget]>) {
     limiters[action] = {
       byUser: b.perUser === null ? null : make(`${action}:user`, Math.ceil(b.perUser * opts.factor), b.windowS, b.shared),
       byIp: b.perIp === null ? null : make(`${action}:ip`, Math.ceil(b.perIp * opts.factor), b.windowS, b.shared),
