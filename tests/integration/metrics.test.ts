@@ -3,12 +3,16 @@
  * move with what people do. Two boards run in this one process, each with its
  * own registry: what one counts, the other does not.
  */
+import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { closeAll, connect, join, postComment, unwrap, type Client } from '../support/clients.js';
 import { startBoard, type Board } from '../support/board.js';
 import { scrape, valueOf } from '../support/prometheus.js';
 
 const TOKEN = 'metrics-token-for-tests-0123456789';
+const opsDir = resolve(dirname(fileURLToPath(import.meta.url)), '../../docs/ops');
 
 describe('/metrics', () => {
   let board: Board;
@@ -129,5 +133,17 @@ describe('/metrics', () => {
     expect(valueOf(m, 'board_socket_requests_total', { event: 'comment:create', result: 'RATE_LIMITED' })).toBe(1);
     expect(valueOf(m, 'board_socket_requests_total', { event: 'comment:create', result: 'ok' })).toBe(6);
     expect(valueOf(m, 'board_store_call_seconds_count', { engine: 'memory', method: 'addComment' })).toBe(6);
+  });
+
+  it('serves every metric the Grafana dashboard and the alert rules use', async () => {
+    // Declared (# TYPE), with or without a series yet: a labelled counter has none before its first count.
+    const res = await fetch(`${board.url}/metrics`, { headers: { authorization: `Bearer ${TOKEN}` } });
+    const served = new Set([...(await res.text()).matchAll(/^# TYPE (\S+) /gm)].map((m) => m[1]!));
+    for (const file of ['grafana-dashboard.json', 'alerts.yml']) {
+      const text = readFileSync(resolve(opsDir, file), 'utf8');
+      const used = new Set([...text.matchAll(/\b((?:board|nodejs|process)_[a-z0-9_]+)/g)].map((m) => m[1]!.replace(/_(bucket|sum|count)$/, '')));
+      expect(used.size).toBeGreaterThan(5);
+      expect([...used].filter((name) => !served.has(name)), file).toEqual([]);
+    }
   });
 });
