@@ -5,7 +5,7 @@
  * add `socketId` and `userId`, a request's `event` and `postId`. Tokens, cookies
  * and comment bodies are never logged (and redacted if a field ever holds one).
  */
-import { pino, type Logger } from 'pino';
+import { pino, type DestinationStream, type Logger } from 'pino';
 
 export type LogFields = Record<string, unknown>;
 
@@ -25,15 +25,15 @@ export type LogLevel = (typeof LOG_LEVELS)[number];
 /** Field names that may hold a secret or a person's text; never printed. */
 const REDACT = ['token', 'body', 'secret', 'authorization', 'cookie', '*.token', '*.body', '*.secret', '*.authorization', '*.cookie'];
 
-/** A logger writing JSON lines to stdout at `level`. */
-export function createLog(level: LogLevel = 'info', bindings: LogFields = {}): Log {
-  const logger = pino({
+/** A logger writing JSON lines at `level` to stdout (or to `destination`, in tests). */
+export function createLog(level: LogLevel = 'info', bindings: LogFields = {}, destination?: DestinationStream): Log {
+  const options = {
     level,
     base: { pid: process.pid, ...bindings },
     timestamp: pino.stdTimeFunctions.isoTime,
     redact: { paths: REDACT, censor: '[redacted]' },
-  });
-  return wrap(logger);
+  };
+  return wrap(destination ? pino(options, destination) : pino(options));
 }
 
 /** Redis being away is an expected state with lines of its own (store/index.ts): one line without a stack says enough. */
