@@ -162,6 +162,9 @@ export const ConfigSchema = z.object({
   DRAIN_DEADLINE_MS: int(1_000, 600_000).default(10_000),
   /** Absolute path of a SvelteKit adapter-node handler.js to serve the board from this process. */
   WEB_HANDLER: z.string().optional(),
+}).refine((c) => c.DRAIN_NOTICE_MS < c.DRAIN_DEADLINE_MS, {
+  message: 'DRAIN_NOTICE_MS must be shorter than DRAIN_DEADLINE_MS (the notice is part of the drain)',
+  path: ['DRAIN_NOTICE_MS'],
 });
 
 export type Config = z.output<typeof ConfigSchema>;

@@ -233,6 +233,9 @@ export function createRealtime(config: Config, deps: RealtimeDeps = {}): Realtim
   io.on('connection', (socket) => {
     // The connection's log lines carry its socket and person (made only when it logs).
     const ctx: HandlerContext = { ...sharedCtx, log: lazyChild(log, () => ({ socketId: socket.id, userId: socket.data.user.id })) };
+    // At LOG_LEVEL=debug: who came and went, and why they went (a reason from Socket.IO, e.g. "transport close").
+    log.debug('Socket connected', { socketId: socket.id, userId: socket.data.user.id });
+    socket.once('disconnect', (reason) => log.debug('Socket disconnected', { socketId: socket.id, userId: socket.data.user.id, reason }));
     void socket.join(rooms.user(socket.data.user.id));
     guard.connected(socket);
     registerSessionHandlers(socket, signer, ctx);
