@@ -54,7 +54,7 @@ export function createMetrics(opts: MetricsOptions): Metrics {
 
   const requests = new Counter({
     name: 'board_socket_requests_total',
-    help: 'Socket requests answered, by event and result (ok or the error code)',
+    help: 'Socket requests answered, by event and result (ok or the error code); reaction clicks are counted by board_reaction_presses_total',
     labelNames: ['event', 'result'] as const,
     registers,
   });

@@ -10,7 +10,7 @@ import type { BoardSocket } from './types.js';
 import type { InFlight } from './in-flight.js';
 import type { RateLimits } from '../limits/rate-limits.js';
 import type { IdentityGuard } from '../limits/identity-guard.js';
-import { isStorageDown, type Log } from '../logging/log.js';
+import { isStorageDown, lazyChild, type Log } from '../logging/log.js';
 import type { Metrics } from '../metrics/metrics.js';
 
 // Capabilities import the logger's type from here.
@@ -88,9 +88,9 @@ export class Call<T = unknown> {
     return this.#ack !== null;
   }
 
-  /** This request's logger: the connection's, plus the event and the post (made only when something is logged). */
+  /** This request's logger: the connection's, plus the event and the post (a pino child only once something is logged). */
   get log(): Log {
-    return this.#channel.log.child({ event: this.#channel.event, postId: postIdOf(this.raw) });
+    return lazyChild(this.#channel.log, () => ({ event: this.#channel.event, postId: postIdOf(this.raw) }));
   }
 
   /** The payload parsed by `schema`, or INVALID once the failure has been answered. */
