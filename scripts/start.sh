@@ -3,7 +3,9 @@
 # PORT changes the port (default 3000); REDIS_URL switches to the Redis engine.
 # Builds the web app only when there is no build of these sources yet, and never
 # over the files of a running node (scripts/build-web.sh), so several nodes can
-# be started from one checkout, at once or one after another.
+# be started from one checkout, at once or one after another. Compiles the
+# service to JavaScript (tsc -b: only what changed) and runs it with plain node.
+# Logs are JSON lines on stdout; pipe them through `pnpm exec pino-pretty` to read them.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib/ensure-tools.sh
@@ -15,6 +17,7 @@ exec 9>.tmp/start.lock
 flock 9
 pnpm install --frozen-lockfile --reporter=silent
 bash scripts/build-web.sh --if-stale
+pnpm -s run build:service
 exec 9>&-
 
 export WEB_HANDLER="$PWD/web/build/handler.js"
@@ -27,4 +30,5 @@ export DATA_DIR="${DATA_DIR:-$PWD/.data}"
 # over Redis); GC helper threads would only take turns with it on that core.
 # The bench starts its servers with the same flags (SERVER_NODE_FLAGS in
 # scripts/bench/bench.ts), so a before/after run shows whether they still pay.
-exec node --max-semi-space-size=128 --single-threaded-gc --import tsx realtime/src/main.ts
+# --conditions=board-compiled: @board/shared resolves to its compiled dist/ (shared/package.json).
+exec node --max-semi-space-size=128 --single-threaded-gc --conditions=board-compiled realtime/dist/main.js

@@ -19,6 +19,8 @@ if ! pnpm -s typecheck; then echo "typecheck failed"; echo "0 passed, 1 failed";
 echo "== build web"
 # Only when web/build is not of these sources; a node of this checkout may be serving it.
 if ! bash scripts/build-web.sh --if-stale; then echo "0 passed, 1 failed"; exit 1; fi
+echo "== build service (tsc -b)"
+if ! pnpm -s run build:service; then echo "0 passed, 1 failed"; exit 1; fi
 
 # Our own redis-server on a free port: never the machine's Redis on 6379.
 REDIS_PORT=$(free_port)

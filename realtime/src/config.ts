@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { compileTrust, type TrustProxy } from './limits/client-address.js';
+import { LOG_LEVELS } from './logging/log.js';
 
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 const list = z
@@ -183,8 +184,31 @@ export const ConfigSchema = z.object({
    * its AOF, and a Redis that is not there after that needs a person.
    */
   REDIS_WAIT_S: int(1, 3_600).default(60),
+  /** Least severe log level written (JSON lines on stdout): fatal, error, warn, info, debug, trace or silent. */
+  LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
+  /**
+   * Bearer token that /metrics (Prometheus) requires; unset turns /metrics off
+   * (404) along with the process metrics it would collect. ≥ 16 characters.
+   */
+  METRICS_TOKEN: z.string().min(16, 'METRICS_TOKEN must be at least 16 characters').optional(),
+  /**
+   * On SIGTERM, how long /readyz answers 503 while this node still serves its
+   * connections (ms), so a balancer's health check sees it leaving before its
+   * clients reconnect elsewhere. Set it to the balancer's check interval; 0 moves them at once.
+   */
+  DRAIN_NOTICE_MS: int(0, 600_000).default(0),
+  /**
+   * On SIGTERM, the longest the whole drain may take (ms): notice, requests in
+   * flight, pending reactions, moving clients, closing storage. Past it the
+   * process exits with code 1 and says what it was waiting for. Orchestrators
+   * kill after 30 s by default; 10 s leaves them room.
+   */
+  DRAIN_DEADLINE_MS: int(1_000, 600_000).default(10_000),
   /** Absolute path of a SvelteKit adapter-node handler.js to serve the board from this process. */
   WEB_HANDLER: z.string().optional(),
+}).refine((c) => c.DRAIN_NOTICE_MS < c.DRAIN_DEADLINE_MS, {
+  message: 'DRAIN_NOTICE_MS must be shorter than DRAIN_DEADLINE_MS (the notice is part of the drain)',
+  path: ['DRAIN_NOTICE_MS'],
 });
 
 export type Config = z.output<typeof ConfigSchema>;

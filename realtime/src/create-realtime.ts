@@ -27,7 +27,10 @@ import { registerReactionHandlers } from './reactions/reactions.handlers.js';
 import { registerModerationHandlers } from './moderation/moderation.handlers.js';
 import { registerHostingHandlers } from './posts/hosting.handlers.js';
 import { registerClockHandlers } from './event-clock/clock.handlers.js';
-import { consoleLog, type HandlerContext, type Log } from './socket/handle.js';
+import type { HandlerContext } from './socket/handle.js';
+import { createLog, lazyChild, type Log } from './logging/log.js';
+import { createMetrics, watchServer, type Metrics } from './metrics/metrics.js';
+import { timedStore } from './metrics/timed-store.js';
 import { InFlight } from './socket/in-flight.js';
 import { createRateLimits } from './limits/rate-limits.js';
 import { compileTrust } from './limits/client-address.js';
@@ -55,9 +58,20 @@ function readyWithin(client: Redis, ms: number): Promise<void> {
 /** Longest wait for requests in flight during a shutdown (ms); a deploy should not hang on one slow client. */
 const SHUTDOWN_GRACE_MS = 5_000;
 
+/** close() did not finish within DRAIN_DEADLINE_MS; `stage` says what it was waiting for. */
+export class DrainTimeout extends Error {
+  constructor(
+    readonly stage: string,
+    deadlineMs: number,
+  ) {
+    super(`Drain did not finish within ${deadlineMs} ms (still ${stage})`);
+  }
+}
+
 export interface RealtimeDeps {
   /** Use this store instead of the one the config selects (tests). */
   store?: Store;
+  /** Where log lines go; by default JSON lines on stdout at LOG_LEVEL. */
   log?: Log;
   /** Serves the board's pages for every path the service does not own. */
   webHandler?: RequestHandler;
@@ -68,11 +82,19 @@ export interface Realtime {
   http: HttpServer;
   store: Store;
   nodeId: string;
+  /** This node's logger (every line carries its nodeId). */
+  log: Log;
+  metrics: Metrics;
   /** The Redis data connection (null on the memory engine), for main.ts's start-up wait. */
   redis: Redis | null;
   /** Listens and resolves with the bound port (pass 0 for a free one). */
   listen(port?: number, host?: string): Promise<number>;
-  /** Stops accepting, stores pending reactions, closes sockets, then storage. */
+  /**
+   * Drains: /readyz answers 503 and new sockets are refused (for DRAIN_NOTICE_MS),
+   * then stops accepting, finishes requests and stores pending reactions, moves
+   * clients (disconnects them: they reconnect to another node), closes storage.
+   * Rejects with DrainTimeout after DRAIN_DEADLINE_MS (the drain goes on).
+   */
   close(): Promise<void>;
 }
 
@@ -91,11 +113,18 @@ function guardPublish(client: Redis, log: Log): Redis {
   return client;
 }
 
+/** Counts a connection's reconnect attempts (board_redis_reconnects_total) through ioredis's documented 'reconnecting' event. */
+function countReconnects(client: Redis, connection: string, metrics: Metrics): void {
+  client.on('reconnecting', () => metrics.redisReconnects.inc({ connection }));
+}
+
 export function createRealtime(config: Config, deps: RealtimeDeps = {}): Realtime {
-  const log = deps.log ?? consoleLog;
   const nodeId = config.NODE_ID ?? `node-${randomBytes(3).toString('hex')}`;
+  const log = (deps.log ?? createLog(config.LOG_LEVEL)).child({ nodeId });
+  const metrics = createMetrics({ enabled: config.METRICS_TOKEN !== undefined, labels: { node: nodeId } });
   const owned = deps.store ? { store: deps.store, redis: null } : createStoreFromConfig(config, log);
-  const { store } = owned;
+  const store = timedStore(owned.store, metrics);
+  if (owned.redis) countReconnects(owned.redis, 'data', metrics);
   let origins = allowedOrigins(config, config.PORT);
 
   let draining = false;
@@ -105,6 +134,7 @@ export function createRealtime(config: Config, deps: RealtimeDeps = {}): Realtim
     prefix: config.REDIS_PREFIX,
     factor: config.RATE_LIMIT_FACTOR,
     budgets: RATE_BUDGETS,
+    metrics,
   });
   // One rule for the client address: express's req.ip and the socket handshake both use it.
   const trust = compileTrust(config.TRUST_PROXY);
@@ -113,6 +143,8 @@ export function createRealtime(config: Config, deps: RealtimeDeps = {}): Realtim
     store,
     nodeId,
     log,
+    metrics,
+    metricsToken: config.METRICS_TOKEN,
     trust,
     allowedOrigins: () => origins,
     draining: () => draining,
@@ -136,6 +168,8 @@ export function createRealtime(config: Config, deps: RealtimeDeps = {}): Realtim
     },
   });
 
+  watchServer(metrics, io, () => draining);
+
   let adapterClients: Redis[] = [];
   if (owned.redis) {
     const pub = guardPublish(owned.redis.duplicate(), log);
@@ -145,6 +179,8 @@ export function createRealtime(config: Config, deps: RealtimeDeps = {}): Realtim
     // after every reconnect).
     const sub = owned.redis.duplicate({ maxRetriesPerRequest: null });
     adapterClients = [pub, sub];
+    countReconnects(pub, 'adapter-publisher', metrics);
+    countReconnects(sub, 'adapter-subscriber', metrics);
     watchRedis(pub, 'adapter publisher', log);
     watchRedis(sub, 'adapter subscriber', log);
     io.adapter(createAdapter(pub, sub, { key: `${config.REDIS_PREFIX}socket.io` }));
@@ -163,21 +199,27 @@ export function createRealtime(config: Config, deps: RealtimeDeps = {}): Realtim
     slowModePerAddress: config.SLOW_MODE_PER_ADDRESS,
     newSessionS: config.NEW_SESSION_S,
     newSessionCommentsPerAddress: config.NEW_SESSION_COMMENTS_PER_ADDRESS,
+    metrics,
   });
-  const ctx: HandlerContext = { log, inflight, limits, guard };
+  const sharedCtx: HandlerContext = { log, metrics, inflight, limits, guard };
   const signer = createSessionSigner(secret, config.SESSION_TTL_S * 1_000);
   const broadcaster = createPostBroadcaster(io, {
     batchAbovePerS: config.BROADCAST_BATCH_ABOVE_PER_S,
     tickMs: config.BROADCAST_TICK_MS,
     maxEventsPerFrame: config.BROADCAST_MAX_EVENTS_PER_FRAME,
+    metrics,
   });
   const presence = createPresence({ io, store, nodeId, log });
   const reactions = createReactionPipeline({
     store,
     flushMs: config.REACTION_FLUSH_MS,
     maxBatch: config.REACTION_MAX_BATCH,
-    broadcast: (postId, totals) => io.to(rooms.post(postId)).emit('post:totals', postId, totals),
+    broadcast: (postId, totals) => {
+      io.to(rooms.post(postId)).emit('post:totals', postId, totals);
+      metrics.broadcastFrames.inc({ event: 'post:totals' });
+    },
     log,
+    metrics,
   });
 
   const stopBeacon = startHeadBeacon(io, store, config.HEAD_BEACON_MS, log, broadcaster.sentWithin);
@@ -187,8 +229,14 @@ export function createRealtime(config: Config, deps: RealtimeDeps = {}): Realtim
   installConnectionCap(
     io,
     config.RATE_LIMIT_FACTOR === 0 ? Infinity : Math.ceil(config.MAX_CONNECTIONS_PER_ADDRESS * config.RATE_LIMIT_FACTOR),
+    metrics,
   );
   io.on('connection', (socket) => {
+    // The connection's log lines carry its socket and person (made only when it logs).
+    const ctx: HandlerContext = { ...sharedCtx, log: lazyChild(log, () => ({ socketId: socket.id, userId: socket.data.user.id })) };
+    // At LOG_LEVEL=debug: who came and went, and why they went (a reason from Socket.IO, e.g. "transport close").
+    log.debug('Socket connected', { socketId: socket.id, userId: socket.data.user.id });
+    socket.once('disconnect', (reason) => log.debug('Socket disconnected', { socketId: socket.id, userId: socket.data.user.id, reason }));
     void socket.join(rooms.user(socket.data.user.id));
     guard.connected(socket);
     registerSessionHandlers(socket, signer, ctx);
@@ -201,30 +249,52 @@ export function createRealtime(config: Config, deps: RealtimeDeps = {}): Realtim
   });
 
   /**
-   * Graceful shutdown, in this order: take no new connections; let requests in
-   * flight finish and be acked; store pending reactions; stop counting this
-   * node's viewers; disconnect clients (they reconnect to another node and
-   * resync by sequence number); close storage last.
+   * Graceful shutdown (a drain), in this order: say "not ready" and take no new
+   * sockets, for DRAIN_NOTICE_MS while current clients are still served; stop
+   * accepting connections; let requests in flight finish and be acked; store
+   * pending reactions; stop counting this node's viewers; disconnect clients
+   * (they reconnect to another node and resync by sequence number); close
+   * storage last. `stage` names the step, for the deadline's message.
    */
   let closing: Promise<void> | null = null;
+  let stage = 'starting to drain';
   const shutdown = async () => {
     draining = true;
+    log.info('Draining: /readyz answers 503, new connections are refused', {
+      sockets: io.of('/').sockets.size,
+      noticeMs: config.DRAIN_NOTICE_MS,
+      deadlineMs: config.DRAIN_DEADLINE_MS,
+    });
+    if (config.DRAIN_NOTICE_MS > 0) {
+      stage = 'giving the balancer notice';
+      await new Promise((resolve) => setTimeout(resolve, config.DRAIN_NOTICE_MS));
+    }
     if (http.listening) http.close();
-    const settled = await inflight.whenIdle(SHUTDOWN_GRACE_MS);
-    if (!settled) log.error(`Shutdown: ${inflight.count} requests still running after ${SHUTDOWN_GRACE_MS} ms`);
+    stage = 'waiting for requests in flight';
+    const graceMs = Math.min(SHUTDOWN_GRACE_MS, config.DRAIN_DEADLINE_MS / 2);
+    const settled = await inflight.whenIdle(graceMs);
+    if (!settled) log.error(`Shutdown: ${inflight.count} requests still running after ${graceMs} ms`);
     // Pending clicks are stored and answered before their connections close.
+    stage = 'storing pending reactions';
     await reactions.drain();
     broadcaster.close();
     stopBeacon();
+    stage = 'releasing this node\'s viewer counts';
     await presence.close();
     // A subscriber still reconnecting after a Redis restart would hold the adapter's
     // UNSUBSCRIBEs in its queue, and disconnecting it below fails them unhandled: give it
     // a moment to come back first (chaos/redis-restart saw this in 2 of 3 loaded runs).
+    stage = 'waiting for the adapter\'s Redis connections';
     await Promise.all(adapterClients.map((c) => readyWithin(c, ADAPTER_READY_WAIT_MS)));
     // Socket.IO first, Redis last: closing Redis under live sockets ends in EPIPE.
+    // Closing disconnects every client; each reconnects (with jitter) to a node that is ready.
+    stage = 'disconnecting clients';
+    const moved = io.of('/').sockets.size;
     await new Promise<void>((resolve) => io.close(() => resolve()));
+    log.info('Drained: clients told to reconnect elsewhere', { sockets: moved });
     // The adapter's close() does not await its UNSUBSCRIBEs; a PING is answered in
     // order after them, so QUIT cannot fail them as unhandled rejections.
+    stage = 'closing storage';
     await Promise.all(
       adapterClients.map(async (c) => {
         // Never connected (Redis still down): nothing to wait for, and the
@@ -236,6 +306,17 @@ export function createRealtime(config: Config, deps: RealtimeDeps = {}): Realtim
     );
     if (!deps.store) await store.close();
     if (owned.redis) await owned.redis.quit().catch(() => undefined);
+    stage = 'closed';
+  };
+
+  /** The drain, or DrainTimeout once DRAIN_DEADLINE_MS has passed (the drain itself goes on). */
+  const drainWithinDeadline = (): Promise<void> => {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const deadline = new Promise<never>((_resolve, reject) => {
+      timer = setTimeout(() => reject(new DrainTimeout(stage, config.DRAIN_DEADLINE_MS)), config.DRAIN_DEADLINE_MS);
+      timer.unref();
+    });
+    return Promise.race([shutdown(), deadline]).finally(() => clearTimeout(timer));
   };
 
   return {
@@ -243,6 +324,8 @@ export function createRealtime(config: Config, deps: RealtimeDeps = {}): Realtim
     http,
     store,
     nodeId,
+    log,
+    metrics,
     redis: owned.redis,
     listen(port = config.PORT, host = config.HOST) {
       return new Promise((resolve, reject) => {
@@ -255,7 +338,7 @@ export function createRealtime(config: Config, deps: RealtimeDeps = {}): Realtim
       });
     },
     close() {
-      closing ??= shutdown();
+      closing ??= drainWithinDeadline();
       return closing;
     },
   };

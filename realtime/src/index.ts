@@ -1,4 +1,4 @@
-export { createRealtime, type Realtime, type RealtimeDeps } from './create-realtime.js';
+export { createRealtime, DrainTimeout, type Realtime, type RealtimeDeps } from './create-realtime.js';
 export { parseConfig, configFrom, ConfigSchema, type Config } from './config.js';
 export { createMemoryStore } from './store/memory.js';
 export { createRedisStore } from './store/redis/redis-store.js';
@@ -7,6 +7,7 @@ export { createRateLimits } from './limits/rate-limits.js';
 export type { Store, ReactionOp, PostRecord, NewComment } from './store/types.js';
 export { MAX_REACTION_BATCH } from './store/types.js';
 export { seedDemoData } from './seed/demo-data.js';
-export { silentLog, consoleLog, type Log } from './socket/handle.js';
+export { silentLog, createLog, type Log, type LogLevel } from './logging/log.js';
+export { createMetrics, type Metrics } from './metrics/metrics.js';
 export { compileTrust, clientAddress, type TrustProxy } from './limits/client-address.js';
 export { createSessionSigner, type Session, type SessionSigner } from './session/tokens.js';

@@ -12,7 +12,7 @@ import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { PerformanceObserver } from 'node:perf_hooks';
 import { WebSocketServer, WebSocket } from 'ws';
-import { configFrom, createRealtime, type Log, type Realtime } from '@board/realtime';
+import { configFrom, createRealtime, silentLog, type Log, type Realtime } from '@board/realtime';
 import { serveRpc } from './rpc.js';
 import { BENCH_POST_ID } from './wire.js';
 import type { GcPauses } from './results.js';
@@ -31,11 +31,12 @@ interface StartArgs {
 
 let errors = 0;
 const log: Log = {
-  info: () => undefined,
+  ...silentLog,
   error: (m, e) => {
     // Print the first few in full; count the rest (a storm of the same error would drown the table).
     if (++errors <= 5) console.error(`[server ${process.pid}] ${m}`, e);
   },
+  child: () => log,
 };
 
 /**

@@ -64,7 +64,7 @@ export default defineConfig({
   webServer: {
     command: 'node --import tsx src/main.ts',
     cwd: join(repoRoot, 'realtime'),
-    url: `${baseURL}/healthz`,
+    url: `${baseURL}/readyz`,
     reuseExistingServer: false,
     timeout: 30_000,
     stdout: 'ignore',

@@ -62,14 +62,17 @@ describe('HTTP endpoints', () => {
   });
   afterAll(() => board.close());
 
-  it('reports health with engine and node id', async () => {
-    const res = await fetch(`${board.url}/healthz`);
-    expect(res.status).toBe(200);
-    expect(await res.json()).toEqual({ ok: true, engine: 'memory', nodeId: board.realtime.nodeId, storage: 'ok', draining: false });
+  it('reports liveness and readiness apart, with engine and node id', async () => {
+    const live = await fetch(`${board.url}/healthz`);
+    expect(live.status).toBe(200);
+    expect(await live.json()).toEqual({ ok: true, nodeId: board.realtime.nodeId, draining: false });
+    const ready = await fetch(`${board.url}/readyz`);
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toEqual({ ok: true, engine: 'memory', nodeId: board.realtime.nodeId, storage: 'ok', draining: false });
   });
 
   it('sends protective headers with every response', async () => {
-    for (const path of ['/healthz', '/api/posts', '/api/nothing-here']) {
+    for (const path of ['/healthz', '/readyz', '/api/posts', '/api/nothing-here']) {
       const res = await fetch(`${board.url}${path}`);
       expect(res.headers.get('x-frame-options')).toBe('DENY');
       expect(res.headers.get('x-content-type-options')).toBe('nosniff');

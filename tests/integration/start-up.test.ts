@@ -16,19 +16,19 @@ afterEach(async () => {
   await Promise.all(servers.splice(0).map((s) => s.dispose()));
 });
 
-async function health(node: NodeProcess): Promise<number | null> {
+async function readiness(node: NodeProcess): Promise<number | null> {
   try {
-    return (await fetch(`${node.url}/healthz`)).status;
+    return (await fetch(`${node.url}/readyz`)).status;
   } catch {
     return null; // not listening yet
   }
 }
 
-/** Polls /healthz until it answers with this status (the node has no event to await from outside). */
-async function untilHealth(node: NodeProcess, status: number, withinMs: number): Promise<void> {
+/** Polls /readyz until it answers with this status (the node has no event to await from outside). */
+async function untilReady(node: NodeProcess, status: number, withinMs: number): Promise<void> {
   const deadline = Date.now() + withinMs;
-  while ((await health(node)) !== status) {
-    if (Date.now() > deadline) throw new Error(`/healthz never answered ${status}:\n${node.output()}`);
+  while ((await readiness(node)) !== status) {
+    if (Date.now() > deadline) throw new Error(`/readyz never answered ${status}:\n${node.output()}`);
     if (node.child.exitCode !== null) throw new Error(`node exited with ${node.child.exitCode}:\n${node.output()}`);
     await new Promise((r) => setTimeout(r, 100));
   }
@@ -44,12 +44,13 @@ describe('start-up against Redis', () => {
     const node = await spawnNode({ REDIS_URL: url, REDIS_PREFIX: uniquePrefix(), REDIS_WAIT_S: '60' });
     nodes.push(node);
 
-    // Listening at once, and not ready while Redis is away.
-    await untilHealth(node, 503, 20_000);
+    // Listening at once, alive, and not ready while Redis is away.
+    await untilReady(node, 503, 20_000);
+    expect((await fetch(`${node.url}/healthz`)).status).toBe(200);
     await node.printed(`Waiting for Redis at redis://:***@127.0.0.1:${port} (connection refused), `, 10_000);
 
     servers.push(await startRedisServer({ port, password: PASSWORD }));
-    await untilHealth(node, 200, 20_000);
+    await untilReady(node, 200, 20_000);
     await node.printed('Board realtime service on http://', 5_000);
 
     expect(node.output()).not.toContain(PASSWORD);

@@ -30,8 +30,8 @@ export interface NodeProcess {
  * Starts a node and resolves once it is ready ("… on http://" in its output).
  * An env value of undefined removes that variable (SEED_DEMO, say).
  */
-export async function startNode(env: NodeEnv): Promise<NodeProcess> {
-  const node = await spawnNode(env);
+export async function startNode(env: NodeEnv, opts: SpawnOptions = {}): Promise<NodeProcess> {
+  const node = await spawnNode(env, opts);
   await node.printed(' on http://', 20_000);
   return node;
 }
@@ -39,12 +39,15 @@ export async function startNode(env: NodeEnv): Promise<NodeProcess> {
 /** Variables for a node; undefined removes one that is set by default. */
 export type NodeEnv = Record<string, string | undefined>;
 
-/**
- * Starts a node process and resolves at once, before it is ready. With
- * viaStartScript it goes through scripts/start.sh (install, build when stale,
- * then the node), as `npm start` does.
- */
-export async function spawnNode(env: NodeEnv, opts: { viaStartScript?: boolean } = {}): Promise<NodeProcess> {
+export interface SpawnOptions {
+  /** Through scripts/start.sh (install, build when stale, then the compiled node), as `npm start` does. */
+  viaStartScript?: boolean;
+  /** The compiled service (realtime/dist, `pnpm build:service` first) with plain node, instead of tsx. */
+  compiled?: boolean;
+}
+
+/** Starts a node process and resolves at once, before it is ready. */
+export async function spawnNode(env: NodeEnv, opts: SpawnOptions = {}): Promise<NodeProcess> {
   const port = await freePort();
   const nodeId = env.NODE_ID ?? `n${port}`;
   const merged: NodeEnv = {
@@ -60,7 +63,9 @@ export async function spawnNode(env: NodeEnv, opts: { viaStartScript?: boolean }
   };
   const [command, args] = opts.viaStartScript
     ? ['bash', [join(root, 'scripts/start.sh')]]
-    : [process.execPath, ['--import', 'tsx', join(root, 'realtime/src/main.ts')]];
+    : opts.compiled
+      ? [process.execPath, ['--conditions=board-compiled', join(root, 'realtime/dist/main.js')]]
+      : [process.execPath, ['--import', 'tsx', join(root, 'realtime/src/main.ts')]];
   const child = spawn(command, args, {
     cwd: root,
     env: Object.fromEntries(Object.entries(merged).filter((e): e is [string, string] => e[1] !== undefined)),

@@ -1,25 +1,32 @@
 /**
- * HTTP side of the service: health, the JSON reads the SvelteKit loads use,
- * and (optionally) the board's pages. Errors are always JSON { error: { code, message } }.
+ * HTTP side of the service: liveness and readiness, Prometheus metrics, the
+ * JSON reads the SvelteKit loads use, and (optionally) the board's pages.
+ * Errors are always JSON { error: { code, message } }.
  */
-import express, { type ErrorRequestHandler, type RequestHandler } from 'express';
+import { createHash, timingSafeEqual } from 'node:crypto';
+import express, { type ErrorRequestHandler, type RequestHandler, type Response } from 'express';
 import { AppError, Id, type ErrorCode, type PostSummary } from '@board/shared';
 import type { Store } from '../store/types.js';
 import { redactFor } from '../posts/redact.js';
 import { toFailure, type Log } from '../socket/handle.js';
 import type { TrustFn } from '../limits/client-address.js';
+import { lazyChild } from '../logging/log.js';
+import type { Metrics } from '../metrics/metrics.js';
 
 export interface HttpDeps {
   store: Store;
   nodeId: string;
   log: Log;
+  metrics: Metrics;
+  /** Bearer token /metrics requires; undefined: /metrics is off (404). */
+  metricsToken: string | undefined;
   /** Which proxy hops to believe for req.ip: the same rule as the socket handshake's address. */
   trust: TrustFn;
   /** Origins allowed to make state-changing requests; read once per request. */
   allowedOrigins: () => string[];
   /** True once a shutdown has begun. */
   draining: () => boolean;
-  /** Serves everything that is not /api or /healthz (the SvelteKit handler). */
+  /** Serves everything that is not /api, /healthz, /readyz or /metrics (the SvelteKit handler). */
   fallback?: RequestHandler;
 }
 
@@ -58,8 +65,21 @@ export function createHttpApp(deps: HttpDeps): express.Express {
     next();
   });
 
-  // For load balancers: 503 while storage is unreachable, so traffic goes to a healthy node.
-  app.get('/healthz', async (_req, res) => {
+  // Each request's log lines carry its method and path (a post id in the path is fine in a log, never in a metric).
+  app.use((req, res, next) => {
+    res.locals.log = lazyChild(log, () => ({ method: req.method, path: req.path }));
+    next();
+  });
+
+  // Liveness: the process answers. Orchestrators restart a node that stops answering here,
+  // so it says nothing about storage: a Redis outage must not restart every node.
+  app.get('/healthz', (_req, res) => {
+    res.json({ ok: true, nodeId, draining: deps.draining() });
+  });
+
+  // Readiness, for load balancers: 503 while storage is unreachable or the node drains
+  // (SIGTERM), so new traffic goes to another node.
+  app.get('/readyz', async (_req, res) => {
     const storage = await Promise.race([
       store.ping().then(() => 'ok' as const),
       new Promise<'unreachable'>((resolve) => setTimeout(() => resolve('unreachable'), HEALTH_TIMEOUT_MS).unref()),
@@ -67,6 +87,18 @@ export function createHttpApp(deps: HttpDeps): express.Express {
     const draining = deps.draining();
     const ok = storage === 'ok' && !draining;
     res.status(ok ? 200 : 503).json({ ok, engine: store.engine, nodeId, storage, draining });
+  });
+
+  // Prometheus, behind a bearer token: the numbers say how busy an event is, which is not public.
+  const expected = deps.metricsToken === undefined ? null : digest(deps.metricsToken);
+  app.get('/metrics', async (req, res) => {
+    if (!expected) throw new AppError('NOT_FOUND', 'Metrics are off: set METRICS_TOKEN');
+    const given = /^Bearer (.+)$/.exec(req.get('authorization') ?? '')?.[1];
+    if (!given || !timingSafeEqual(digest(given), expected)) {
+      res.set('WWW-Authenticate', 'Bearer realm="metrics"');
+      throw new AppError('UNAUTHENTICATED', 'Metrics need the bearer token METRICS_TOKEN');
+    }
+    res.set('Content-Type', deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics());
   });
 
   const api = express.Router();
@@ -124,15 +156,20 @@ export function createHttpApp(deps: HttpDeps): express.Express {
 
   if (deps.fallback) app.use(deps.fallback);
 
-  const onError: ErrorRequestHandler = (err: unknown, _req, res, _next) => {
+  const onError: ErrorRequestHandler = (err: unknown, _req, res: Response<unknown, { log?: Log }>, _next) => {
     // express.json() raises SyntaxError with status 400 on malformed bodies, 413 on big ones
     const status = (err as { status?: number }).status;
     if (!(err instanceof AppError) && status === 400) err = new AppError('INVALID', 'Body is not valid JSON');
     if (!(err instanceof AppError) && status === 413) err = new AppError('INVALID', 'Body is too large');
-    const failure = toFailure(err, log, 'http');
+    const failure = toFailure(err, res.locals.log ?? log, 'http');
     if (failure.ok) return;
     res.status(STATUS[failure.error.code]).json({ error: failure.error });
   };
   app.use(onError);
   return app;
+}
+
+/** Equal-length digests, so comparing tokens takes the same time whatever was sent. */
+function digest(token: string): Buffer {
+  return createHash('sha256').update(token).digest();
 }

@@ -7,14 +7,16 @@
  */
 import { AppError } from '@board/shared';
 import type { BoardServer } from '../socket/types.js';
+import type { Metrics } from '../metrics/metrics.js';
 
-export function installConnectionCap(io: BoardServer, max: number): void {
+export function installConnectionCap(io: BoardServer, max: number, metrics?: Pick<Metrics, 'rateLimited'>): void {
   if (!Number.isFinite(max)) return;
   const open = new Map<string, number>();
   io.use((socket, next) => {
     const address = socket.data.address;
     const count = open.get(address) ?? 0;
     if (count >= max) {
+      metrics?.rateLimited.inc({ rule: 'address:connections' });
       const refusal = new AppError('RATE_LIMITED', `Too many connections from your network (${max}): close some tabs and reload`);
       return next(Object.assign(new Error(refusal.message), { data: { code: refusal.code } }));
     }

@@ -21,6 +21,7 @@ import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAb
 import { AppError, nameKey } from '@board/shared';
 import type { Store } from '../store/types.js';
 import type { BoardServer, BoardSocket } from '../socket/types.js';
+import type { Metrics } from '../metrics/metrics.js';
 
 export interface IdentityGuardOptions {
   io: BoardServer;
@@ -36,6 +37,8 @@ export interface IdentityGuardOptions {
   slowModePerAddress: number;
   newSessionS: number;
   newSessionCommentsPerAddress: number;
+  /** Counts refusals by rule (board_rate_limited_total). */
+  metrics?: Pick<Metrics, 'rateLimited'>;
 }
 
 export interface IdentityGuard {
@@ -120,12 +123,13 @@ export function createIdentityGuard(opts: IdentityGuardOptions): IdentityGuard {
     }
   };
 
-  const take = async (l: RateLimiterAbstract, key: string, message: string, customDuration?: number) => {
+  const take = async (l: RateLimiterAbstract, rule: string, key: string, message: string, customDuration?: number) => {
     try {
       await l.consume(key, 1, customDuration === undefined ? undefined : { customDuration });
     } catch (res) {
       if (!(res instanceof RateLimiterRes)) throw res;
       const waitS = Math.max(1, Math.ceil(res.msBeforeNext / 1_000));
+      opts.metrics?.rateLimited.inc({ rule });
       throw new AppError('RATE_LIMITED', `${message}. Try again in ${waitS} s.`, res.msBeforeNext);
     }
   };
@@ -169,6 +173,7 @@ export function createIdentityGuard(opts: IdentityGuardOptions): IdentityGuard {
       const userId = socket.data.user.id;
       if (w.people.has(userId)) return;
       if (w.people.size >= Math.ceil(opts.reactorsPerComment * factor)) {
+        opts.metrics?.rateLimited.inc({ rule: 'address:reactors-per-comment' });
         throw new AppError('RATE_LIMITED', 'Many people on your network reacted to this comment just now. Try again later.', w.endsAt - t);
       }
       w.people.add(userId);
@@ -194,10 +199,10 @@ export function createIdentityGuard(opts: IdentityGuardOptions): IdentityGuard {
       if (!limited) return;
       await Promise.all([
         post && post.slowModeSeconds > 0
-          ? take(slowMode, `${postId}|${post.slowModeSeconds}|${address}`, 'Slow mode is on for your network too', post.slowModeSeconds)
+          ? take(slowMode, 'address:slow-mode', `${postId}|${post.slowModeSeconds}|${address}`, 'Slow mode is on for your network too', post.slowModeSeconds)
           : undefined,
         Date.now() - socket.data.since < opts.newSessionS * 1_000
-          ? take(newcomers, address, 'Many new people on your network are commenting just now')
+          ? take(newcomers, 'address:new-session', address, 'Many new people on your network are commenting just now')
           : undefined,
       ]);
     },

@@ -9,6 +9,7 @@ import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAb
 import { AppError } from '@board/shared';
 import type { BoardSocket } from '../socket/types.js';
 import type { LimitedAction, RateBudget } from '../config.js';
+import type { Metrics } from '../metrics/metrics.js';
 
 const MESSAGES: Record<LimitedAction, string> = {
   comment: 'You are commenting quickly',
@@ -39,6 +40,8 @@ export interface RateLimitOptions {
   factor: number;
   /** Budgets per action (config.ts RATE_BUDGETS). */
   budgets: Record<LimitedAction, RateBudget>;
+  /** Counts refusals by rule, `<action>:<user|address|connection>` (board_rate_limited_total). */
+  metrics?: Pick<Metrics, 'rateLimited'>;
 }
 
 export function createRateLimits(opts: RateLimitOptions): RateLimits {
@@ -75,8 +78,10 @@ export function createRateLimits(opts: RateLimitOptions): RateLimits {
     return new AppError('RATE_LIMITED', `${MESSAGES[action]}. Try again in ${waitS} s.`, msBeforeNext);
   };
 
-  const verdict = (action: LimitedAction, wait: Wait) => {
-    if (wait !== undefined) throw refuse(action, wait);
+  const verdict = (action: LimitedAction, wait: Wait, per: 'user' | 'address' | 'connection') => {
+    if (wait === undefined) return;
+    opts.metrics?.rateLimited.inc({ rule: `${action}:${per}` });
+    throw refuse(action, wait);
   };
 
   return {
@@ -84,7 +89,7 @@ export function createRateLimits(opts: RateLimitOptions): RateLimits {
       const { byUser, byIp, byConnection } = limiters[action];
       const address = scope === undefined ? addressOf(socket) : `${scope}|${addressOf(socket)}`;
       // A connection's own budget first: a looping connection is refused before it costs a shared count.
-      verdict(action, byConnection?.consume(socket.id) as Wait);
+      verdict(action, byConnection?.consume(socket.id) as Wait, 'connection');
       const userWait = byUser?.consume(socket.data.user.id);
       if (userWait instanceof Promise) {
         // Shared budgets: the address's at once too. The data connection auto-pipelines,
@@ -93,15 +98,15 @@ export function createRateLimits(opts: RateLimitOptions): RateLimits {
         // (docs/benchmarks.md). An attempt refused by the person's budget still counts
         // against the address's.
         return Promise.all([userWait, byIp?.consume(address)]).then(([wait, ipWait]) => {
-          verdict(action, wait);
-          verdict(action, ipWait);
+          verdict(action, wait, 'user');
+          verdict(action, ipWait, 'address');
         });
       }
       // In this process: synchronous, and the address is charged only when the person may act.
-      verdict(action, userWait);
+      verdict(action, userWait, 'user');
       const ipWait = byIp?.consume(address);
-      if (ipWait instanceof Promise) return ipWait.then((wait) => verdict(action, wait));
-      verdict(action, ipWait);
+      if (ipWait instanceof Promise) return ipWait.then((wait) => verdict(action, wait, 'address'));
+      verdict(action, ipWait, 'address');
     },
   };
 }

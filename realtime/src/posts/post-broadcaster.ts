@@ -11,6 +11,7 @@
  */
 import { rooms, type PostEvent } from '@board/shared';
 import type { BoardServer } from '../socket/types.js';
+import type { Metrics } from '../metrics/metrics.js';
 
 /** Length of the window the per-post event rate is measured over, ms. One second smooths single bursts. */
 const RATE_WINDOW_MS = 1_000;
@@ -50,6 +51,8 @@ export interface PostBroadcasterOptions {
   tickMs: number;
   /** Most events in one frame (BROADCAST_MAX_EVENTS_PER_FRAME). */
   maxEventsPerFrame: number;
+  /** Counts frames (board_broadcast_frames_total). */
+  metrics?: Metrics;
 }
 
 export function createPostBroadcaster(io: BoardServer, opts: PostBroadcasterOptions): PostBroadcaster {
@@ -61,6 +64,7 @@ export function createPostBroadcaster(io: BoardServer, opts: PostBroadcasterOpti
     for (let i = 0; i < events.length; i += maxEventsPerFrame) {
       const frame = i === 0 && events.length <= maxEventsPerFrame ? events : events.slice(i, i + maxEventsPerFrame);
       io.to(rooms.post(postId)).emit('post:events', postId, frame);
+      opts.metrics?.broadcastFrames.inc({ event: 'post:events' });
     }
   };
 

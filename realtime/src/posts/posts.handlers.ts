@@ -42,6 +42,7 @@ export function registerPostHandlers(
           // Read after the events: a hide or delete stored before they were read is seen here.
           const states = await store.commentStates(postId, textBearingIds(events));
           const seq = events.at(-1)?.seq ?? sinceSeq;
+          ctx.metrics.resyncs.inc({ mode: 'replay' });
           return reply({
             mode: 'replay',
             events: redactEvents(events, { userId, role }, states),
@@ -56,6 +57,7 @@ export function registerPostHandlers(
       const page = await store.listComments(postId);
       if (!page) throw new AppError('NOT_FOUND', 'No such post');
       const viewers = (await store.viewers([postId]))[postId] ?? 0;
+      if (sinceSeq !== undefined) ctx.metrics.resyncs.inc({ mode: 'snapshot' });
       reply({
         mode: 'snapshot',
         post: { ...post, viewers },

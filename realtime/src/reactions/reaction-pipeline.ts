@@ -14,6 +14,7 @@
 import { fail, type PostTotals, type ReactionReceipt, type ReactionSetResult, type Result } from '@board/shared';
 import type { ReactionBatchResult, ReactionOp, ReactionOpResult, Store } from '../store/types.js';
 import { toFailure, type Log } from '../socket/handle.js';
+import type { Metrics } from '../metrics/metrics.js';
 
 /** A connection's receipts: filled with one frame per flush that answers its clicks. */
 export interface ReceiptBox {
@@ -39,6 +40,8 @@ export interface ReactionPipelineOptions {
   /** Sends a flush's totals to everyone viewing the post (Socket.IO room broadcast). */
   broadcast(postId: string, totals: PostTotals): void;
   log: Log;
+  /** Presses, flushes, batch sizes and flush durations (optional in unit tests). */
+  metrics?: Metrics;
 }
 
 const REFUSALS = {
@@ -61,7 +64,7 @@ interface PostQueue {
 }
 
 export function createReactionPipeline(opts: ReactionPipelineOptions): ReactionPipeline {
-  const { store, flushMs, maxBatch, broadcast, log } = opts;
+  const { store, flushMs, maxBatch, broadcast, log, metrics } = opts;
   const queues = new Map<string, PostQueue>();
   let closed = false;
 
@@ -90,6 +93,8 @@ export function createReactionPipeline(opts: ReactionPipelineOptions): ReactionP
 
   const flush = async (postId: string, q: PostQueue): Promise<void> => {
     const batch = take(q);
+    const endTimer = metrics?.reactionFlushSeconds.startTimer();
+    metrics?.reactionFlushSize.observe(batch.length);
     let stored: ReactionBatchResult;
     try {
       stored = await store.applyReactions(
@@ -97,10 +102,13 @@ export function createReactionPipeline(opts: ReactionPipelineOptions): ReactionP
         batch.map((s) => s.op),
       );
     } catch (err) {
+      metrics?.reactionFlushes.inc({ result: 'failed' });
       return answerAll(batch, toFailure(err, log, `reaction flush of post ${postId}`));
     }
     if (stored.totals.length > 0) safely(() => broadcast(postId, { version: stored.version, totals: stored.totals }));
     answerAll(batch, stored);
+    metrics?.reactionFlushes.inc({ result: 'stored' });
+    endTimer?.();
   };
 
   /** Acks per click; receipts in one frame per connection, in the order the settings were stored. */
@@ -139,6 +147,7 @@ export function createReactionPipeline(opts: ReactionPipelineOptions): ReactionP
 
   return {
     submit(postId, op, answer) {
+      metrics?.reactionPresses.inc();
       if (closed) {
         const refused = fail('UNAVAILABLE', 'This node is shutting down; nothing was saved. Try again.');
         return answerAll([{ op, answers: [answer] }], refused);

@@ -10,24 +10,17 @@ import type { BoardSocket } from './types.js';
 import type { InFlight } from './in-flight.js';
 import type { RateLimits } from '../limits/rate-limits.js';
 import type { IdentityGuard } from '../limits/identity-guard.js';
+import { isStorageDown, lazyChild, type Log } from '../logging/log.js';
+import type { Metrics } from '../metrics/metrics.js';
 
-export interface Log {
-  info(message: string): void;
-  error(message: string, err?: unknown): void;
-}
-
-export const consoleLog: Log = {
-  info: (m) => console.log(m),
-  // Redis being away is an expected state with lines of its own (store/index.ts):
-  // its errors say enough in one line, without a stack.
-  error: (m, e) => (isStorageDown(e) ? console.error(`${m}: ${(e as Error).message}`) : console.error(m, e)),
-};
-
-export const silentLog: Log = { info: () => undefined, error: () => undefined };
+// Capabilities import the logger's type from here.
+export { silentLog, type Log } from '../logging/log.js';
 
 /** What every handler needs besides its capability's own dependencies. */
 export interface HandlerContext {
+  /** The connection's logger (its lines carry nodeId, socketId, userId). */
   log: Log;
+  metrics: Metrics;
   /** Shutdown waits for the requests counted here. */
   inflight: InFlight;
   limits: RateLimits;
@@ -41,13 +34,6 @@ export function toFailure(err: unknown, log: Log, context: string): Result<never
   if (isStorageDown(err)) return fail('UNAVAILABLE', 'Storage is unreachable right now; nothing was saved. Try again.');
   log.error(`${context} failed`, err);
   return fail('INTERNAL', 'Something went wrong on our side; nothing was saved.');
-}
-
-function isStorageDown(err: unknown): boolean {
-  const msg = err instanceof Error ? err.message : '';
-  return /Connection is closed|ECONNREFUSED|ECONNRESET|Stream isn't writeable|MaxRetriesPerRequest|enableOfflineQueue|LOADING/i.test(
-    msg,
-  );
 }
 
 /** Sends the successful result; a handler calls it after acting and before broadcasting. */
@@ -68,6 +54,14 @@ interface Channel {
   event: string;
   log: Log;
   withoutAck: AnswerWithoutAck | undefined;
+  /** Counts the answer and its latency (ms since the request arrived); `handle` sets it, `handleNow`'s capability counts its own. */
+  observe?: (res: Result<unknown>, startedMs: number) => void;
+}
+
+/** The post a payload names, for log lines (a string id the schema would accept, or nothing). */
+function postIdOf(raw: unknown): string | undefined {
+  const postId = typeof raw === 'object' && raw !== null ? (raw as { postId?: unknown }).postId : undefined;
+  return typeof postId === 'string' && postId.length <= 64 ? postId : undefined;
 }
 
 /**
@@ -79,12 +73,14 @@ export class Call<T = unknown> {
   answered = false;
   readonly #ack: ((r: Result<unknown>) => void) | null;
   readonly #channel: Channel;
+  readonly #startedMs: number;
 
   constructor(args: unknown[], channel: Channel) {
     const last = args[args.length - 1];
     this.raw = typeof args[0] === 'function' ? undefined : args[0];
     this.#ack = typeof last === 'function' ? (last as (r: Result<unknown>) => void) : null;
     this.#channel = channel;
+    this.#startedMs = channel.observe ? performance.now() : 0;
   }
 
   /** Whether the client asked for an answer by ack. */
@@ -92,12 +88,17 @@ export class Call<T = unknown> {
     return this.#ack !== null;
   }
 
+  /** This request's logger: the connection's, plus the event and the post (a pino child only once something is logged). */
+  get log(): Log {
+    return lazyChild(this.#channel.log, () => ({ event: this.#channel.event, postId: postIdOf(this.raw) }));
+  }
+
   /** The payload parsed by `schema`, or INVALID once the failure has been answered. */
   parse<S extends z.ZodType>(schema: S): z.output<S> | typeof INVALID {
     try {
       return parseOrThrow(schema, this.raw);
     } catch (err) {
-      this.send(toFailure(err, this.#channel.log, this.#channel.event));
+      this.send(toFailure(err, this.log, this.#channel.event));
       return INVALID;
     }
   }
@@ -105,16 +106,17 @@ export class Call<T = unknown> {
   send(res: Result<unknown>): void {
     if (this.answered) return;
     this.answered = true;
+    this.#channel.observe?.(res, this.#startedMs);
     if (this.#ack) this.#ack(res);
     else this.#channel.withoutAck?.(res, this.raw);
   }
 
   /** Answers with the data, or with the Result a thrown value maps to (an error after the answer is only logged). */
   answer(err: unknown, data?: T): void {
-    const { log, event, socket } = this.#channel;
+    const { event } = this.#channel;
     if (this.answered) {
-      if (err) log.error(`${event} failed after its ack`, err);
-    } else if (err) this.send(toFailure(err, log, `${event} from ${socket.data.user?.id ?? '?'}`));
+      if (err) this.log.error(`${event} failed after its ack`, err);
+    } else if (err) this.send(toFailure(err, this.log, event));
     else this.send(ok(data));
   }
 }
@@ -127,8 +129,14 @@ export function handle<S extends z.ZodType, T>(
   ctx: HandlerContext,
   withoutAck?: AnswerWithoutAck,
 ) {
-  const { inflight } = ctx;
-  const channel: Channel = { socket, event, log: ctx.log, withoutAck };
+  const { inflight, metrics } = ctx;
+  const channel: Channel = {
+    socket,
+    event,
+    log: ctx.log,
+    withoutAck,
+    observe: (res, startedMs) => metrics.answered(event, res, startedMs),
+  };
   return (...args: unknown[]): void => {
     const call = new Call<T>(args, channel);
     const input = call.parse(schema);
