@@ -9,6 +9,8 @@
 import type { Locator, Page } from '@playwright/test';
 import { clockOf, expect, panelOf, test } from './support/event-clock.js';
 import { unique } from './support/post-page.js';
+import type { Result } from '@board/shared';
+import { BoardClient } from './support/board-socket.js';
 import { checkWcag } from './support/axe.js';
 
 /** ms to m:ss / h:mm:ss, as the page writes times (formatClockTime in shared). */
@@ -46,6 +48,11 @@ async function behindBy(page: Page, seconds: number): Promise<void> {
   for (let i = 0; i < seconds / 5; i++) await more.click();
   await expect(toggle).toHaveAttribute('data-delay-ms', String(seconds * 1_000));
   await expect(page.getByRole('group', { name: 'Delay' }).locator('output')).toHaveText(`${seconds} s`);
+}
+
+function unwrap<T>(res: Result<T>): T {
+  if (!res.ok) throw new Error(`${res.error.code}: ${res.error.message}`);
+  return res.data;
 }
 
 const momentOf = async (comment: Locator) => Number(await comment.getAttribute('data-moment-ms'));
@@ -137,7 +144,7 @@ test('the stream delay control and the waiting note have no WCAG A/AA violations
   // Set-up and two whole-page axe runs on a busy machine.
   test.setTimeout(60_000);
   await startAt(host.page, '1:00');
-  await behindBy(guest.page, 60);
+  await behindBy(guest.page, 45);
   await host.post(unique('Still ahead of the guest'), 'Host Harper');
   await expect(waitingOf(guest.page)).toHaveText('1 comment waiting for your stream');
   for (const [colorScheme, width] of [
@@ -147,5 +154,34 @@ test('the stream delay control and the waiting note have no WCAG A/AA violations
     await guest.page.emulateMedia({ colorScheme });
     await guest.page.setViewportSize({ width, height: 800 });
     expect((await checkWcag(guest.page)).serious, `${colorScheme}, ${width} px`).toEqual([]);
+    // For a person to look at (not compared): the open control and the note, in this view.
+    await guest.page.locator('.event-clock').screenshot({ path: test.info().outputPath(`stream-delay-${colorScheme}-${width}.png`) });
   }
+});
+
+test('the post list counts down and runs event times by the server clock, and says Live only of an event that is', async ({ browser, baseURL }) => {
+  const host = await BoardClient.connect(baseURL!, 'Host Harper');
+  const title = unique('Kick-off later');
+  const { post } = unwrap(await host.socket.emitWithAck('post:create', { title, description: '', scheduledAt: Date.now() + 30 * 60_000 }));
+  // Someone in the discussion: the card shows who is watching.
+  unwrap(await host.socket.emitWithAck('post:join', { postId: post.id }));
+
+  // A reader whose computer clock runs 10 minutes fast.
+  const context = await browser.newContext();
+  await context.addInitScript(() => {
+    const real = Date.now.bind(Date);
+    Date.now = () => real() + 10 * 60_000;
+  });
+  const page = await context.newPage();
+  await page.goto('/');
+  const card = page.getByRole('article').filter({ has: page.getByRole('heading', { name: title }) });
+  await expect(card.getByText('1 watching')).toBeVisible();
+  await expect(card.getByText(/^Starts in (29|30) min$/)).toBeVisible();
+  await expect(card.getByText('Live', { exact: true })).toHaveCount(0);
+
+  // Started: the card (updated live over the socket) runs from 0:00, not from 10:00.
+  unwrap(await host.socket.emitWithAck('clock:control', { postId: post.id, action: 'start' }));
+  await expect(card.getByText(/^Live · 0:0\d$/)).toBeVisible();
+  host.close();
+  await context.close();
 });
