@@ -20,8 +20,8 @@ const formatClockTime = (ms: number) => {
   const ss = String(s).padStart(2, '0');
   return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${ss}` : `${m}:${ss}`;
 };
-// Two browsers, a host and a guest, each set up over several steps: up to 25 s on a busy 2-core machine.
-test.describe.configure({ timeout: 60_000 });
+// Two browsers, a host and a guest, each set up over several steps: 25-45 s on a busy 2-core machine.
+test.describe.configure({ timeout: 90_000 });
 
 const toggleOf = (page: Page) => page.getByTestId('stream-delay');
 const waitingOf = (page: Page) => page.getByTestId('stream-waiting');
@@ -143,7 +143,7 @@ test('the delay from the time a player shows: typed once, explained when it cann
 
 test('the stream delay control and the waiting note have no WCAG A/AA violations, light and dark at phone width', async ({ host, guest }) => {
   // Set-up and two whole-page axe runs on a busy machine.
-  test.setTimeout(90_000);
+  test.setTimeout(120_000);
   await startAt(host.page, '1:00');
   await behindBy(guest.page, 45);
   await host.post(unique('Still ahead of the guest'), 'Host Harper');
