@@ -8,7 +8,8 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['shared/src/**/*.test.ts', 'realtime/src/**/*.test.ts'],
+          // Plain web modules too (no runes, no $lib): logic that needs no browser.
+          include: ['shared/src/**/*.test.ts', 'realtime/src/**/*.test.ts', 'web/src/lib/**/*.test.ts'],
         },
       },
       {

@@ -3,6 +3,7 @@
  * A bad value stops start-up with a message that names the variable.
  */
 import { z } from 'zod';
+import { VIEWER_DELAY_MAX_MS } from '@board/shared';
 import { compileTrust, type TrustProxy } from './limits/client-address.js';
 import { LOG_LEVELS } from './logging/log.js';
 
@@ -116,6 +117,13 @@ export const ConfigSchema = z.object({
   BROADCAST_TICK_MS: int(1, 1_000).default(33),
   /** Most events in one `post:events` frame; a bigger backlog goes in several (bounds frame bytes). */
   BROADCAST_MAX_EVENTS_PER_FRAME: int(1, 10_000).default(500),
+  /**
+   * Longest stream delay a viewer's comment is stamped with (ms): "my stream is
+   * behind" puts their comment at the event time less their delay. A larger
+   * delay in a request is brought down to this; the protocol allows at most
+   * VIEWER_DELAY_MAX_MS (120 s, shared/src/event-clock.ts). 0 stamps every comment with the event time.
+   */
+  MAX_VIEWER_DELAY_MS: int(0, VIEWER_DELAY_MAX_MS).default(VIEWER_DELAY_MAX_MS),
   /** Events kept per post for "give me everything after seq N" resyncs. Older gaps reload the snapshot. */
   REPLAY_LOG_MAX: int(100, 1_000_000).default(10_000),
   /** How often each room hears the post's latest sequence number (ms): the longest a lost broadcast stays unnoticed in a quiet room. */

@@ -241,7 +241,7 @@ export function createRealtime(config: Config, deps: RealtimeDeps = {}): Realtim
     guard.connected(socket);
     registerSessionHandlers(socket, signer, ctx);
     registerPostHandlers(socket, { store, presence, ctx, resyncTotalsMax: config.RESYNC_TOTALS_MAX });
-    registerCommentHandlers(socket, { store, broadcaster, presence, ctx });
+    registerCommentHandlers(socket, { store, broadcaster, presence, ctx, maxViewerDelayMs: config.MAX_VIEWER_DELAY_MS });
     registerReactionHandlers(socket, { pipeline: reactions, ctx });
     registerHostingHandlers(socket, { io, store, ctx });
     registerModerationHandlers(socket, { io, store, broadcaster, presence, ctx });

@@ -67,12 +67,66 @@ export function eventTimeAt(clock: EventClock, serverNow: number): number {
 }
 
 /**
- * The moment a comment accepted at `serverNow` is stamped with: the event time
- * while the event is live or paused, null otherwise (not started, ended, no event).
+ * A viewer's playhead: where their own stream is when it runs `delayMs` behind
+ * the event clock, at server time `serverNow`. While the clock runs it is the
+ * event time less the delay; once the clock stops (paused, ended, or at its
+ * length) the stream behind it still plays on until it reaches that point, `delayMs`
+ * later. Never below 0, never past the clock. With no delay it is the event time.
+ * (Only the current clock is known: a Jump less than `delayMs` ago is taken as if
+ * the stream behind had jumped too.)
  */
-export function momentAt(clock: EventClock | null, serverNow: number): number | null {
-  if (!clock || (clock.state !== 'live' && clock.state !== 'paused')) return null;
-  return eventTimeAt(clock, serverNow);
+export function playheadAt(clock: EventClock, serverNow: number, delayMs = 0): number {
+  const elapsed = Math.max(0, serverNow - clock.changedAt);
+  const stop = clock.state === 'live' ? (clock.lengthMs ?? Infinity) : clock.positionMs;
+  return Math.min(stop, Math.max(0, clock.positionMs + elapsed - delayMs));
+}
+
+/**
+ * The moment a comment accepted at `serverNow` is stamped with: the writer's
+ * playhead (the event time, less their stream delay) while the event is live or
+ * paused, and after the End while a delayed stream has not reached it yet; null
+ * otherwise (not started, ended, no event). Same rule in the Redis comment script.
+ */
+export function momentAt(clock: EventClock | null, serverNow: number, delayMs = 0): number | null {
+  if (!clock || clock.state === 'scheduled') return null;
+  const at = playheadAt(clock, serverNow, delayMs);
+  return clock.state === 'ended' && at >= clock.positionMs ? null : at;
+}
+
+/**
+ * How far behind the event clock a viewer may say their stream runs, ms
+ * ("My stream is behind"). The request schema refuses more; the server may
+ * allow less (MAX_VIEWER_DELAY_MS).
+ */
+export const VIEWER_DELAY_MAX_MS = 120_000;
+/** A viewer's stream delay as a request carries it: whole ms, 0 to VIEWER_DELAY_MAX_MS. */
+export const ViewerDelay = z
+  .number({ error: 'A stream delay is a number of milliseconds' })
+  .int('A stream delay is a whole number of milliseconds')
+  .min(0, 'A stream delay cannot be negative')
+  .max(VIEWER_DELAY_MAX_MS, `A stream can be at most ${VIEWER_DELAY_MAX_MS / 1_000} s behind`);
+
+/** A delay brought into 0..maxMs (whole ms); anything not a finite number is no delay. */
+export function clampDelay(delayMs: number, maxMs = VIEWER_DELAY_MAX_MS): number {
+  if (!Number.isFinite(delayMs)) return 0;
+  return Math.min(Math.max(0, Math.round(delayMs)), Math.max(0, maxMs));
+}
+
+export type DelayFromPlayer =
+  | { ok: true; delayMs: number; clamped: 'ahead' | 'too-far' | null }
+  | { ok: false; message: string };
+
+/**
+ * "My player shows 41:20": the delay that puts the viewer's playhead there,
+ * the event time less the typed time, to the whole second (a player shows
+ * whole seconds), clamped to 0..maxMs; `clamped` says which end was hit.
+ */
+export function delayFromPlayerTime(typed: string, eventTimeMs: number, maxMs = VIEWER_DELAY_MAX_MS): DelayFromPlayer {
+  const playerMs = parseClockTime(typed);
+  if (playerMs === null) return { ok: false, message: 'Write the time your player shows as mm:ss or h:mm:ss, e.g. 12:34' };
+  const raw = Math.round((eventTimeMs - playerMs) / 1_000) * 1_000;
+  const delayMs = clampDelay(raw, maxMs);
+  return { ok: true, delayMs, clamped: raw < 0 ? 'ahead' : raw > maxMs ? 'too-far' : null };
 }
 
 /** Comments within this distance of a chosen moment belong to its discussion, ms. */

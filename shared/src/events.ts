@@ -21,7 +21,7 @@ import {
   type Role,
 } from './schemas.js';
 import { LIMITS } from './protocol.js';
-import { ClockTime, EventClock } from './event-clock.js';
+import { ClockTime, EventClock, ViewerDelay } from './event-clock.js';
 
 // ---- requests (client → server), each parsed by the server before anything else
 
@@ -61,6 +61,12 @@ export const CreateCommentRequest = z.object({
   body: CommentBody,
   /** Client-made idempotency key: a resend with the same key is stored once. */
   clientId: ClientId,
+  /**
+   * How far the writer's stream runs behind the event clock ("My stream is
+   * behind"), ms: the server stamps the comment with the event time less this,
+   * bounded. The moment itself is never taken from a client (no such field).
+   */
+  delayMs: ViewerDelay.optional(),
 });
 export type CreateCommentRequest = z.input<typeof CreateCommentRequest>;
 

@@ -35,8 +35,8 @@ for (const engine of ['memory', 'redis'] as Engine[]) {
       await Promise.all(opened.splice(0).map((s) => s.close()));
     });
 
-    const comment = (body: string, createdAt?: number) =>
-      store.addComment({ postId: 'ev', parentId: null, body, author: alice, clientId: `k-${Math.random().toString(36).slice(2)}`, createdAt });
+    const comment = (body: string, createdAt?: number, delayMs?: number) =>
+      store.addComment({ postId: 'ev', parentId: null, body, author: alice, clientId: `k-${Math.random().toString(36).slice(2)}`, createdAt, delayMs });
 
     const live: EventClock = { state: 'live', positionMs: 0, changedAt: 1_000_000, lengthMs: 7_200_000 };
 
@@ -99,6 +99,25 @@ for (const engine of ['memory', 'redis'] as Engine[]) {
       expect(moments).toEqual([null, 12_345, 7_200_000, 30_000, null]);
       const logged = (await store.eventsSince('ev', 0))?.flatMap((e) => (e.type === 'comment' ? [e.comment.moment] : []));
       expect(logged).toEqual([null, 12_345, 7_200_000, 30_000, null]);
+    });
+
+    it("stamps a comment with a delay at the writer's playhead: the event time less the delay, within 0 and the clock", async () => {
+      await store.setClock('ev', null, live);
+      expect((await comment('behind', live.changedAt + 42_000, 30_000)).comment.moment).toBe(12_000);
+      expect((await comment('before 0', live.changedAt + 5_000, 30_000)).comment.moment).toBe(0);
+      expect((await comment('at the length', live.changedAt + 9_000_000, 30_000)).comment.moment).toBe(7_200_000);
+      // Paused at 30 s: a stream 20 s behind reaches the pause 20 s later, never passes it.
+      const paused: EventClock = { ...live, state: 'paused', positionMs: 30_000, changedAt: live.changedAt + 30_000 };
+      await store.setClock('ev', live, paused);
+      expect((await comment('pause seen late', paused.changedAt + 5_000, 20_000)).comment.moment).toBe(15_000);
+      expect((await comment('pause reached', paused.changedAt + 60_000, 20_000)).comment.moment).toBe(30_000);
+      // Ended: stamped only while the delayed stream has not reached the end.
+      const ended: EventClock = { ...paused, state: 'ended', changedAt: paused.changedAt + 100_000 };
+      await store.setClock('ev', paused, ended);
+      expect((await comment('end not seen yet', ended.changedAt + 5_000, 20_000)).comment.moment).toBe(15_000);
+      expect((await comment('end seen', ended.changedAt + 25_000, 20_000)).comment.moment).toBeNull();
+      const logged = (await store.eventsSince('ev', 0))?.flatMap((e) => (e.type === 'comment' ? [e.comment.moment] : []));
+      expect(logged).toEqual([12_000, 0, 7_200_000, 15_000, 30_000, 15_000, null]);
     });
 
     it('creates a post with a clock already running (demo data)', async () => {

@@ -49,7 +49,7 @@ test.describe('being there live', () => {
     await expect(first.page.getByText(`${before} watching now`)).toBeVisible();
   });
 
-  test('the post list updates live: Live badge, watchers, comment count', async ({ browser, arrive }) => {
+  test('the post list updates live: watchers, comment count', async ({ browser, arrive }) => {
     const context = await browser.newContext();
     const list = await context.newPage();
     await list.goto('/');
@@ -60,7 +60,7 @@ test.describe('being there live', () => {
     const count = Number(countText.match(/\d+/)?.[0]);
 
     const person = await arrive('launch-stream');
-    await expect(card.getByText('Live', { exact: true })).toBeVisible();
+    // (Whether the card says "Live" depends on its event: playhead.spec.ts.)
     await expect(card.getByText(/\d+ watching/)).toBeVisible();
     await person.post(unique('Liftoff soon'), 'Lobby Watcher');
     await expect(card.getByText(`${count + 1} comments`)).toBeVisible();

@@ -1,4 +1,4 @@
-import { AppError, CreateCommentRequest, type Comment } from '@board/shared';
+import { AppError, CreateCommentRequest, clampDelay, type Comment } from '@board/shared';
 import type { PostBroadcaster } from '../posts/post-broadcaster.js';
 import type { Presence } from '../presence/presence.js';
 import type { Store } from '../store/types.js';
@@ -10,10 +10,12 @@ export interface CommentDeps {
   broadcaster: PostBroadcaster;
   presence: Presence;
   ctx: HandlerContext;
+  /** MAX_VIEWER_DELAY_MS: a writer's stream delay is brought down to this before their comment is stamped. */
+  maxViewerDelayMs: number;
 }
 
 export function registerCommentHandlers(socket: BoardSocket, deps: CommentDeps): void {
-  const { store, broadcaster, presence, ctx } = deps;
+  const { store, broadcaster, presence, ctx, maxViewerDelayMs } = deps;
 
   socket.on(
     'comment:create',
@@ -31,6 +33,8 @@ export function registerCommentHandlers(socket: BoardSocket, deps: CommentDeps):
         body: req.body,
         author: { id, name },
         clientId: req.clientId,
+        // Stamped with the writer's playhead: the moment they saw, bounded here and by the clock in the store.
+        delayMs: clampDelay(req.delayMs ?? 0, maxViewerDelayMs),
       });
 
       reply(comment);

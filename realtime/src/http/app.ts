@@ -127,7 +127,8 @@ export function createHttpApp(deps: HttpDeps): express.Express {
       scheduledAt: p.scheduledAt,
       clock: p.clock,
     }));
-    res.json({ posts: out });
+    // serverTime: the list's "Starts in" and "Live · 34:10" use the server's clock, not the reader's.
+    res.json({ posts: out, serverTime: Date.now() });
   });
 
   api.get('/posts/:id', async (req, res) => {

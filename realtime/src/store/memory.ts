@@ -177,7 +177,7 @@ export function createMemoryStore(opts: MemoryStoreOptions = {}): Store {
         hidden: false,
         deleted: false,
         clientId: input.clientId,
-        moment: momentAt(post.record.clock, acceptedAt),
+        moment: momentAt(post.record.clock, acceptedAt, input.delayMs ?? 0),
       };
       append(post, { type: 'comment', comment: copy(comment) });
       post.comments.set(comment.id, comment);

@@ -63,6 +63,12 @@ export interface NewComment {
   clientId: string;
   /** Only for seeding history; live comments take the server clock. */
   createdAt?: number;
+  /**
+   * How far the writer's stream runs behind the event clock, ms, already bounded
+   * by the caller (MAX_VIEWER_DELAY_MS): the comment is stamped with their
+   * playhead (playheadAt in shared/src/event-clock.ts). 0 or absent: the event time.
+   */
+  delayMs?: number;
 }
 
 export interface ReactionOp {

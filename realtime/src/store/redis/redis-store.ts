@@ -219,6 +219,7 @@ export function createRedisStore(opts: RedisStoreOptions): Store {
         replayLogMax,
         input.author.id,
         acceptedAt,
+        input.delayMs ?? 0,
       )) as [string, string, number?];
       if (status === 'ERR') throw refusal(value, Number(retryMs ?? 0));
       if (status === 'OK') return { comment: parseComment(value, { like: 0, love: 0, laugh: 0, wow: 0 }), duplicate: false };

@@ -7,7 +7,8 @@
 /**
  * ARGV: 1 write key (userId:clientId), 2 comment id, 3 parent id or '',
  * 4 comment JSON without seq/reactions/flags/moment, 5 idempotency TTL (s), 6 replay log length, 7 user id,
- * 8 acceptance time (ms since the epoch; the comment's moment is the event time then).
+ * 8 acceptance time (ms since the epoch; the comment's moment is the writer's playhead then),
+ * 9 the writer's stream delay (ms, already bounded).
  * Returns {'OK', json} | {'DUP', json} | {'ERR', 'post'|'parent'|'banned'|'locked'} | {'ERR', 'slow', pttl}.
  * Order matters: a resend of a stored comment is answered before any rule that
  * could refuse it now (slow mode, lock).
@@ -36,16 +37,21 @@ if not host then
   end
 end
 local seq = redis.call('INCR', base .. ':seq')
--- The event time now (ARGV[8], the acceptance time), as momentAt() in shared/src/event-clock.ts.
+-- The writer's playhead at the acceptance time (ARGV[8]) with their delay (ARGV[9]),
+-- as momentAt() / playheadAt() in shared/src/event-clock.ts.
 local moment = 'null'
 local clockJson = redis.call('HGET', base .. ':meta', 'clock')
 if clockJson then
   local c = cjson.decode(clockJson)
-  if c.state == 'live' or c.state == 'paused' then
-    local at = c.positionMs
-    if c.state == 'live' then at = at + math.max(0, tonumber(ARGV[8]) - c.changedAt) end
-    if type(c.lengthMs) == 'number' and at > c.lengthMs then at = c.lengthMs end
-    moment = string.format('%d', math.floor(at))
+  if c.state ~= 'scheduled' then
+    local stop = c.positionMs
+    if c.state == 'live' then
+      stop = math.huge
+      if type(c.lengthMs) == 'number' then stop = c.lengthMs end
+    end
+    local elapsed = math.max(0, tonumber(ARGV[8]) - c.changedAt)
+    local at = math.min(stop, math.max(0, c.positionMs + elapsed - (tonumber(ARGV[9]) or 0)))
+    if c.state ~= 'ended' or at < c.positionMs then moment = string.format('%d', math.floor(at)) end
   end
 end
 local json = string.sub(ARGV[4], 1, -2) .. ',"seq":' .. seq .. ',"byFacilitator":' .. (host and 'true' or 'false')

@@ -3,12 +3,11 @@
  * event and the server time (server-time.svelte.ts): nothing ticks over the
  * wire. While something reads it, it is recomputed every TICK_MS.
  *
- * A viewer's playhead (a later feature: the event time minus a personal stream
- * delay) is `playheadMs(delay)`; everything that places comments in time should
- * read it rather than `eventTimeMs`, so the delay can be added in one place.
+ * A viewer's playhead (the event time less their stream delay) is
+ * `playheadMs(delay)`, read through a Playhead (playhead.svelte.ts).
  */
 import { createSubscriber } from 'svelte/reactivity';
-import { eventTimeAt, formatClockTime, type EventClock } from '@board/shared';
+import { eventTimeAt, formatClockTime, playheadAt, type EventClock } from '@board/shared';
 import { serverTime } from './server-time.svelte.js';
 
 /** Recompute period while the clock runs or counts down, ms: fine enough for a `data-` attribute read by tests. */
@@ -50,9 +49,10 @@ export class EventTime {
     return clock ? eventTimeAt(clock, this.serverNow) : 0;
   }
 
-  /** Where this viewer is in the event: the event time less their stream delay (0 until that exists). */
+  /** Where a stream `delayMs` behind the event is now, ms (playheadAt in shared/src/event-clock.ts). */
   playheadMs(delayMs = 0): number {
-    return Math.max(0, this.eventTimeMs - delayMs);
+    const clock = this.clock;
+    return clock ? playheadAt(clock, this.serverNow, delayMs) : 0;
   }
 
   /** ms until the scheduled start; null when none is ahead or the event has begun. */

@@ -29,6 +29,7 @@ import { connection } from './connection.svelte.js';
 import { Cooldown } from './cooldown.svelte.js';
 import { FeedEntry, PENDING_SEQ } from './feed-entry.svelte.js';
 import { buildThreads } from './threads.js';
+import { StreamWait } from '../event-clock/stream-wait.svelte.js';
 
 export interface FeedSnapshot {
   post: Post;
@@ -72,12 +73,21 @@ export class PostFeed {
   /** Slow mode or a rate limit: when I may post again. */
   readonly cooldown = new Cooldown();
 
+  /** Comments ahead of the viewer's playhead wait for their stream; the page sets its playhead. */
+  readonly streamWait = new StreamWait<FeedEntry>(
+    () => this.entries,
+    () => connection.user?.id,
+  );
   /** Deleted comments leave the page unless replies hang on them (then they stay as a tombstone). */
-  readonly #shown = $derived(shownEntries(this.entries));
+  readonly #shown = $derived(this.streamWait.visible(shownEntries(this.entries)));
   readonly threads = $derived(buildThreads(this.#shown).filter((t) => !this.held.has(t.root.id)));
+  /** Held threads the reader could see now: one still waiting for their stream is not counted until it is due. */
+  readonly heldShown = $derived([...this.held].filter((id) => !this.streamWait.waiting.has(id)));
   readonly commentCount = $derived(this.entries.filter((e) => !e.pending && !e.deleted).length);
   readonly pinned = $derived(
-    this.post.pinned.map((id) => this.entries.find((e) => e.id === id)).filter((e): e is FeedEntry => !!e && !e.deleted),
+    this.post.pinned
+      .map((id) => this.entries.find((e) => e.id === id))
+      .filter((e): e is FeedEntry => !!e && !e.deleted && !this.streamWait.waiting.has(e.id)),
   );
   readonly isFacilitator = $derived(this.role === 'facilitator');
 
@@ -176,9 +186,9 @@ export class PostFeed {
     return res;
   }
 
-  /** New threads held while reading: show them now. Returns their ids, newest first. */
+  /** New threads held while reading: show them now (those waiting for my stream, once due). Returns the visible ids, newest first. */
   reveal(): string[] {
-    const ids = [...this.held].reverse();
+    const ids = [...this.heldShown].reverse();
     this.held.clear();
     return ids;
   }
@@ -216,7 +226,15 @@ export class PostFeed {
         await connection.whenConnected();
         pending.status = 'sending';
       }
-      res = await connection.request('comment:create', { postId: this.post.id, parentId, body: body.data, clientId });
+      // My stream's delay: the server stamps the comment at my playhead, where I saw what I answer.
+      const delayMs = this.streamWait.delayMs;
+      res = await connection.request('comment:create', {
+        postId: this.post.id,
+        parentId,
+        body: body.data,
+        clientId,
+        ...(delayMs > 0 && { delayMs }),
+      });
       if (res.ok || res.error.code !== 'UNAVAILABLE') break;
       if (!connection.socket.connected) continue;
       if (++failures >= SEND_ATTEMPTS) break;

@@ -9,7 +9,11 @@ import { error } from '@sveltejs/kit';
 import { Comment, Post, PostSummary } from '@board/shared';
 import { z } from 'zod';
 
-const PostListResponse = z.object({ posts: z.array(PostSummary) });
+const PostListResponse = z.object({
+  posts: z.array(PostSummary),
+  /** The service's clock when it answered: the list's event times are right before any socket connects. */
+  serverTime: z.number().int(),
+});
 const PostPageResponse = z.object({
   post: Post,
   comments: z.array(Comment),
