@@ -9,17 +9,10 @@
 import type { Locator, Page } from '@playwright/test';
 import { clockOf, expect, panelOf, test } from './support/event-clock.js';
 import { unique } from './support/post-page.js';
-import type { Result } from '@board/shared';
+import { formatClockTime, type Result } from '@board/shared';
 import { BoardClient } from './support/board-socket.js';
 import { checkWcag } from './support/axe.js';
 
-/** ms to m:ss / h:mm:ss, as the page writes times (formatClockTime in shared). */
-const formatClockTime = (ms: number) => {
-  const t = Math.floor(ms / 1_000);
-  const [h, m, s] = [Math.floor(t / 3_600), Math.floor((t % 3_600) / 60), t % 60];
-  const ss = String(s).padStart(2, '0');
-  return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${ss}` : `${m}:${ss}`;
-};
 // Two browsers, a host and a guest, each set up over several steps: 25-45 s on a busy 2-core machine.
 test.describe.configure({ timeout: 90_000 });
 
