@@ -81,6 +81,8 @@ async function main(config: Config, rootLog: Log) {
     engine: realtime.store.engine,
     metrics: config.METRICS_TOKEN !== undefined,
   });
+  // A person at a terminal gets the address in plain words too; stdout stays JSON lines for collectors.
+  if (process.stderr.isTTY) process.stderr.write(`\n  Open ${url} in your browser.\n\n`);
 }
 
 let config: Config;
