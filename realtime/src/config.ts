@@ -71,6 +71,16 @@ export const ConfigSchema = z.object({
   BROADCAST_TICK_MS: int(1, 1_000).default(33),
   /** Most events in one `post:events` frame; a bigger backlog goes in several (bounds frame bytes). */
   BROADCAST_MAX_EVENTS_PER_FRAME: int(1, 10_000).default(500),
+  /**
+   * Threads per page of a discussion (join snapshot, server-rendered page, each
+   * "Load earlier comments"): about a screenful and a half of reading, and what a
+   * join sends whatever the post's history.
+   */
+  PAGE_THREADS: int(1, 500).default(30),
+  /** Replies sent with each thread of a page, before its "N more replies" button (the page shows three). */
+  PAGE_REPLIES: int(0, 100).default(3),
+  /** Replies per "N more replies" request: a long thread comes in a few of these. */
+  REPLIES_PAGE: int(1, 1_000).default(100),
   /** Events kept per post for "give me everything after seq N" resyncs. Older gaps reload the snapshot. */
   REPLAY_LOG_MAX: int(100, 1_000_000).default(10_000),
   /** How often each room hears the post's latest sequence number (ms): the longest a lost broadcast stays unnoticed in a quiet room. */

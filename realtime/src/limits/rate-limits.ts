@@ -9,7 +9,7 @@ import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAb
 import { AppError } from '@board/shared';
 import type { BoardSocket } from '../socket/types.js';
 
-export type LimitedAction = 'comment' | 'reaction' | 'create' | 'claim' | 'join' | 'mod' | 'clock-ping';
+export type LimitedAction = 'comment' | 'reaction' | 'create' | 'claim' | 'join' | 'page' | 'mod' | 'clock-ping';
 
 interface Budget {
   /** Actions allowed per window; null when this key kind is not limited. */
@@ -43,6 +43,9 @@ const BUDGETS: Record<LimitedAction, Budget> = {
   // may read, and on a role change: a handful a minute. A venue's address reconnecting
   // after a node restart is its people's joins at once. Each join may send the whole post.
   join: { perUser: null, perIp: 200, perConnection: 12, windowS: 10, shared: true },
+  // "Load earlier comments" and "N more replies": a reader clicks a few a minute; a page is a
+  // bounded read, so counted in memory like clock samples rather than with a Redis round trip.
+  page: { perUser: null, perIp: 600, perConnection: 30, windowS: 10, shared: false },
   // Facilitator actions that change something: a busy moderator clears a few a second, a
   // script toggling pins thousands (each a broadcast to every viewer and a log entry).
   mod: { perUser: 30, perIp: null, windowS: 10, shared: true },
@@ -56,6 +59,7 @@ const MESSAGES: Record<LimitedAction, string> = {
   create: 'You have started several discussions just now',
   claim: 'Too many facilitator links tried',
   join: 'This discussion was opened too often just now',
+  page: 'Too many pages of comments asked for just now',
   mod: 'You are moderating very quickly',
   'clock-ping': 'Too many clock samples',
 };

@@ -15,6 +15,7 @@ import {
   PostEvent,
   REACTION_KINDS,
   type CommentTotals,
+  type ThreadSlice,
   type MyReactions,
   type ReactionCounts,
   type Role,
@@ -27,6 +28,8 @@ import {
   APPLY_REACTIONS,
   CREATE_POST,
   DELETE_COMMENT,
+  READ_PAGE,
+  READ_REPLIES,
   REMOVE_HOST,
   SET_HIDDEN,
   SET_HOST_TOKEN,
@@ -105,6 +108,8 @@ export function createRedisStore(opts: RedisStoreOptions): Store {
   const removeHostScript = defineScript(redis, 'boardRemoveHost', REMOVE_HOST, 1);
   const setHostTokenScript = defineScript(redis, 'boardSetHostToken', SET_HOST_TOKEN, 1);
   const setClockScript = defineScript(redis, 'boardSetClock', SET_CLOCK, 1);
+  const readPageScript = defineScript(redis, 'boardReadPage', READ_PAGE, 1);
+  const readRepliesScript = defineScript(redis, 'boardReadReplies', READ_REPLIES, 1);
 
   const notFound = () => new AppError('NOT_FOUND', 'No such comment');
 
@@ -133,6 +138,23 @@ export function createRedisStore(opts: RedisStoreOptions): Store {
 
   const parseComment = (json: string, reactions: ReactionCounts, flags: { hidden?: boolean; deleted?: boolean } = {}): Comment =>
     Comment.parse({ ...JSON.parse(json), reactions, hidden: flags.hidden ?? false, deleted: flags.deleted ?? false });
+
+  /** Reads `count` comments of pushComment (scripts.ts) from `out` at `at`; returns them and where the next value is. */
+  const pulled = (out: unknown[], at: number, count: number): { comments: Comment[]; at: number } => {
+    const comments: Comment[] = [];
+    for (let k = 0; k < count; k++, at += 7) {
+      const json = String(out[at]);
+      if (json === '') continue;
+      const [like, love, laugh, wow] = [1, 2, 3, 4].map((d) => Number(out[at + 2 + d]));
+      comments.push(
+        parseComment(json, { like: like!, love: love!, laugh: laugh!, wow: wow! }, {
+          hidden: Number(out[at + 1]) === 1,
+          deleted: Number(out[at + 2]) === 1,
+        }),
+      );
+    }
+    return { comments, at };
+  };
 
   const sumAlive = async (postId: string): Promise<number> => {
     const [counts, alive] = unwrap(
@@ -257,6 +279,43 @@ export function createRedisStore(opts: RedisStoreOptions): Store {
       );
       list.sort((a, b) => a.seq - b.seq);
       return { comments: list, seq: Number(seq ?? 0), totalsVersion: Number(rv ?? 0) };
+    },
+
+    async readPage(postId, query) {
+      const out = (await readPageScript(
+        postBase(postId),
+        query.sort,
+        query.before === undefined ? '' : String(query.before),
+        query.threads,
+        query.replies,
+      )) as unknown[];
+      if (out[0] === -1) return null;
+      const remaining = Number(out[2]);
+      const lastRank = String(out[3]);
+      const n = Number(out[4]);
+      const threads: ThreadSlice[] = [];
+      let at = 5;
+      for (let t = 0; t < n; t++) {
+        const replyCount = Number(out[at]);
+        const given = Number(out[at + 1]);
+        const read = pulled(out, at + 2, 1 + given);
+        at = read.at;
+        const [root, ...replies] = read.comments;
+        if (root) threads.push({ root, replies, replyCount });
+      }
+      const pinned = pulled(out, at + 1, Number(out[at])).comments;
+      return {
+        page: { sort: query.sort, threads, next: remaining > 0 && lastRank !== '' ? Number(lastRank) : null, remaining },
+        pinned,
+        seq: Number(out[0]),
+        totalsVersion: Number(out[1]),
+      };
+    },
+
+    async readReplies(postId, rootId, after, limit) {
+      const out = (await readRepliesScript(postBase(postId), rootId, after, limit)) as unknown[];
+      if (out[0] === -1) return null;
+      return { rootId, replies: pulled(out, 2, Number(out[1])).comments, remaining: Number(out[0]) };
     },
 
     async applyReactions(postId: string, ops: ReactionOp[]): Promise<ReactionBatchResult> {
