@@ -63,11 +63,11 @@ export type ThreadSort = z.infer<typeof ThreadSort>;
  * Top's order as one number: the first comment's reactions, ties by seq. Seqs
  * stay below 2^32 and totals below 2^21, so the key is an exact double (2^53).
  */
-const TOP_SEQ_SPAN = 2 ** 32;
-const reactionTotal = (c: ReactionCounts) => c.like + c.love + c.laugh + c.wow;
+export const topRank = (reactionTotal: number, seq: number): number => reactionTotal * 2 ** 32 + seq;
 /** Where a thread's first comment stands in a sort: pages hold threads in descending rank. */
 export function threadRank(sort: ThreadSort, root: { seq: number; reactions: ReactionCounts }): number {
-  return sort === 'new' ? root.seq : reactionTotal(root.reactions) * TOP_SEQ_SPAN + root.seq;
+  const { like, love, laugh, wow } = root.reactions;
+  return sort === 'new' ? root.seq : topRank(like + love + laugh + wow, root.seq);
 }
 
 /** A thread as a page carries it: its first comment, its first replies (every descendant, oldest first) and how many it has. */
@@ -86,6 +86,9 @@ export const ThreadPage = z.object({
   next: z.number().nonnegative().nullable(),
   /** Threads after this page in this sort. */
   remaining: z.number().int().nonnegative(),
+  /** The post's sequence number and totals version the page was read at (one consistent read). */
+  seq: z.number().int().nonnegative(),
+  totalsVersion: z.number().int().nonnegative(),
 });
 export type ThreadPage = z.infer<typeof ThreadPage>;
 
@@ -95,6 +98,8 @@ export const ReplyPage = z.object({
   replies: z.array(Comment),
   /** Replies after these. */
   remaining: z.number().int().nonnegative(),
+  /** The post's sequence number the replies were read at. */
+  seq: z.number().int().nonnegative(),
 });
 export type ReplyPage = z.infer<typeof ReplyPage>;
 

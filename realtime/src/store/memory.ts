@@ -242,7 +242,14 @@ export function createMemoryStore(opts: MemoryStoreOptions = {}): Store {
       });
       const last = picked.at(-1);
       return {
-        page: { sort: query.sort, threads, next: last && remaining > 0 ? threadRank(query.sort, last) : null, remaining },
+        page: {
+          sort: query.sort,
+          threads,
+          next: last && remaining > 0 ? threadRank(query.sort, last) : null,
+          remaining,
+          seq: post.seq,
+          totalsVersion: post.totalsVersion,
+        },
         pinned: post.record.pinned.map((id) => post.comments.get(id)).filter((c): c is Comment => !!c).map(copy),
         seq: post.seq,
         totalsVersion: post.totalsVersion,
@@ -255,7 +262,7 @@ export function createMemoryStore(opts: MemoryStoreOptions = {}): Store {
       const thread = post.replies.get(rootId) ?? [];
       const start = firstAtOrAbove(thread, after + 1);
       const replies = thread.slice(start, start + limit);
-      return { rootId, replies: replies.map(copy), remaining: thread.length - start - replies.length };
+      return { rootId, replies: replies.map(copy), remaining: thread.length - start - replies.length, seq: post.seq };
     },
 
     async applyReactions(postId: string, ops: ReactionOp[]): Promise<ReactionBatchResult> {

@@ -305,7 +305,14 @@ export function createRedisStore(opts: RedisStoreOptions): Store {
       }
       const pinned = pulled(out, at + 1, Number(out[at])).comments;
       return {
-        page: { sort: query.sort, threads, next: remaining > 0 && lastRank !== '' ? Number(lastRank) : null, remaining },
+        page: {
+          sort: query.sort,
+          threads,
+          next: remaining > 0 && lastRank !== '' ? Number(lastRank) : null,
+          remaining,
+          seq: Number(out[0]),
+          totalsVersion: Number(out[1]),
+        },
         pinned,
         seq: Number(out[0]),
         totalsVersion: Number(out[1]),
@@ -315,7 +322,7 @@ export function createRedisStore(opts: RedisStoreOptions): Store {
     async readReplies(postId, rootId, after, limit) {
       const out = (await readRepliesScript(postBase(postId), rootId, after, limit)) as unknown[];
       if (out[0] === -1) return null;
-      return { rootId, replies: pulled(out, 2, Number(out[1])).comments, remaining: Number(out[0]) };
+      return { rootId, replies: pulled(out, 3, Number(out[1])).comments, remaining: Number(out[0]), seq: Number(out[2]) };
     },
 
     async applyReactions(postId: string, ops: ReactionOp[]): Promise<ReactionBatchResult> {

@@ -249,7 +249,7 @@ return out
 
 /**
  * ARGV: 1 thread's first comment id, 2 seq to stay above, 3 most replies.
- * Returns {replies after these, n, then each reply (pushComment)}; {-1} when the post is missing.
+ * Returns {replies after these, n, seq, then each reply (pushComment)}; {-1} when the post is missing.
  */
 export const READ_REPLIES = PUSH_COMMENT + `
 local base = KEYS[1]
@@ -258,7 +258,7 @@ local rkey = base .. ':r:' .. ARGV[1]
 local ids = redis.call('ZRANGEBYSCORE', rkey, '(' .. ARGV[2], '+inf', 'WITHSCORES', 'LIMIT', 0, tonumber(ARGV[3]))
 local remaining = 0
 if #ids > 0 then remaining = redis.call('ZCOUNT', rkey, '(' .. ids[#ids], '+inf') end
-local out = {remaining, #ids / 2}
+local out = {remaining, #ids / 2, redis.call('GET', base .. ':seq') or '0'}
 for i = 1, #ids, 2 do pushComment(out, base, ids[i]) end
 return out
 `;
