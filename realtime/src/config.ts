@@ -144,6 +144,12 @@ export const ConfigSchema = z.object({
     .optional()
     .transform((v) => (v === undefined ? undefined : v === 'true' || v === '1')),
   /**
+   * Comments of a big demo post (`big-watch-along`, seed/big-post.ts) written at start-up
+   * when it is missing; 0 writes none. For trying out big events and for the e2e suite;
+   * on Redis, `pnpm seed:big` writes it on purpose.
+   */
+  SEED_BIG_POST: int(0, 1_000_000).default(0),
+  /**
    * At start-up, how long to wait for Redis before giving up with exit code 1 (s).
    * Platforms start services in any order; a minute covers a Redis that loads
    * its AOF, and a Redis that is not there after that needs a person.

@@ -7,6 +7,7 @@ export { createRateLimits } from './limits/rate-limits.js';
 export type { Store, ReactionOp, PostRecord, NewComment, PageQuery } from './store/types.js';
 export { MAX_REACTION_BATCH } from './store/types.js';
 export { seedDemoData } from './seed/demo-data.js';
+export { BIG_POST_ID, seedBigPost } from './seed/big-post.js';
 export { silentLog, consoleLog, type Log } from './socket/handle.js';
 export { compileTrust, clientAddress, type TrustProxy } from './limits/client-address.js';
 export { createSessionSigner, type Session, type SessionSigner } from './session/tokens.js';

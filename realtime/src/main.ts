@@ -10,6 +10,7 @@ import { ConfigError, parseConfig } from './config.js';
 import { createRealtime } from './create-realtime.js';
 import { loadWebHandler } from './http/web-handler.js';
 import { seedDemoData } from './seed/demo-data.js';
+import { seedBigPost } from './seed/big-post.js';
 import { consoleLog } from './socket/handle.js';
 import { redactRedisUrl, waitForRedis } from './store/wait-for-redis.js';
 
@@ -70,6 +71,10 @@ async function main() {
   if (config.SEED_DEMO ?? realtime.store.engine === 'memory') {
     const seeded = await seedDemoData(realtime.store);
     if (seeded > 0) console.log(`Wrote ${seeded} demo posts.`);
+  }
+  if (config.SEED_BIG_POST > 0) {
+    const written = await seedBigPost(realtime.store, { comments: config.SEED_BIG_POST });
+    if (written > 0) console.log(`Wrote a big post with ${written} comments.`);
   }
   const shown = config.HOST === '0.0.0.0' || config.HOST === '127.0.0.1' ? 'localhost' : config.HOST;
   console.log(
