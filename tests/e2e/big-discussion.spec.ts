@@ -3,7 +3,7 @@
  * loads earlier ones and longer reply lists on request, and stays live.
  * The post is seeded through the store at the second board's start (support/big-post.ts).
  */
-import { expect, test } from '@playwright/test';
+import { expect, test, type Page } from '@playwright/test';
 import { BoardClient } from './support/board-socket.js';
 import { BIG_POST_COMMENTS, BIG_POST_ID, bigBoardURL } from './support/big-post.js';
 
@@ -11,7 +11,8 @@ const PAGE = 30;
 
 test.describe(`a discussion with ${BIG_POST_COMMENTS.toLocaleString('en-US')} comments`, () => {
   test.beforeAll(async () => {
-    // The board answers /healthz before its start-up seed is written.
+    // The board answers /healthz before its start-up seed is written; seeding takes seconds on a busy machine.
+    test.setTimeout(90_000);
     await expect
       .poll(
         async () => {
@@ -24,16 +25,20 @@ test.describe(`a discussion with ${BIG_POST_COMMENTS.toLocaleString('en-US')} co
       .toBe(BIG_POST_COMMENTS);
   });
 
-  test('opens on the newest page, loads earlier threads and more replies, and stays live', async ({ page }) => {
+  const open = async (page: Page) => {
     await page.goto(`${bigBoardURL()}/posts/${BIG_POST_ID}`);
-    const log = page.getByRole('log', { name: 'Comments' });
-    const threads = log.locator(':scope > ol > li');
+    const threads = page.getByRole('log', { name: 'Comments' }).locator(':scope > ol > li');
     await expect(threads).toHaveCount(PAGE);
-    await expect(page.getByRole('heading', { name: /^Discussion/ })).toContainText(String(BIG_POST_COMMENTS));
-
     // Enabled once the page has joined the discussion.
     const earlier = page.getByRole('button', { name: /^Load earlier comments \([\d,]+\)$/ });
     await expect(earlier).toBeEnabled();
+    return { threads, earlier };
+  };
+
+  test('opens on the newest page and loads earlier threads, focus going on to them', async ({ page }) => {
+    const { threads, earlier } = await open(page);
+    await expect(page.getByRole('heading', { name: /^Discussion/ })).toContainText(String(BIG_POST_COMMENTS));
+
     const count = async () => Number((await earlier.textContent())!.replace(/[^\d]/g, ''));
     const before = await count();
     expect(before).toBeGreaterThan(PAGE);
@@ -44,11 +49,17 @@ test.describe(`a discussion with ${BIG_POST_COMMENTS.toLocaleString('en-US')} co
     // Keyboard focus goes on to the first thread that came, right after the last one shown before.
     await expect(threads.nth(PAGE).getByRole('article').first()).toBeFocused();
     await expect(threads.nth(PAGE - 1).getByRole('article').first()).toHaveAttribute('data-comment-id', lastShown!);
+  });
 
+  test('fetches the rest of a long thread and stays live', async ({ page }) => {
+    const { threads, earlier } = await open(page);
+    await earlier.click();
+    await expect(threads).toHaveCount(2 * PAGE);
     // A long thread shows its first replies; the rest come from the server.
-    const more = log.getByRole('button', { name: /^\d+ more replies$/ }).first();
-    const rootId = await threads.filter({ has: more }).first().getByRole('article').first().getAttribute('data-comment-id');
+    const moreButton = page.getByRole('button', { name: /^\d+ more replies$/ });
+    const rootId = await threads.filter({ has: moreButton }).first().getByRole('article').first().getAttribute('data-comment-id');
     const thread = threads.filter({ has: page.locator(`article[data-comment-id="${rootId}"]`) });
+    const more = thread.getByRole('button', { name: /^\d+ more replies$/ });
     const hidden = Number((await more.textContent())!.replace(/[^\d]/g, ''));
     const shownReplies = await thread.getByRole('listitem').count();
     await more.click();
