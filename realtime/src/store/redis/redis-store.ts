@@ -30,6 +30,7 @@ import {
   DELETE_COMMENT,
   READ_PAGE,
   READ_REPLIES,
+  REINDEX_PAGES,
   REMOVE_HOST,
   SET_HIDDEN,
   SET_HOST_TOKEN,
@@ -110,6 +111,14 @@ export function createRedisStore(opts: RedisStoreOptions): Store {
   const setClockScript = defineScript(redis, 'boardSetClock', SET_CLOCK, 1);
   const readPageScript = defineScript(redis, 'boardReadPage', READ_PAGE, 1);
   const readRepliesScript = defineScript(redis, 'boardReadReplies', READ_REPLIES, 1);
+  const reindexScript = defineScript(redis, 'boardReindexPages', REINDEX_PAGES, 1);
+
+  /** Runs a page read, building the post's page indexes first if it predates them (REINDEX_PAGES). */
+  const pageRead = async (read: () => Promise<unknown>): Promise<unknown[]> => {
+    const out = (await read()) as unknown[];
+    if (out[0] !== -2) return out;
+    return (await read()) as unknown[];
+  };
 
   const notFound = () => new AppError('NOT_FOUND', 'No such comment');
 
@@ -180,6 +189,8 @@ export function createRedisStore(opts: RedisStoreOptions): Store {
         else if (v !== null) fields.push(k, String(v));
       }
       if (input.hostTokenHash) fields.push('hostTokenHash', input.hostTokenHash);
+      // Written with its page indexes from the first comment on (REINDEX_PAGES is for older posts).
+      fields.push('pages', '1');
       if (input.hostId) fields.push('hostId', input.hostId);
       const created = await createPostScript(
         `${postBase(record.id)}:meta`,
@@ -282,13 +293,18 @@ export function createRedisStore(opts: RedisStoreOptions): Store {
     },
 
     async readPage(postId, query) {
-      const out = (await readPageScript(
-        postBase(postId),
-        query.sort,
-        query.before === undefined ? '' : String(query.before),
-        query.threads,
-        query.replies,
-      )) as unknown[];
+      const base = postBase(postId);
+      const out = await pageRead(async () => {
+        const got = (await readPageScript(
+          base,
+          query.sort,
+          query.before === undefined ? '' : String(query.before),
+          query.threads,
+          query.replies,
+        )) as unknown[];
+        if (got[0] === -2) await reindexScript(base);
+        return got;
+      });
       if (out[0] === -1) return null;
       const remaining = Number(out[2]);
       const lastRank = String(out[3]);
@@ -320,7 +336,12 @@ export function createRedisStore(opts: RedisStoreOptions): Store {
     },
 
     async readReplies(postId, rootId, after, limit) {
-      const out = (await readRepliesScript(postBase(postId), rootId, after, limit)) as unknown[];
+      const base = postBase(postId);
+      const out = await pageRead(async () => {
+        const got = (await readRepliesScript(base, rootId, after, limit)) as unknown[];
+        if (got[0] === -2) await reindexScript(base);
+        return got;
+      });
       if (out[0] === -1) return null;
       return { rootId, replies: pulled(out, 3, Number(out[1])).comments, remaining: Number(out[0]), seq: Number(out[2]) };
     },

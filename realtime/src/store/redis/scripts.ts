@@ -216,11 +216,14 @@ end
  * Commands grow with the page (a few per comment in it), never with history.
  * Returns {seq, totals version, threads after the page, last rank or '', n threads,
  * then per thread: reply count, n replies given, its comment and the replies (pushComment),
- * then n pins and the pinned comments}; {-1} when the post is missing.
+ * then n pins and the pinned comments}; {-1} when the post is missing, {-2} when its
+ * page indexes were never built (REINDEX_PAGES).
  */
 export const READ_PAGE = PUSH_COMMENT + `
 local base = KEYS[1]
 if redis.call('EXISTS', base .. ':meta') == 0 then return {-1} end
+-- A post written before the page indexes existed: REINDEX_PAGES first.
+if redis.call('HGET', base .. ':meta', 'pages') ~= '1' then return {-2} end
 local limit, nReplies = tonumber(ARGV[3]), tonumber(ARGV[4])
 local key = base .. (ARGV[1] == 'top' and ':top' or ':threads')
 local ranked = redis.call('ZREVRANGEBYSCORE', key, ARGV[2] == '' and '+inf' or ('(' .. ARGV[2]), '-inf', 'WITHSCORES', 'LIMIT', 0, limit)
@@ -254,6 +257,7 @@ return out
 export const READ_REPLIES = PUSH_COMMENT + `
 local base = KEYS[1]
 if redis.call('EXISTS', base .. ':meta') == 0 then return {-1} end
+if redis.call('HGET', base .. ':meta', 'pages') ~= '1' then return {-2} end
 local rkey = base .. ':r:' .. ARGV[1]
 local ids = redis.call('ZRANGEBYSCORE', rkey, '(' .. ARGV[2], '+inf', 'WITHSCORES', 'LIMIT', 0, tonumber(ARGV[3]))
 local remaining = 0
@@ -261,6 +265,44 @@ if #ids > 0 then remaining = redis.call('ZCOUNT', rkey, '(' .. ids[#ids], '+inf'
 local out = {remaining, #ids / 2, redis.call('GET', base .. ':seq') or '0'}
 for i = 1, #ids, 2 do pushComment(out, base, ids[i]) end
 return out
+`;
+
+/**
+ * Builds the page indexes of a post written before they existed, once: every
+ * comment in seq order gets its thread (and a rootId in its JSON), threads
+ * their Top rank. O(history) in one step, so it runs once per such post, on its
+ * first page read; new posts are marked indexed when created. Returns 1, or 0
+ * for no such post.
+ */
+export const REINDEX_PAGES = `
+local base = KEYS[1]
+if redis.call('EXISTS', base .. ':meta') == 0 then return 0 end
+if redis.call('HGET', base .. ':meta', 'pages') == '1' then return 1 end
+local rootOf = {}
+for _, cid in ipairs(redis.call('ZRANGE', base .. ':order', 0, -1)) do
+  local json = redis.call('HGET', base .. ':c', cid)
+  if json then
+    local c = cjson.decode(json)
+    if c.parentId == nil or c.parentId == cjson.null then
+      rootOf[cid] = cid
+      redis.call('ZADD', base .. ':threads', c.seq, cid)
+      local counts = redis.call('HMGET', base .. ':rc', cid .. '|like', cid .. '|love', cid .. '|laugh', cid .. '|wow')
+      local total = 0
+      for k = 1, 4 do total = total + (tonumber(counts[k]) or 0) end
+      redis.call('ZADD', base .. ':top', string.format('%.0f', total * 4294967296 + c.seq), cid)
+    else
+      local root = rootOf[c.parentId] or c.parentId
+      rootOf[cid] = root
+      redis.call('HSET', base .. ':root', cid, root)
+      redis.call('ZADD', base .. ':r:' .. root, c.seq, cid)
+      if not string.find(json, '"rootId":', 1, true) then
+        redis.call('HSET', base .. ':c', cid, string.sub(json, 1, -2) .. ',"rootId":"' .. root .. '"}')
+      end
+    end
+  end
+end
+redis.call('HSET', base .. ':meta', 'pages', '1')
+return 1
 `;
 
 /** KEYS: meta hash, posts index. ARGV: 1 createdAt, 2 post id, then field/value pairs. 0 if the post exists, else 1. */
