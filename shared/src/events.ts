@@ -119,6 +119,8 @@ export const RepliesRequest = z.object({
 });
 export type RepliesRequest = z.input<typeof RepliesRequest>;
 
+export const PinsRequest = z.object({ postId: Id });
+
 /** Events that carry nothing but their ack (`lobby:join`, `lobby:leave`). One schema for every connection. */
 export const NoPayload = z.undefined();
 
@@ -349,6 +351,8 @@ export interface ClientToServerEvents {
   'post:page': (req: PageRequest, ack: Ack<ThreadPage>) => void;
   /** More replies of one thread of a post the connection has joined. */
   'post:replies': (req: RepliesRequest, ack: Ack<ReplyPage>) => void;
+  /** The pinned comments of a joined post, in pin order: for a pin of a comment the page has not loaded. */
+  'post:pins': (req: z.input<typeof PinsRequest>, ack: Ack<Comment[]>) => void;
   'lobby:join': (ack: Ack<null>) => void;
   'lobby:leave': (ack?: Ack<null>) => void;
   'comment:create': (req: CreateCommentRequest, ack: Ack<Comment>) => void;

@@ -70,6 +70,19 @@ describe.each<Engine>(['memory', 'redis'])('pages of a discussion (%s engine)', 
     expect(new Set(all.map((c) => c.id)).size).toBe(30);
   });
 
+  it('gives the pins on request, wherever they are in the discussion', async () => {
+    const host = await connect(board.url, { name: 'Host' });
+    const postId = unwrap(await host.emitWithAck('post:create', { title: 'Pins' })).post.id;
+    await join(host, postId);
+    const old = unwrap(await host.emitWithAck('comment:create', { postId, parentId: null, body: 'the oldest', clientId: 'pin-old-xxxxxxxx' }));
+    for (let i = 0; i < PAGE + 2; i++) await write(postId, `later ${i}`);
+    unwrap(await host.emitWithAck('mod:pin', { postId, commentId: old.id, pinned: true }));
+    const viewer = await connect(board.url);
+    expect(await ask(viewer, 'post:pins', { postId })).toMatchObject({ ok: false, error: { code: 'INVALID' } });
+    await join(viewer, postId);
+    expect(unwrap(await viewer.emitWithAck('post:pins', { postId })).map((c) => c.body)).toEqual(['the oldest']);
+  });
+
   it('answers page requests only for a post the connection has opened, and refuses bad ones', async () => {
     const stranger = await connect(board.url);
     expect(await ask(stranger, 'post:page', { postId: 'small' })).toMatchObject({ ok: false, error: { code: 'INVALID' } });

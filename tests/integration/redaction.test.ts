@@ -1,7 +1,7 @@
 /**
  * Hidden and deleted text never leaks: a table over every path that sends
  * stored comments or events (join snapshot with its page and pins, join replay
- * from before and from after the comment, a `post:page`, a `post:replies`, the
+ * from before and from after the comment, a `post:page`, a `post:replies`, a `post:pins`, the
  * HTTP API that server-side renders read) × every
  * viewer (a participant, the author, a facilitator; the API is anonymous) ×
  * each moderation history. Deleted text is gone for everyone; hidden text
@@ -20,7 +20,7 @@ const HISTORIES: Record<string, Step[]> = {
   delete: ['delete'],
 };
 type Role = 'participant' | 'author' | 'facilitator' | 'anonymous';
-type Path = 'snapshot' | 'replay from before the comment' | 'replay from the comment' | 'post:page' | 'post:replies' | 'HTTP API';
+type Path = 'snapshot' | 'replay from before the comment' | 'replay from the comment' | 'post:page' | 'post:replies' | 'post:pins' | 'HTTP API';
 
 /** May this viewer read the text after this history? */
 function allowed(steps: Step[], role: Role): boolean {
@@ -69,12 +69,14 @@ describe.each<Engine>(['memory', 'redis'])('redaction on every path (%s engine)'
     const who = role === 'author' ? author : role === 'facilitator' ? host : participant;
     // A fresh connection of that person, as a reconnect would be.
     const again = await connect(board.url, { token: who.session.token });
-    if (path === 'post:page' || path === 'post:replies') {
+    if (path === 'post:page' || path === 'post:replies' || path === 'post:pins') {
       await join(again, postId);
       const res =
         path === 'post:page'
           ? await again.emitWithAck('post:page', { postId, sort: 'top' })
-          : await again.emitWithAck('post:replies', { postId, rootId: (await firstThread(again, postId)).root.id, after: 0 });
+          : path === 'post:pins'
+            ? await again.emitWithAck('post:pins', { postId })
+            : await again.emitWithAck('post:replies', { postId, rootId: (await firstThread(again, postId)).root.id, after: 0 });
       return JSON.stringify(unwrap(res as Result<unknown>));
     }
     const since = path === 'snapshot' ? undefined : path === 'replay from the comment' ? seq : seq - 1;
@@ -86,7 +88,7 @@ describe.each<Engine>(['memory', 'redis'])('redaction on every path (%s engine)'
 
   const rows: [string, Path, Role][] = [];
   for (const history of Object.keys(HISTORIES)) {
-    for (const path of ['snapshot', 'replay from before the comment', 'replay from the comment', 'post:page', 'post:replies'] as const) {
+    for (const path of ['snapshot', 'replay from before the comment', 'replay from the comment', 'post:page', 'post:replies', 'post:pins'] as const) {
       for (const role of ['participant', 'author', 'facilitator'] as const) rows.push([history, path, role]);
     }
     rows.push([history, 'HTTP API', 'anonymous']);

@@ -4,8 +4,10 @@ import {
   LeavePostRequest,
   NoPayload,
   PageRequest,
+  PinsRequest,
   RepliesRequest,
   rooms,
+  type Comment,
   type JoinResult,
   type ReplyPage,
   type ThreadPage,
@@ -87,6 +89,18 @@ export function registerPostHandlers(
       const userId = socket.data.user.id;
       const role = await store.role(postId, userId);
       reply((await pageFor(store, postId, { userId, role }, pages, sort, before)).page);
+    }, ctx),
+  );
+
+  socket.on(
+    'post:pins',
+    handle(socket, 'post:pins', PinsRequest, async ({ postId }, reply: (r: Comment[]) => void) => {
+      await ctx.limits.consume('page', socket);
+      requireJoined(postId);
+      const userId = socket.data.user.id;
+      const role = await store.role(postId, userId);
+      // A page of no threads is the pins alone.
+      reply((await pageFor(store, postId, { userId, role }, { ...pages, threads: 0, replies: 0 })).pinned);
     }, ctx),
   );
 

@@ -228,7 +228,7 @@ export function createMemoryStore(opts: MemoryStoreOptions = {}): Store {
           const r = rank(root);
           if (r >= below) continue;
           candidates++;
-          if (picked.length === query.threads && r <= rank(picked[picked.length - 1]!)) continue;
+          if (picked.length === query.threads && (query.threads === 0 || r <= rank(picked[picked.length - 1]!))) continue;
           let at = picked.length;
           while (at > 0 && rank(picked[at - 1]!) < r) at--;
           picked.splice(at, 0, root);

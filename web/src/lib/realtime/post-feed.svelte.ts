@@ -379,6 +379,8 @@ export class PostFeed {
         break;
       case 'pins':
         this.post.pinned = event.pinned;
+        // A pin of a comment this page has not loaded (an older page): fetch the pins to show it.
+        if (event.pinned.some((id) => !this.#find(id))) void this.#loadPins();
         break;
       case 'hidden': {
         const entry = this.#find(event.commentId);
@@ -566,6 +568,17 @@ export class PostFeed {
       cursor.remaining = page.remaining;
     } else this.cursors[sort] = new PageCursor(page);
     return { ok: true, data: page.threads.map((t) => t.root.id) };
+  }
+
+  /** The pinned comments, for pins of comments outside the loaded threads; a failure leaves the pin unshown until the next join. */
+  async #loadPins(): Promise<void> {
+    const generation = this.#joinGeneration;
+    const res = await connection.request('post:pins', { postId: this.post.id });
+    if (!res.ok || generation !== this.#joinGeneration) return;
+    for (const comment of res.data) {
+      if (this.#find(comment.id)) continue;
+      this.pinOnly.set(comment.id, this.#entryFor(comment, null, this.#totalsVersion, new Map()));
+    }
   }
 
   /** Loads the replies of a thread that are not here yet (a page of them). */
