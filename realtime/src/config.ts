@@ -18,7 +18,7 @@ const list = z
   );
 
 /** Actions with a rate limit (limits/rate-limits.ts). */
-export type LimitedAction = 'comment' | 'reaction' | 'create' | 'claim' | 'join' | 'mod' | 'clock-ping';
+export type LimitedAction = 'comment' | 'reaction' | 'create' | 'claim' | 'join' | 'page' | 'mod' | 'clock-ping';
 
 /** One action's budget: actions per window (windowS, seconds) per person, per address and per connection. */
 export interface RateBudget {
@@ -53,6 +53,9 @@ export const RATE_BUDGETS: Record<LimitedAction, RateBudget> = {
   // may read, and on a role change: a handful a minute. A venue's address reconnecting
   // after a node restart is its people's joins at once. Each join may send the whole post.
   join: { perUser: null, perIp: 200, perConnection: 12, windowS: 10, shared: true },
+  // "Load earlier comments" and "N more replies": a reader clicks a few a minute; a page is a
+  // bounded read, so counted in memory like clock samples rather than with a Redis round trip.
+  page: { perUser: null, perIp: 600, perConnection: 30, windowS: 10, shared: false },
   // Facilitator actions that change something: a busy moderator clears a few a second, a
   // script toggling pins thousands (each a broadcast to every viewer and a log entry).
   mod: { perUser: 30, perIp: null, windowS: 10, shared: true },
@@ -124,6 +127,16 @@ export const ConfigSchema = z.object({
    * VIEWER_DELAY_MAX_MS (120 s, shared/src/event-clock.ts). 0 stamps every comment with the event time.
    */
   MAX_VIEWER_DELAY_MS: int(0, VIEWER_DELAY_MAX_MS).default(VIEWER_DELAY_MAX_MS),
+  /**
+   * Threads per page of a discussion (join snapshot, server-rendered page, each
+   * "Load earlier comments"): about a screenful and a half of reading, and what a
+   * join sends whatever the post's history.
+   */
+  PAGE_THREADS: int(1, 500).default(30),
+  /** Replies sent with each thread of a page, before its "N more replies" button (the page shows three). */
+  PAGE_REPLIES: int(0, 100).default(3),
+  /** Replies per "N more replies" request: a long thread comes in a few of these. */
+  REPLIES_PAGE: int(1, 1_000).default(100),
   /** Events kept per post for "give me everything after seq N" resyncs. Older gaps reload the snapshot. */
   REPLAY_LOG_MAX: int(100, 1_000_000).default(10_000),
   /** How often each room hears the post's latest sequence number (ms): the longest a lost broadcast stays unnoticed in a quiet room. */
@@ -186,6 +199,12 @@ export const ConfigSchema = z.object({
     .enum(['true', 'false', '1', '0'])
     .optional()
     .transform((v) => (v === undefined ? undefined : v === 'true' || v === '1')),
+  /**
+   * Comments of a big demo post (`big-watch-along`, seed/big-post.ts) written at start-up
+   * when it is missing; 0 writes none. For trying out big events and for the e2e suite;
+   * on Redis, `pnpm seed:big` writes it on purpose.
+   */
+  SEED_BIG_POST: int(0, 1_000_000).default(0),
   /**
    * At start-up, how long to wait for Redis before giving up with exit code 1 (s).
    * Platforms start services in any order; a minute covers a Redis that loads

@@ -139,8 +139,11 @@ export function createRealtime(config: Config, deps: RealtimeDeps = {}): Realtim
   // One rule for the client address: express's req.ip and the socket handshake both use it.
   const trust = compileTrust(config.TRUST_PROXY);
 
+  // Every viewer's read is a page of this size, whatever the post's history.
+  const pages = { threads: config.PAGE_THREADS, replies: config.PAGE_REPLIES, repliesPage: config.REPLIES_PAGE };
   const app = createHttpApp({
     store,
+    pages,
     nodeId,
     log,
     metrics,
@@ -240,7 +243,7 @@ export function createRealtime(config: Config, deps: RealtimeDeps = {}): Realtim
     void socket.join(rooms.user(socket.data.user.id));
     guard.connected(socket);
     registerSessionHandlers(socket, signer, ctx);
-    registerPostHandlers(socket, { store, presence, ctx, resyncTotalsMax: config.RESYNC_TOTALS_MAX });
+    registerPostHandlers(socket, { store, presence, ctx, resyncTotalsMax: config.RESYNC_TOTALS_MAX, pages });
     registerCommentHandlers(socket, { store, broadcaster, presence, ctx, maxViewerDelayMs: config.MAX_VIEWER_DELAY_MS });
     registerReactionHandlers(socket, { pipeline: reactions, ctx });
     registerHostingHandlers(socket, { io, store, ctx });

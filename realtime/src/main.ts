@@ -11,6 +11,7 @@ import { createRealtime, DrainTimeout } from './create-realtime.js';
 import { loadWebHandler } from './http/web-handler.js';
 import { createLog, type Log } from './logging/log.js';
 import { seedDemoData } from './seed/demo-data.js';
+import { seedBigPost } from './seed/big-post.js';
 import { redactRedisUrl, waitForRedis } from './store/wait-for-redis.js';
 
 /** One "waiting for Redis" line per this many ms at start-up. */
@@ -73,6 +74,10 @@ async function main(config: Config, rootLog: Log) {
   if (config.SEED_DEMO ?? realtime.store.engine === 'memory') {
     const seeded = await seedDemoData(realtime.store);
     if (seeded > 0) log.info(`Wrote ${seeded} demo posts.`);
+  }
+  if (config.SEED_BIG_POST > 0) {
+    const written = await seedBigPost(realtime.store, { comments: config.SEED_BIG_POST });
+    if (written > 0) log.info(`Wrote a big post with ${written} comments.`);
   }
   const shown = config.HOST === '0.0.0.0' || config.HOST === '127.0.0.1' ? 'localhost' : config.HOST;
   const url = `http://${shown}:${port}`;

@@ -28,6 +28,7 @@ async function startRedis(cpu: number | null): Promise<BenchRedis> {
   return { url: server.url, pid: server.pid, stop: () => server.dispose() };
 }
 import type { CommentsResult, GcPauses, ReactionResult } from './results.js';
+import { bigPostTable, runBigPost } from './bigpost.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..', '..');
@@ -108,7 +109,8 @@ const S = {
   profileDir: setting('PROFILE', ''),
   /** More node flags for the server processes, space-separated (trying a V8 setting, --trace-gc); empty: none. */
   nodeFlags: setting('NODE_FLAGS', ''),
-  only: setting('ONLY', 'broadcast,spike,reactions,idle,nodes').split(','),
+  /** Sections to run; `bigpost` (bytes and Redis commands of a 50,000-comment post) runs alone in about a minute. */
+  only: setting('ONLY', 'broadcast,spike,reactions,idle,nodes,bigpost').split(','),
 };
 const runs = (name: string) => S.only.includes(name);
 
@@ -533,6 +535,8 @@ async function main(): Promise<void> {
     }
   }
   if (runs('idle')) idleRow = await attempt('idle memory', () => idleMemory());
+  // Counts, not times: the same on a busy machine as on an idle one.
+  const bigPostRows = runs('bigpost') ? await attempt('big post', () => runBigPost(root, say)) : null;
   if (runs('nodes')) {
     for (let pair = 0; pair < S.nodesPairs; pair++) {
       // Alternating order: a machine that speeds up or slows down during the section does not favour one side.
@@ -797,8 +801,21 @@ async function main(): Promise<void> {
     goals.push(`${mark(median <= GOAL.twoNodeRatio)}  two nodes: ${median.toFixed(2)}× the node CPU per delivery of one node${each} (goal ≤ ${GOAL.twoNodeRatio.toFixed(2)}×)`);
   }
 
+  for (const r of (bigPostRows ?? []).filter((x) => x.comments === 50_000)) {
+    if (r.htmlBytes !== null) {
+      goals.push(`${mark(r.htmlBytes <= 150 * 1024)}  ${r.engine}: page load of a 50,000-comment post ${(r.htmlBytes / 1024).toFixed(1)} KB of HTML with its data (goal ≤ 150 KB)`);
+    }
+    goals.push(`${mark(r.joinBytes <= 100 * 1024)}  ${r.engine}: join snapshot of a 50,000-comment post ${(r.joinBytes / 1024).toFixed(1)} KB (goal ≤ 100 KB)`);
+    if (r.joinCommands !== null) goals.push(`info  ${r.engine}: ${r.joinCommands} Redis commands per join of a 50,000-comment post (a page's worth, whatever the history)`);
+  }
+
   const errors = [...broadcastRows, ...nodeRows, ...(spikeRow ? [spikeRow] : [])].reduce((a, r) => a + r.serverErrors, 0);
   out.push('');
+  if (bigPostRows) {
+    out.push('### A post with 50,000 comments: what a page load and a join send (bytes and Redis commands, not times)');
+    out.push('', bigPostTable(bigPostRows), '');
+  }
+
   out.push('### Goals');
   out.push('');
   out.push('```');

@@ -52,6 +52,75 @@ export type JoinPostRequest = z.infer<typeof JoinPostRequest>;
 
 export const LeavePostRequest = z.object({ postId: Id });
 
+// ---- pages of a discussion: a join, a page load and a resync send what a person sees, not the whole post
+
+export const THREAD_SORTS = ['new', 'top'] as const;
+/** "new": newest thread first. "top": most reactions on the thread's first comment first, ties newest first. */
+export const ThreadSort = z.enum(THREAD_SORTS);
+export type ThreadSort = z.infer<typeof ThreadSort>;
+
+/**
+ * Top's order as one number: the first comment's reactions, ties by seq. Seqs
+ * stay below 2^32 and totals below 2^21, so the key is an exact double (2^53).
+ */
+export const topRank = (reactionTotal: number, seq: number): number => reactionTotal * 2 ** 32 + seq;
+/** Where a thread's first comment stands in a sort: pages hold threads in descending rank. */
+export function threadRank(sort: ThreadSort, root: { seq: number; reactions: ReactionCounts }): number {
+  const { like, love, laugh, wow } = root.reactions;
+  return sort === 'new' ? root.seq : topRank(like + love + laugh + wow, root.seq);
+}
+
+/** A thread as a page carries it: its first comment, its first replies (every descendant, oldest first) and how many it has. */
+export const ThreadSlice = z.object({
+  root: Comment,
+  replies: z.array(Comment),
+  replyCount: z.number().int().nonnegative(),
+});
+export type ThreadSlice = z.infer<typeof ThreadSlice>;
+
+/** A page of threads in one sort, highest rank first. */
+export const ThreadPage = z.object({
+  sort: ThreadSort,
+  threads: z.array(ThreadSlice),
+  /** The `before` that asks for the next page (the last thread's rank); null when none comes after. */
+  next: z.number().nonnegative().nullable(),
+  /** Threads after this page in this sort. */
+  remaining: z.number().int().nonnegative(),
+  /** The post's sequence number and totals version the page was read at (one consistent read). */
+  seq: z.number().int().nonnegative(),
+  totalsVersion: z.number().int().nonnegative(),
+});
+export type ThreadPage = z.infer<typeof ThreadPage>;
+
+/** More replies of one thread, oldest first. */
+export const ReplyPage = z.object({
+  rootId: Id,
+  replies: z.array(Comment),
+  /** Replies after these. */
+  remaining: z.number().int().nonnegative(),
+  /** The post's sequence number the replies were read at. */
+  seq: z.number().int().nonnegative(),
+});
+export type ReplyPage = z.infer<typeof ReplyPage>;
+
+export const PageRequest = z.object({
+  postId: Id,
+  sort: ThreadSort.default('new'),
+  /** Threads ranked below this (ThreadPage.next); absent for the first page. */
+  before: z.number().nonnegative().max(Number.MAX_SAFE_INTEGER).optional(),
+});
+export type PageRequest = z.input<typeof PageRequest>;
+
+export const RepliesRequest = z.object({
+  postId: Id,
+  rootId: Id,
+  /** Replies with a seq above this (the last one the client has in a row from the first). */
+  after: z.number().int().nonnegative().default(0),
+});
+export type RepliesRequest = z.input<typeof RepliesRequest>;
+
+export const PinsRequest = z.object({ postId: Id });
+
 /** Events that carry nothing but their ack (`lobby:join`, `lobby:leave`). One schema for every connection. */
 export const NoPayload = z.undefined();
 
@@ -226,8 +295,10 @@ export type JoinResult =
   | {
       mode: 'snapshot';
       post: Post;
-      /** Every comment, oldest first (sequence order). */
-      comments: Comment[];
+      /** The newest page of threads; older ones by `post:page`. */
+      page: ThreadPage;
+      /** The pinned comments, in pin order, wherever they are in the discussion. */
+      pinned: Comment[];
       /** Sequence number the snapshot is consistent with. */
       seq: number;
       /** Totals version the comments' counts are current with. */
@@ -282,6 +353,12 @@ type Ack<T> = (res: Result<T>) => void;
 export interface ClientToServerEvents {
   'post:join': (req: JoinPostRequest, ack: Ack<JoinResult>) => void;
   'post:leave': (req: z.input<typeof LeavePostRequest>, ack?: Ack<null>) => void;
+  /** Older threads (or a page of Top) of a post the connection has joined. */
+  'post:page': (req: PageRequest, ack: Ack<ThreadPage>) => void;
+  /** More replies of one thread of a post the connection has joined. */
+  'post:replies': (req: RepliesRequest, ack: Ack<ReplyPage>) => void;
+  /** The pinned comments of a joined post, in pin order: for a pin of a comment the page has not loaded. */
+  'post:pins': (req: z.input<typeof PinsRequest>, ack: Ack<Comment[]>) => void;
   'lobby:join': (ack: Ack<null>) => void;
   'lobby:leave': (ack?: Ack<null>) => void;
   'comment:create': (req: CreateCommentRequest, ack: Ack<Comment>) => void;

@@ -3,7 +3,7 @@
  * event name or payload shape changes incompatibly; the server refuses a
  * handshake from another version with PROTOCOL_MISMATCH instead of guessing.
  */
-export const PROTOCOL_VERSION = 2;
+export const PROTOCOL_VERSION = 3;
 
 export const LIMITS = {
   /** Characters in one comment body, after trimming. Said in the composer too. */

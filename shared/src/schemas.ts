@@ -93,6 +93,12 @@ export const Comment = z.object({
   postId: Id,
   /** null for a top-level comment; replies name the comment they answer. */
   parentId: Id.nullable(),
+  /**
+   * The thread's first comment: null for a top-level comment, else the top-level
+   * comment the reply chain starts from. Set by the store; it lets a viewer who
+   * has only a page of the discussion place a live reply (or know it is not loaded).
+   */
+  rootId: Id.nullable().default(null),
   author: Author,
   body: z.string(),
   /** Milliseconds since the epoch, server clock. */

@@ -2,8 +2,8 @@
  * The store contract: every engine must pass exactly these tests.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { AppError, REACTION_KINDS } from '@board/shared';
-import { MAX_REACTION_BATCH, type Store } from '@board/realtime';
+import { AppError, REACTION_KINDS, threadRank, type ThreadPage, type ThreadSort } from '@board/shared';
+import { MAX_REACTION_BATCH, type PageQuery, type Store } from '@board/realtime';
 
 export type MakeStore = (opts?: { replayLogMax?: number }) => Store;
 
@@ -244,6 +244,138 @@ export function describeStore(engine: string, makeStore: MakeStore): void {
         expect(res.version).toBe(1);
         expect(res.results).toHaveLength(n);
         expect(res.totals).toEqual([{ commentId: c.id, counts: { like: n / 4, love: n / 4, laugh: n / 4, wow: n / 4 } }]);
+      });
+    });
+
+    describe('pages', () => {
+      /** Walks every page of a sort from the first; returns the thread root ids in the order read. */
+      const walk = async (sort: ThreadSort, threads: number, between?: (page: ThreadPage) => Promise<void>) => {
+        const ids: string[] = [];
+        let before: number | undefined;
+        for (let guard = 0; guard < 1_000; guard++) {
+          const read = await store.readPage('p1', { sort, before, threads, replies: 2 });
+          ids.push(...read!.page.threads.map((t) => t.root.id));
+          await between?.(read!.page);
+          if (read!.page.next === null) return ids;
+          before = read!.page.next;
+        }
+        throw new Error('pages never ended');
+      };
+
+      it('gives the newest threads first, each with its first replies and its reply count', async () => {
+        const a = await comment('thread a');
+        const b = await comment('thread b');
+        const a1 = await comment('a reply 1', { parentId: a.comment.id, author: bob });
+        const a2 = await comment('a reply 2 (to reply 1)', { parentId: a1.comment.id });
+        const a3 = await comment('a reply 3', { parentId: a.comment.id });
+        const c = await comment('thread c');
+        expect(a2.comment.rootId).toBe(a.comment.id);
+        expect(a.comment.rootId).toBeNull();
+        const read = await store.readPage('p1', { sort: 'new', threads: 2, replies: 2 });
+        expect(read!.seq).toBe(6);
+        expect(read!.page.threads.map((t) => t.root.id)).toEqual([c.comment.id, b.comment.id]);
+        expect(read!.page).toMatchObject({ sort: 'new', remaining: 1, next: b.comment.seq });
+        const older = await store.readPage('p1', { sort: 'new', threads: 2, replies: 2, before: read!.page.next! });
+        expect(older!.page.threads).toHaveLength(1);
+        expect(older!.page).toMatchObject({ remaining: 0, next: null });
+        const [thread] = older!.page.threads;
+        expect(thread!.root.body).toBe('thread a');
+        expect(thread!.replyCount).toBe(3);
+        expect(thread!.replies.map((r) => r.id)).toEqual([a1.comment.id, a2.comment.id]);
+        expect(a3.comment.seq).toBeGreaterThan(a2.comment.seq);
+        expect(await store.readPage('nope', { sort: 'new', threads: 2, replies: 2 })).toBeNull();
+      });
+
+      it('walks every thread exactly once, in order, in both sorts', async () => {
+        const roots: string[] = [];
+        for (let i = 0; i < 23; i++) roots.push((await comment(`thread ${i}`)).comment.id);
+        await comment('a reply', { parentId: roots[3]! });
+        // Varied scores for Top, with ties (ties: newest first).
+        const ops = roots.flatMap((id, i) =>
+          Array.from({ length: i % 4 }, (_, k) => ({ commentId: id, kind: 'like' as const, userId: `u${k}`, active: true })),
+        );
+        await store.applyReactions('p1', ops);
+        const newest = await walk('new', 5);
+        expect(newest).toEqual([...roots].reverse());
+        const top = await walk('top', 4);
+        expect(new Set(top).size).toBe(roots.length);
+        const full = (await store.listComments('p1'))!.comments;
+        const rankOf = (id: string) => threadRank('top', full.find((c) => c.id === id)!);
+        const ranks = top.map(rankOf);
+        expect(ranks).toEqual([...ranks].sort((x, y) => y - x));
+        expect(full.find((c) => c.id === top[0])!.reactions.like).toBe(3);
+      });
+
+      it('stays complete and never repeats a thread while others comment between page reads', async () => {
+        const before: string[] = [];
+        for (let i = 0; i < 12; i++) before.push((await comment(`old ${i}`)).comment.id);
+        let n = 0;
+        const read = await walk('new', 5, async () => {
+          // New threads (above every cursor), and replies to threads on either side of the page boundary.
+          await comment(`new ${n++}`);
+          await comment('late reply', { parentId: before[n * 3]! });
+        });
+        const seen = read.filter((id) => before.includes(id));
+        expect(seen).toEqual([...before].reverse());
+        expect(new Set(read).size).toBe(read.length);
+      });
+
+      it('keeps Top pages consistent with reactions as they change', async () => {
+        const a = await comment('a');
+        const b = await comment('b');
+        const r = await comment('a reply', { parentId: a.comment.id });
+        const top = async () => (await store.readPage('p1', { sort: 'top', threads: 10, replies: 0 }))!.page.threads.map((t) => t.root.id);
+        expect(await top()).toEqual([b.comment.id, a.comment.id]);
+        await store.applyReactions('p1', [{ commentId: a.comment.id, kind: 'love', userId: 'u1', active: true }]);
+        expect(await top()).toEqual([a.comment.id, b.comment.id]);
+        // A reply's reactions do not move its thread; taking a reaction back does.
+        await store.applyReactions('p1', [
+          { commentId: r.comment.id, kind: 'like', userId: 'u1', active: true },
+          { commentId: r.comment.id, kind: 'like', userId: 'u2', active: true },
+          { commentId: a.comment.id, kind: 'love', userId: 'u1', active: false },
+        ]);
+        expect(await top()).toEqual([b.comment.id, a.comment.id]);
+        const read = await store.readPage('p1', { sort: 'top', threads: 1, replies: 0 });
+        expect(read!.page.next).toBe(threadRank('top', read!.page.threads[0]!.root));
+      });
+
+      it('pages the replies of one thread, every descendant once, oldest first', async () => {
+        const root = await comment('root');
+        const other = await comment('another thread');
+        const replies: string[] = [];
+        let parent = root.comment.id;
+        for (let i = 0; i < 7; i++) {
+          const r = await comment(`reply ${i}`, { parentId: i % 2 ? parent : root.comment.id, author: bob });
+          replies.push(r.comment.id);
+          parent = r.comment.id;
+          if (i === 3) await comment('elsewhere', { parentId: other.comment.id });
+        }
+        const first = await store.readReplies('p1', root.comment.id, 0, 3);
+        expect(first).toMatchObject({ rootId: root.comment.id, remaining: 4 });
+        expect(first!.replies.map((c) => c.id)).toEqual(replies.slice(0, 3));
+        const rest = await store.readReplies('p1', root.comment.id, first!.replies.at(-1)!.seq, 10);
+        expect(rest!.replies.map((c) => c.id)).toEqual(replies.slice(3));
+        expect(rest!.remaining).toBe(0);
+        expect(rest!.replies.every((c) => c.rootId === root.comment.id)).toBe(true);
+        expect((await store.readReplies('p1', 'not-a-thread', 0, 10))!.replies).toEqual([]);
+        expect(await store.readReplies('nope', root.comment.id, 0, 10)).toBeNull();
+      });
+
+      it('carries the pins wherever they are, counts current and flags unredacted', async () => {
+        const old = await comment('old pinned announcement');
+        const reply = await comment('pinned reply', { parentId: old.comment.id });
+        for (let i = 0; i < 5; i++) await comment(`filler ${i}`);
+        await store.setPinned('p1', reply.comment.id, true, 3);
+        await store.setPinned('p1', old.comment.id, true, 3);
+        await store.setHidden('p1', reply.comment.id, true);
+        await store.applyReactions('p1', [{ commentId: old.comment.id, kind: 'wow', userId: 'u1', active: true }]);
+        const query: PageQuery = { sort: 'new', threads: 2, replies: 3 };
+        const read = await store.readPage('p1', query);
+        expect(read!.page.threads.map((t) => t.root.body)).toEqual(['filler 4', 'filler 3']);
+        expect(read!.pinned.map((c) => c.id)).toEqual([reply.comment.id, old.comment.id]);
+        expect(read!.pinned[0]).toMatchObject({ hidden: true, body: 'pinned reply' });
+        expect(read!.pinned[1]!.reactions.wow).toBe(1);
+        expect(read!.totalsVersion).toBe(1);
       });
     });
 

@@ -130,7 +130,7 @@ test('a long comment expands and more threads load with the keyboard only', asyn
   await expect(long.getByText('Surely that is the key to the whole season.')).toBeVisible();
 
   await expect(person.comment('Filler comment 1.')).toHaveCount(0);
-  await kb.tabTo(page.getByRole('button', { name: 'Load more comments' }));
+  await kb.tabTo(page.getByRole('button', { name: /^Load earlier comments \(\d+\)$/ }));
   await kb.press('Enter');
   await expect(person.comment('Filler comment 1.')).toBeVisible();
   await context.close();

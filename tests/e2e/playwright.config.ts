@@ -8,6 +8,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { defineConfig, devices } from '@playwright/test';
+import { BIG_POST_COMMENTS } from './support/big-post.js';
 
 const repoRoot = resolve(import.meta.dirname, '../..');
 
@@ -16,6 +17,10 @@ const repoRoot = resolve(import.meta.dirname, '../..');
 const port = Number((process.env.E2E_PORT ??= String(freePort())));
 const dataDir = (process.env.E2E_DATA_DIR ??= mkdtempSync(join(tmpdir(), 'board-e2e-')));
 const baseURL = `http://127.0.0.1:${port}`;
+/** A second board with one big discussion and nothing else (big-discussion.spec.ts), so the other screens stay as they are. */
+const bigPort = Number((process.env.E2E_BIG_PORT ??= String(freePort())));
+const bigDataDir = (process.env.E2E_BIG_DATA_DIR ??= mkdtempSync(join(tmpdir(), 'board-e2e-big-')));
+
 
 /** Asks the OS for a free port (synchronously: the config must be a plain object). */
 function freePort(): number {
@@ -61,22 +66,42 @@ export default defineConfig({
     { name: 'screenshots', testMatch: 'screenshots.spec.ts' },
     { name: 'chromium', testIgnore: 'screenshots.spec.ts', dependencies: ['screenshots'] },
   ],
-  webServer: {
-    command: 'node --import tsx src/main.ts',
-    cwd: join(repoRoot, 'realtime'),
-    url: `${baseURL}/readyz`,
-    reuseExistingServer: false,
-    timeout: 30_000,
-    stdout: 'ignore',
-    stderr: 'pipe',
-    env: {
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      DATA_DIR: dataDir,
-      SEED_DEMO: 'true',
-      // Tests write fast and from one address; slow mode is a per-post setting and is not scaled.
-      RATE_LIMIT_FACTOR: '100',
-      WEB_HANDLER: join(repoRoot, 'web/build/handler.js'),
+  webServer: [
+    {
+      command: 'node --import tsx src/main.ts',
+      cwd: join(repoRoot, 'realtime'),
+      url: `${baseURL}/readyz`,
+      reuseExistingServer: false,
+      timeout: 30_000,
+      stdout: 'ignore',
+      stderr: 'pipe',
+      env: {
+        PORT: String(port),
+        HOST: '127.0.0.1',
+        DATA_DIR: dataDir,
+        SEED_DEMO: 'true',
+        // Tests write fast and from one address; slow mode is a per-post setting and is not scaled.
+        RATE_LIMIT_FACTOR: '100',
+        WEB_HANDLER: join(repoRoot, 'web/build/handler.js'),
+      },
     },
-  },
+    {
+      command: 'node --import tsx src/main.ts',
+      cwd: join(repoRoot, 'realtime'),
+      url: `http://127.0.0.1:${bigPort}/readyz`,
+      reuseExistingServer: false,
+      timeout: 60_000,
+      stdout: 'ignore',
+      stderr: 'pipe',
+      env: {
+        PORT: String(bigPort),
+        HOST: '127.0.0.1',
+        DATA_DIR: bigDataDir,
+        SEED_DEMO: 'false',
+        SEED_BIG_POST: String(BIG_POST_COMMENTS),
+        RATE_LIMIT_FACTOR: '100',
+        WEB_HANDLER: join(repoRoot, 'web/build/handler.js'),
+      },
+    },
+  ],
 });

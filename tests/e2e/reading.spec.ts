@@ -28,7 +28,7 @@ test.describe('a long discussion', () => {
     await expect(reader.comment(`Seeded comment number ${SEEDED}.`)).toBeVisible();
     await expect(reader.comments.getByText('Seeded comment number 1.', { exact: true })).toHaveCount(0);
 
-    await reader.page.getByRole('button', { name: 'Load more comments' }).click();
+    await reader.page.getByRole('button', { name: /^Load earlier comments \(\d+\)$/ }).click();
     await expect(reader.comments.getByRole('article')).toHaveCount(60);
 
     // The oldest comment is pages away, but a pin shows it at the top at once.

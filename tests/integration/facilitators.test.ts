@@ -3,8 +3,8 @@
  * by a participant's client, which must get FORBIDDEN with nothing changed.
  */
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
-import type { ClientToServerEvents, PostEvent } from '@board/shared';
-import { ask, clientId, closeAll, connect, join, nextPostEvent, postComment, recordEvents, unwrap, type Client } from '../support/clients.js';
+import type { ClientToServerEvents, PostEvent, ThreadPage } from '@board/shared';
+import { ask, clientId, closeAll, connect, join, nextPostEvent, pageComments, postComment, recordEvents, snapshotComments, unwrap, type Client } from '../support/clients.js';
 import { startBoard, uniquePrefix, type Board, type Engine } from '../support/board.js';
 
 describe.each<Engine>(['memory', 'redis'])('facilitators (%s engine)', (engine) => {
@@ -103,13 +103,13 @@ describe.each<Engine>(['memory', 'redis'])('facilitators (%s engine)', (engine) 
     const bodyFor = async (s: Client) => {
       const snap = await join(s, postId);
       if (snap.mode !== 'snapshot') throw new Error('expected a snapshot');
-      return snap.comments.find((x) => x.id === c.id);
+      return snapshotComments(snap).find((x) => x.id === c.id);
     };
     expect(await bodyFor(await connect(board.url))).toMatchObject({ hidden: true, body: '' });
     expect(await bodyFor(await connect(board.url, { token: author.session.token }))).toMatchObject({ hidden: true, body: 'something unkind' });
     expect(await bodyFor(await connect(board.url, { token: host.session.token }))).toMatchObject({ hidden: true, body: 'something unkind' });
-    const api = (await (await fetch(`${board.url}/api/posts/${postId}`)).json()) as { comments: { id: string; body: string }[] };
-    expect(api.comments.find((x) => x.id === c.id)?.body).toBe('');
+    const api = (await (await fetch(`${board.url}/api/posts/${postId}`)).json()) as { page: ThreadPage };
+    expect(pageComments(api.page).find((x) => x.id === c.id)?.body).toBe('');
 
     const restored = nextPostEvent(guest, (e) => e.type === 'restored');
     unwrap(await host.emitWithAck('mod:hide', { postId, commentId: c.id, hidden: false }));
@@ -122,7 +122,7 @@ describe.each<Engine>(['memory', 'redis'])('facilitators (%s engine)', (engine) 
     unwrap(await host.emitWithAck('mod:delete', { postId, commentId: c.id }));
     expect((await seen).event).toMatchObject({ commentId: c.id });
     const snap = await join(await connect(board.url), postId);
-    expect(snap.mode === 'snapshot' && snap.comments.find((x) => x.id === c.id)).toMatchObject({ deleted: true, body: '' });
+    expect(snapshotComments(snap).find((x) => x.id === c.id)).toMatchObject({ deleted: true, body: '' });
     expect(JSON.stringify(await board.store.eventsSince(postId, 0))).not.toContain('delete me');
   });
 

@@ -81,11 +81,16 @@ describe('HTTP endpoints', () => {
     }
   });
 
-  it('lists posts and reads one with its comments and sequence number', async () => {
+  it('lists posts and reads one with its newest page, pins and sequence number', async () => {
     const list = (await (await fetch(`${board.url}/api/posts`)).json()) as { posts: { id: string; viewers: number }[] };
     expect(list.posts.map((p) => p.id)).toEqual(['watch']);
     const one = await fetch(`${board.url}/api/posts/watch`);
-    expect(await one.json()).toMatchObject({ post: { id: 'watch', title: 'Watch', viewers: 0 }, comments: [], seq: 0 });
+    expect(await one.json()).toMatchObject({
+      post: { id: 'watch', title: 'Watch', viewers: 0 },
+      page: { sort: 'new', threads: [], next: null, remaining: 0 },
+      pinned: [],
+      seq: 0,
+    });
   });
 
   it('answers unknown posts, bad ids and unknown endpoints with typed JSON errors', async () => {

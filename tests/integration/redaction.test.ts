@@ -1,12 +1,14 @@
 /**
  * Hidden and deleted text never leaks: a table over every path that sends
- * stored comments or events (join snapshot, join replay from before and from
- * after the comment, the HTTP API that server-side renders read) × every
+ * stored comments or events (join snapshot with its page and pins, join replay
+ * from before and from after the comment, a `post:page`, a `post:replies`, a `post:pins`, the
+ * HTTP API that server-side renders read) × every
  * viewer (a participant, the author, a facilitator; the API is anonymous) ×
  * each moderation history. Deleted text is gone for everyone; hidden text
  * reaches only its author and facilitators.
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { Result } from '@board/shared';
 import { closeAll, connect, join, postComment, unwrap, type Client } from '../support/clients.js';
 import { startBoard, type Board, type Engine } from '../support/board.js';
 
@@ -18,7 +20,7 @@ const HISTORIES: Record<string, Step[]> = {
   delete: ['delete'],
 };
 type Role = 'participant' | 'author' | 'facilitator' | 'anonymous';
-type Path = 'snapshot' | 'replay from before the comment' | 'replay from the comment' | 'HTTP API';
+type Path = 'snapshot' | 'replay from before the comment' | 'replay from the comment' | 'post:page' | 'post:replies' | 'post:pins' | 'HTTP API';
 
 /** May this viewer read the text after this history? */
 function allowed(steps: Step[], role: Role): boolean {
@@ -46,7 +48,10 @@ describe.each<Engine>(['memory', 'redis'])('redaction on every path (%s engine)'
     for (const [history, steps] of Object.entries(HISTORIES)) {
       const postId = unwrap(await host.emitWithAck('post:create', { title: `Redaction: ${history}` })).post.id;
       const secret = `secret-${history.replace(/\W+/g, '-')}-${Math.random().toString(36).slice(2)}`;
-      const c = await postComment(author, postId, secret);
+      // The secret is a pinned reply: it travels in a thread's replies and in the pins.
+      const root = await postComment(host, postId, 'Welcome, everyone');
+      const c = await postComment(author, postId, secret, root.id);
+      unwrap(await host.emitWithAck('mod:pin', { postId, commentId: c.id, pinned: true }));
       for (const step of steps) {
         if (step === 'delete') unwrap(await host.emitWithAck('mod:delete', { postId, commentId: c.id }));
         else unwrap(await host.emitWithAck('mod:hide', { postId, commentId: c.id, hidden: step === 'hide' }));
@@ -64,13 +69,26 @@ describe.each<Engine>(['memory', 'redis'])('redaction on every path (%s engine)'
     const who = role === 'author' ? author : role === 'facilitator' ? host : participant;
     // A fresh connection of that person, as a reconnect would be.
     const again = await connect(board.url, { token: who.session.token });
+    if (path === 'post:page' || path === 'post:replies' || path === 'post:pins') {
+      await join(again, postId);
+      const res =
+        path === 'post:page'
+          ? await again.emitWithAck('post:page', { postId, sort: 'top' })
+          : path === 'post:pins'
+            ? await again.emitWithAck('post:pins', { postId })
+            : await again.emitWithAck('post:replies', { postId, rootId: (await firstThread(again, postId)).root.id, after: 0 });
+      return JSON.stringify(unwrap(res as Result<unknown>));
+    }
     const since = path === 'snapshot' ? undefined : path === 'replay from the comment' ? seq : seq - 1;
     return JSON.stringify(await join(again, postId, since));
   };
 
+  const firstThread = async (client: Client, postId: string) =>
+    unwrap(await client.emitWithAck('post:page', { postId, sort: 'new' })).threads[0]!;
+
   const rows: [string, Path, Role][] = [];
   for (const history of Object.keys(HISTORIES)) {
-    for (const path of ['snapshot', 'replay from before the comment', 'replay from the comment'] as const) {
+    for (const path of ['snapshot', 'replay from before the comment', 'replay from the comment', 'post:page', 'post:replies', 'post:pins'] as const) {
       for (const role of ['participant', 'author', 'facilitator'] as const) rows.push([history, path, role]);
     }
     rows.push([history, 'HTTP API', 'anonymous']);

@@ -13,6 +13,8 @@ import {
   type Result,
   type ServerToClientEvents,
   type SessionInfo,
+  type ReplyPage,
+  type ThreadPage,
 } from '@board/shared';
 
 export type Client = Socket<ServerToClientEvents, ClientToServerEvents> & { session: SessionInfo };
@@ -173,6 +175,42 @@ export function waitFor<E extends SingleArgEvent>(
 
 export async function join(socket: Client, postId: string, sinceSeq?: number, sinceTotals?: number): Promise<JoinResult> {
   return unwrap(await socket.emitWithAck('post:join', { postId, sinceSeq, sinceTotals }));
+}
+
+/** The comments a page carries (each thread's first comment, then its given replies), newest thread first. */
+export function pageComments(page: ThreadPage): Comment[] {
+  return page.threads.flatMap((t) => [t.root, ...t.replies]);
+}
+
+/** The comments of a snapshot join answer (empty for a replay). */
+export function snapshotComments(result: JoinResult): Comment[] {
+  return result.mode === 'snapshot' ? pageComments(result.page) : [];
+}
+
+/**
+ * Every comment of a joined post, as a reader who loads every earlier page and
+ * every "more replies" would have them, starting from `first` (a snapshot's page).
+ */
+export async function readAll(socket: Client, postId: string, first: ThreadPage): Promise<Comment[]> {
+  const out: Comment[] = [];
+  for (let page: ThreadPage | null = first; page; ) {
+    for (const t of page.threads) {
+      out.push(t.root, ...t.replies);
+      let after = t.replies.at(-1)?.seq ?? 0;
+      for (let more = t.replyCount - t.replies.length; more > 0; ) {
+        const r: ReplyPage = unwrap(await socket.timeout(10_000).emitWithAck('post:replies', { postId, rootId: t.root.id, after }));
+        if (r.replies.length === 0) break;
+        out.push(...r.replies);
+        after = r.replies.at(-1)!.seq;
+        more = r.remaining;
+      }
+    }
+    page =
+      page.next === null
+        ? null
+        : unwrap(await socket.timeout(10_000).emitWithAck('post:page', { postId, sort: page.sort, before: page.next }));
+  }
+  return out;
 }
 
 export async function postComment(socket: Client, postId: string, body: string, parentId: string | null = null): Promise<Comment> {

@@ -16,7 +16,7 @@ import {
   type Result,
 } from '@board/shared';
 import type { Client } from './clients.js';
-import { clientId } from './clients.js';
+import { clientId, readAll } from './clients.js';
 
 export interface ViewerStats {
   /** Comment ids in the order they were applied. */
@@ -89,8 +89,15 @@ export function startViewer(url: string, postId: string): Viewer {
     const r = res.data;
     if (r.mode === 'snapshot') {
       stats.snapshots++;
-      // A snapshot replaces the view: apply only comments this viewer has not shown yet.
-      for (const c of r.comments) if (!seen.has(c.id)) applyComment(c);
+      // A snapshot is the newest page: read the earlier ones as a reader loading them all would,
+      // and apply only comments of the snapshot's time this viewer has not shown yet (later ones come as events).
+      let all: Comment[];
+      try {
+        all = await readAll(socket, postId, r.page);
+      } catch {
+        return; // no answer: the next connect rejoins
+      }
+      for (const c of all.sort((x, y) => x.seq - y.seq)) if (c.seq <= r.seq && !seen.has(c.id)) applyComment(c);
       lastApplied = r.seq;
       lastSeq = r.seq;
       buffer.reset(r.seq);

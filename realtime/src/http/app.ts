@@ -7,7 +7,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import express, { type ErrorRequestHandler, type RequestHandler, type Response } from 'express';
 import { AppError, Id, type ErrorCode, type PostSummary } from '@board/shared';
 import type { Store } from '../store/types.js';
-import { redactFor } from '../posts/redact.js';
+import { pageFor, type PageSizes } from '../posts/pages.js';
 import { toFailure, type Log } from '../socket/handle.js';
 import type { TrustFn } from '../limits/client-address.js';
 import { lazyChild } from '../logging/log.js';
@@ -15,6 +15,8 @@ import type { Metrics } from '../metrics/metrics.js';
 
 export interface HttpDeps {
   store: Store;
+  /** What a page holds (config PAGE_THREADS, PAGE_REPLIES). */
+  pages: PageSizes;
   nodeId: string;
   log: Log;
   metrics: Metrics;
@@ -134,22 +136,15 @@ export function createHttpApp(deps: HttpDeps): express.Express {
   api.get('/posts/:id', async (req, res) => {
     const id = Id.safeParse(req.params.id);
     if (!id.success) throw new AppError('NOT_FOUND', 'No such post');
-    const [post, page, viewers] = await Promise.all([
+    // Server-side renders are anonymous: hidden text is never in the HTML. The newest page only.
+    const [post, read, viewers] = await Promise.all([
       store.getPost(id.data),
-      store.listComments(id.data),
+      pageFor(store, id.data, { userId: null, role: 'participant' }, deps.pages),
       store.viewers([id.data]),
     ]);
-    if (!post || !page) throw new AppError('NOT_FOUND', 'No such post');
-    // Server-side renders are anonymous: hidden text is never in the HTML.
-    const comments = redactFor(page.comments, { userId: null, role: 'participant' });
+    if (!post) throw new AppError('NOT_FOUND', 'No such post');
     // serverTime: the page renders the event clock right before any socket connects.
-    res.json({
-      post: { ...post, viewers: viewers[id.data] ?? 0 },
-      comments,
-      seq: page.seq,
-      totalsVersion: page.totalsVersion,
-      serverTime: Date.now(),
-    });
+    res.json({ post: { ...post, viewers: viewers[id.data] ?? 0 }, ...read, serverTime: Date.now() });
   });
 
   api.use((_req, _res, next) => next(new AppError('NOT_FOUND', 'No such endpoint')));

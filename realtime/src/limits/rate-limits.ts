@@ -17,6 +17,7 @@ const MESSAGES: Record<LimitedAction, string> = {
   create: 'You have started several discussions just now',
   claim: 'Too many facilitator links tried',
   join: 'This discussion was opened too often just now',
+  page: 'Too many pages of comments asked for just now',
   mod: 'You are moderating very quickly',
   'clock-ping': 'Too many clock samples',
 };

@@ -1,6 +1,20 @@
-import { AppError, JoinPostRequest, LeavePostRequest, NoPayload, rooms, type JoinResult } from '@board/shared';
+import {
+  AppError,
+  JoinPostRequest,
+  LeavePostRequest,
+  NoPayload,
+  PageRequest,
+  PinsRequest,
+  RepliesRequest,
+  rooms,
+  type Comment,
+  type JoinResult,
+  type ReplyPage,
+  type ThreadPage,
+} from '@board/shared';
+import { pageFor, repliesFor, type PageSizes } from './pages.js';
 import type { Presence } from '../presence/presence.js';
-import { redactEvents, redactFor, textBearingIds } from './redact.js';
+import { redactEvents, textBearingIds } from './redact.js';
 import type { Store } from '../store/types.js';
 import { handle, type HandlerContext } from '../socket/handle.js';
 import type { BoardSocket } from '../socket/types.js';
@@ -10,14 +24,14 @@ const MAX_JOINED_POSTS = 20;
 
 export function registerPostHandlers(
   socket: BoardSocket,
-  deps: { store: Store; presence: Presence; ctx: HandlerContext; resyncTotalsMax: number },
+  deps: { store: Store; presence: Presence; ctx: HandlerContext; resyncTotalsMax: number; pages: PageSizes },
 ): void {
-  const { store, presence, ctx, resyncTotalsMax } = deps;
+  const { store, presence, ctx, resyncTotalsMax, pages } = deps;
 
   socket.on(
     'post:join',
     handle(socket, 'post:join', JoinPostRequest, async ({ postId, sinceSeq, sinceTotals }, reply: (r: JoinResult) => void) => {
-      // A join can send the whole post: looping ones are refused per connection and per address.
+      // A join sends a page and the pins: still, looping ones are refused per connection and per address.
       await ctx.limits.consume('join', socket);
       const post = await store.getPost(postId);
       if (!post) throw new AppError('NOT_FOUND', 'No such post');
@@ -54,19 +68,52 @@ export function registerPostHandlers(
           });
         }
       }
-      const page = await store.listComments(postId);
-      if (!page) throw new AppError('NOT_FOUND', 'No such post');
-      const viewers = (await store.viewers([postId]))[postId] ?? 0;
+      // A first join, or a resync outside the replay window: the newest page again, never the whole post.
+      const [read, viewers] = await Promise.all([
+        pageFor(store, postId, { userId, role }, pages),
+        store.viewers([postId]).then((v) => v[postId] ?? 0),
+      ]);
       if (sinceSeq !== undefined) ctx.metrics.resyncs.inc({ mode: 'snapshot' });
-      reply({
-        mode: 'snapshot',
-        post: { ...post, viewers },
-        comments: redactFor(page.comments, { userId, role }),
-        seq: page.seq,
-        totalsVersion: page.totalsVersion,
-        mine,
-        role,
-      });
+      reply({ mode: 'snapshot', post: { ...post, viewers }, ...read, mine, role });
+    }, ctx),
+  );
+
+  // Reads of a joined post only: the join checked the post and the person's standing.
+  const requireJoined = (postId: string) => {
+    if (!socket.data.posts.has(postId)) throw new AppError('INVALID', 'Open the discussion (post:join) before reading more of it');
+  };
+
+  socket.on(
+    'post:page',
+    handle(socket, 'post:page', PageRequest, async ({ postId, sort, before }, reply: (r: ThreadPage) => void) => {
+      await ctx.limits.consume('page', socket);
+      requireJoined(postId);
+      const userId = socket.data.user.id;
+      const role = await store.role(postId, userId);
+      reply((await pageFor(store, postId, { userId, role }, pages, sort, before)).page);
+    }, ctx),
+  );
+
+  socket.on(
+    'post:pins',
+    handle(socket, 'post:pins', PinsRequest, async ({ postId }, reply: (r: Comment[]) => void) => {
+      await ctx.limits.consume('page', socket);
+      requireJoined(postId);
+      const userId = socket.data.user.id;
+      const role = await store.role(postId, userId);
+      // A page of no threads is the pins alone.
+      reply((await pageFor(store, postId, { userId, role }, { ...pages, threads: 0, replies: 0 })).pinned);
+    }, ctx),
+  );
+
+  socket.on(
+    'post:replies',
+    handle(socket, 'post:replies', RepliesRequest, async ({ postId, rootId, after }, reply: (r: ReplyPage) => void) => {
+      await ctx.limits.consume('page', socket);
+      requireJoined(postId);
+      const userId = socket.data.user.id;
+      const role = await store.role(postId, userId);
+      reply(await repliesFor(store, postId, rootId, after, { userId, role }, pages));
     }, ctx),
   );
 

@@ -7,6 +7,7 @@ const comment = (over: Partial<Comment> = {}): Comment => ({
   id: 'c1',
   postId: 'p',
   parentId: null,
+  rootId: null,
   author: { id: 'u_author', name: 'Ana' },
   body: 'the words',
   createdAt: 1,

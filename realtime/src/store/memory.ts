@@ -9,6 +9,7 @@ import {
   DESTRUCTIVE_MOD_ACTIONS,
   emptyCounts,
   momentAt,
+  threadRank,
   type Comment,
   type CommentTotals,
   type ModLogEntry,
@@ -16,11 +17,13 @@ import {
   type ReactionCounts,
   type PostEvent,
   type Role,
+  type ThreadSlice,
 } from '@board/shared';
 import type {
   CommentPage,
   CommentState,
   NewComment,
+  PageQuery,
   PostRecord,
   ReactionBatchResult,
   ReactionOp,
@@ -38,6 +41,10 @@ interface PostState {
   seq: number;
   comments: Map<string, Comment>;
   order: Comment[];
+  /** Top-level comments in seq order: the threads. */
+  roots: Comment[];
+  /** Thread's first comment id → its replies (every descendant) in seq order. */
+  replies: Map<string, Comment[]>;
   /** userId → the `${commentId}|${kind}` members that person has pressed. */
   pressed: Map<string, Set<string>>;
   /** Grows with every reaction batch that changes a count. */
@@ -116,6 +123,8 @@ export function createMemoryStore(opts: MemoryStoreOptions = {}): Store {
         seq: 0,
         comments: new Map(),
         order: [],
+        roots: [],
+        replies: new Map(),
         pressed: new Map(),
         totalsVersion: 0,
         totalsChanged: new Map(),
@@ -152,9 +161,8 @@ export function createMemoryStore(opts: MemoryStoreOptions = {}): Store {
       if (post.banned.has(userId)) throw new AppError('FORBIDDEN', 'A facilitator removed you from this discussion');
       const host = post.hosts.has(userId);
       if (!host && post.record.locked) throw new AppError('LOCKED', 'This discussion is locked: no new comments for now');
-      if (input.parentId !== null && !post.comments.get(input.parentId)) {
-        throw new AppError('NOT_FOUND', 'The comment you replied to no longer exists');
-      }
+      const parent = input.parentId === null ? null : post.comments.get(input.parentId);
+      if (parent === undefined) throw new AppError('NOT_FOUND', 'The comment you replied to no longer exists');
       if (!host && post.record.slowModeSeconds > 0) {
         const now = Date.now();
         const until = post.slowUntil.get(userId) ?? 0;
@@ -168,6 +176,7 @@ export function createMemoryStore(opts: MemoryStoreOptions = {}): Store {
         id: newId('c'),
         postId: input.postId,
         parentId: input.parentId,
+        rootId: parent ? (parent.rootId ?? parent.id) : null,
         author: { ...input.author },
         body: input.body,
         createdAt: acceptedAt,
@@ -182,6 +191,12 @@ export function createMemoryStore(opts: MemoryStoreOptions = {}): Store {
       append(post, { type: 'comment', comment: copy(comment) });
       post.comments.set(comment.id, comment);
       post.order.push(comment);
+      if (comment.rootId === null) post.roots.push(comment);
+      else {
+        let thread = post.replies.get(comment.rootId);
+        if (!thread) post.replies.set(comment.rootId, (thread = []));
+        thread.push(comment);
+      }
       post.written.set(writeKey, comment.id);
       post.record.commentCount += 1;
       return { comment: copy(comment), duplicate: false };
@@ -191,6 +206,63 @@ export function createMemoryStore(opts: MemoryStoreOptions = {}): Store {
       const post = posts.get(postId);
       if (!post) return null;
       return { comments: post.order.map(copy), seq: post.seq, totalsVersion: post.totalsVersion };
+    },
+
+    async readPage(postId, query: PageQuery) {
+      const post = posts.get(postId);
+      if (!post) return null;
+      const below = query.before ?? Infinity;
+      let picked: Comment[];
+      let remaining: number;
+      if (query.sort === 'new') {
+        // Roots are in seq order: the page is the run just below `before`, newest first.
+        const end = firstAtOrAbove(post.roots, below);
+        picked = post.roots.slice(Math.max(0, end - query.threads), end).reverse();
+        remaining = Math.max(0, end - picked.length);
+      } else {
+        // Ranks move with reactions: one pass keeps the best `threads` below `before` (the page is copied, not the post).
+        picked = [];
+        let candidates = 0;
+        const rank = (c: Comment) => threadRank('top', c);
+        for (const root of post.roots) {
+          const r = rank(root);
+          if (r >= below) continue;
+          candidates++;
+          if (picked.length === query.threads && (query.threads === 0 || r <= rank(picked[picked.length - 1]!))) continue;
+          let at = picked.length;
+          while (at > 0 && rank(picked[at - 1]!) < r) at--;
+          picked.splice(at, 0, root);
+          if (picked.length > query.threads) picked.pop();
+        }
+        remaining = candidates - picked.length;
+      }
+      const threads: ThreadSlice[] = picked.map((root) => {
+        const replies = post.replies.get(root.id) ?? [];
+        return { root: copy(root), replies: replies.slice(0, query.replies).map(copy), replyCount: replies.length };
+      });
+      const last = picked.at(-1);
+      return {
+        page: {
+          sort: query.sort,
+          threads,
+          next: last && remaining > 0 ? threadRank(query.sort, last) : null,
+          remaining,
+          seq: post.seq,
+          totalsVersion: post.totalsVersion,
+        },
+        pinned: post.record.pinned.map((id) => post.comments.get(id)).filter((c): c is Comment => !!c).map(copy),
+        seq: post.seq,
+        totalsVersion: post.totalsVersion,
+      };
+    },
+
+    async readReplies(postId, rootId, after, limit) {
+      const post = posts.get(postId);
+      if (!post) return null;
+      const thread = post.replies.get(rootId) ?? [];
+      const start = firstAtOrAbove(thread, after + 1);
+      const replies = thread.slice(start, start + limit);
+      return { rootId, replies: replies.map(copy), remaining: thread.length - start - replies.length, seq: post.seq };
     },
 
     async applyReactions(postId: string, ops: ReactionOp[]): Promise<ReactionBatchResult> {
@@ -421,4 +493,16 @@ export function createMemoryStore(opts: MemoryStoreOptions = {}): Store {
 
     async close() {},
   };
+}
+
+/** Index of the first comment with seq >= `seq` in a seq-ordered list (binary search). */
+function firstAtOrAbove(list: readonly Comment[], seq: number): number {
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (list[mid]!.seq < seq) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }

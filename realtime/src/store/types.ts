@@ -16,6 +16,9 @@ import type {
   PostEvent,
   PostSettings,
   ReactionCounts,
+  ReplyPage,
+  ThreadPage,
+  ThreadSort,
   ReactionKind,
   Role,
 } from '@board/shared';
@@ -117,6 +120,27 @@ export interface CommentPage {
   totalsVersion: number;
 }
 
+export interface PageQuery {
+  sort: ThreadSort;
+  /** Threads ranked below this (threadRank); absent for the first page. */
+  before?: number;
+  /** Threads in the page. */
+  threads: number;
+  /** Replies given with each thread (its first ones). */
+  replies: number;
+}
+
+/** A page of threads as stored (unredacted: pass it through posts/redact.ts), read in one step. */
+export interface StoredPage {
+  page: ThreadPage;
+  /** The pinned comments in pin order, wherever they are in the discussion. */
+  pinned: Comment[];
+  /** The post's sequence number the page is consistent with. */
+  seq: number;
+  /** The post's totals version the page's counts are current with. */
+  totalsVersion: number;
+}
+
 /**
  * The most reaction settings one applyReactions call may be given (the upper
  * bound of REACTION_MAX_BATCH; the contract suite runs a batch this big on both
@@ -141,8 +165,22 @@ export interface Store {
    * These checks and the write are one atomic step.
    */
   addComment(input: NewComment): Promise<{ comment: Comment; duplicate: boolean }>;
-  /** All comments of a post in sequence order, unredacted (hidden bodies included), with the matching seq. Null if no such post. */
+  /**
+   * All comments of a post in sequence order, unredacted (hidden bodies included), with the matching seq.
+   * Null if no such post. Reads the whole history: for tests, tools and exports, never a viewer's read.
+   */
   listComments(postId: string): Promise<CommentPage | null>;
+  /**
+   * A page of threads (threadRank order, highest first) with the pins, in one
+   * consistent read whose cost follows the page, not the post's history. Null if no such post.
+   */
+  readPage(postId: string, query: PageQuery): Promise<StoredPage | null>;
+  /**
+   * Up to `limit` replies of the thread `rootId` with seq > `after`, oldest
+   * first, unredacted. Null if no such post; no replies when `rootId` is not a
+   * thread's first comment.
+   */
+  readReplies(postId: string, rootId: string, after: number, limit: number): Promise<ReplyPage | null>;
 
   /**
    * Applies reaction settings in order as one atomic step (one Lua script on

@@ -40,6 +40,11 @@ export class BoardClient {
     return client;
   }
 
+  /** Opens a post, as a page does before anyone on it comments or reacts. */
+  async join(postId: string): Promise<void> {
+    unwrap(await this.socket.emitWithAck('post:join', { postId }));
+  }
+
   async createPost(title: string, description = ''): Promise<CreatedPost> {
     return unwrap(await this.socket.emitWithAck('post:create', { title, description }));
   }

@@ -15,6 +15,7 @@ import {
   PostEvent,
   REACTION_KINDS,
   type CommentTotals,
+  type ThreadSlice,
   type MyReactions,
   type ReactionCounts,
   type Role,
@@ -27,6 +28,9 @@ import {
   APPLY_REACTIONS,
   CREATE_POST,
   DELETE_COMMENT,
+  READ_PAGE,
+  READ_REPLIES,
+  REINDEX_PAGES,
   REMOVE_HOST,
   SET_HIDDEN,
   SET_HOST_TOKEN,
@@ -105,6 +109,16 @@ export function createRedisStore(opts: RedisStoreOptions): Store {
   const removeHostScript = defineScript(redis, 'boardRemoveHost', REMOVE_HOST, 1);
   const setHostTokenScript = defineScript(redis, 'boardSetHostToken', SET_HOST_TOKEN, 1);
   const setClockScript = defineScript(redis, 'boardSetClock', SET_CLOCK, 1);
+  const readPageScript = defineScript(redis, 'boardReadPage', READ_PAGE, 1);
+  const readRepliesScript = defineScript(redis, 'boardReadReplies', READ_REPLIES, 1);
+  const reindexScript = defineScript(redis, 'boardReindexPages', REINDEX_PAGES, 1);
+
+  /** Runs a page read, building the post's page indexes first if it predates them (REINDEX_PAGES). */
+  const pageRead = async (read: () => Promise<unknown>): Promise<unknown[]> => {
+    const out = (await read()) as unknown[];
+    if (out[0] !== -2) return out;
+    return (await read()) as unknown[];
+  };
 
   const notFound = () => new AppError('NOT_FOUND', 'No such comment');
 
@@ -134,6 +148,23 @@ export function createRedisStore(opts: RedisStoreOptions): Store {
   const parseComment = (json: string, reactions: ReactionCounts, flags: { hidden?: boolean; deleted?: boolean } = {}): Comment =>
     Comment.parse({ ...JSON.parse(json), reactions, hidden: flags.hidden ?? false, deleted: flags.deleted ?? false });
 
+  /** Reads `count` comments of pushComment (scripts.ts) from `out` at `at`; returns them and where the next value is. */
+  const pulled = (out: unknown[], at: number, count: number): { comments: Comment[]; at: number } => {
+    const comments: Comment[] = [];
+    for (let k = 0; k < count; k++, at += 7) {
+      const json = String(out[at]);
+      if (json === '') continue;
+      const [like, love, laugh, wow] = [1, 2, 3, 4].map((d) => Number(out[at + 2 + d]));
+      comments.push(
+        parseComment(json, { like: like!, love: love!, laugh: laugh!, wow: wow! }, {
+          hidden: Number(out[at + 1]) === 1,
+          deleted: Number(out[at + 2]) === 1,
+        }),
+      );
+    }
+    return { comments, at };
+  };
+
   const sumAlive = async (postId: string): Promise<number> => {
     const [counts, alive] = unwrap(
       await redis.multi().hgetall(presenceKey(postId)).zrangebyscore(nodesKey, Date.now(), '+inf').exec(),
@@ -158,6 +189,8 @@ export function createRedisStore(opts: RedisStoreOptions): Store {
         else if (v !== null) fields.push(k, String(v));
       }
       if (input.hostTokenHash) fields.push('hostTokenHash', input.hostTokenHash);
+      // Written with its page indexes from the first comment on (REINDEX_PAGES is for older posts).
+      fields.push('pages', '1');
       if (input.hostId) fields.push('hostId', input.hostId);
       const created = await createPostScript(
         `${postBase(record.id)}:meta`,
@@ -258,6 +291,60 @@ export function createRedisStore(opts: RedisStoreOptions): Store {
       );
       list.sort((a, b) => a.seq - b.seq);
       return { comments: list, seq: Number(seq ?? 0), totalsVersion: Number(rv ?? 0) };
+    },
+
+    async readPage(postId, query) {
+      const base = postBase(postId);
+      const out = await pageRead(async () => {
+        const got = (await readPageScript(
+          base,
+          query.sort,
+          query.before === undefined ? '' : String(query.before),
+          query.threads,
+          query.replies,
+        )) as unknown[];
+        if (got[0] === -2) await reindexScript(base);
+        return got;
+      });
+      if (out[0] === -1) return null;
+      const remaining = Number(out[2]);
+      const lastRank = String(out[3]);
+      const n = Number(out[4]);
+      const threads: ThreadSlice[] = [];
+      let at = 5;
+      for (let t = 0; t < n; t++) {
+        const replyCount = Number(out[at]);
+        const given = Number(out[at + 1]);
+        const read = pulled(out, at + 2, 1 + given);
+        at = read.at;
+        const [root, ...replies] = read.comments;
+        if (root) threads.push({ root, replies, replyCount });
+      }
+      const pinned = pulled(out, at + 1, Number(out[at])).comments;
+      return {
+        page: {
+          sort: query.sort,
+          threads,
+          next: remaining > 0 && lastRank !== '' ? Number(lastRank) : null,
+          remaining,
+          seq: Number(out[0]),
+          totalsVersion: Number(out[1]),
+        },
+        pinned,
+        seq: Number(out[0]),
+        totalsVersion: Number(out[1]),
+      };
+    },
+
+    async readReplies(postId, rootId, after, limit) {
+      const base = postBase(postId);
+      const out = await pageRead(async () => {
+        const got = (await readRepliesScript(base, rootId, after, limit)) as unknown[];
+        if (got[0] === -2) await reindexScript(base);
+        return got;
+      });
+      if (out[0] === -1) return null;
+      return { rootId, replies: pulled(out, 3, Number(out[1])).comments, remaining: Number(out[0]), seq: Number(out[2]) };
     },
 
     async applyReactions(postId: string, ops: ReactionOp[]): Promise<ReactionBatchResult> {

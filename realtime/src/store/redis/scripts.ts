@@ -27,6 +27,9 @@ if redis.call('SISMEMBER', base .. ':banned', uid) == 1 then return {'ERR', 'ban
 local host = redis.call('SISMEMBER', base .. ':hosts', uid) == 1
 if not host and redis.call('HGET', base .. ':meta', 'locked') == '1' then return {'ERR', 'locked'} end
 if ARGV[3] ~= '' and redis.call('HEXISTS', base .. ':c', ARGV[3]) == 0 then return {'ERR', 'parent'} end
+-- The thread it joins: a reply's root is its parent's root, or the parent when that is top-level.
+local root = ''
+if ARGV[3] ~= '' then root = redis.call('HGET', base .. ':root', ARGV[3]) or ARGV[3] end
 if not host then
   local slow = tonumber(redis.call('HGET', base .. ':meta', 'slowModeSeconds') or '0') or 0
   if slow > 0 then
@@ -55,9 +58,17 @@ if clockJson then
   end
 end
 local json = string.sub(ARGV[4], 1, -2) .. ',"seq":' .. seq .. ',"byFacilitator":' .. (host and 'true' or 'false')
-  .. ',"moment":' .. moment .. '}'
+  .. ',"moment":' .. moment .. ',"rootId":' .. (root == '' and 'null' or ('"' .. root .. '"')) .. '}'
 redis.call('HSET', base .. ':c', ARGV[2], json)
 redis.call('ZADD', base .. ':order', seq, ARGV[2])
+-- The page indexes (READ_PAGE): threads by seq and by Top rank (no reactions yet: the seq), replies per thread.
+if root == '' then
+  redis.call('ZADD', base .. ':threads', seq, ARGV[2])
+  redis.call('ZADD', base .. ':top', seq, ARGV[2])
+else
+  redis.call('HSET', base .. ':root', ARGV[2], root)
+  redis.call('ZADD', base .. ':r:' .. root, seq, ARGV[2])
+end
 redis.call('HINCRBY', base .. ':meta', 'commentCount', 1)
 redis.call('SET', written, ARGV[2], 'EX', ARGV[5])
 local event = '{"type":"comment","seq":' .. seq .. ',"comment":' .. string.sub(json, 1, -2)
@@ -159,7 +170,17 @@ for _, cid in ipairs(order) do
   out[#out + 1] = cid
   out[#out + 1] = changedSet[cid] and 1 or 0
   local counts = redis.call('HMGET', base .. ':rc', cid .. '|like', cid .. '|love', cid .. '|laugh', cid .. '|wow')
-  for k = 1, 4 do out[#out + 1] = tonumber(counts[k]) or 0 end
+  local total = 0
+  for k = 1, 4 do
+    local n = tonumber(counts[k]) or 0
+    out[#out + 1] = n
+    total = total + n
+  end
+  -- A thread's first comment moves in Top (threadRank in @board/shared: total * 2^32 + seq).
+  if changedSet[cid] then
+    local threadSeq = redis.call('ZSCORE', base .. ':threads', cid)
+    if threadSeq then redis.call('ZADD', base .. ':top', string.format('%.0f', total * 4294967296 + tonumber(threadSeq)), cid) end
+  end
 end
 return out
 `;
@@ -182,6 +203,112 @@ for _, cid in ipairs(ids) do
   for k = 1, 4 do out[#out + 1] = tonumber(counts[k]) or 0 end
 end
 return out
+`;
+
+/** Shared by the page reads: appends one comment as 7 values (json, hidden, deleted, like, love, laugh, wow). */
+const PUSH_COMMENT = `
+local function pushComment(out, base, cid)
+  out[#out + 1] = redis.call('HGET', base .. ':c', cid) or ''
+  out[#out + 1] = redis.call('SISMEMBER', base .. ':hidden', cid)
+  out[#out + 1] = redis.call('SISMEMBER', base .. ':deleted', cid)
+  local counts = redis.call('HMGET', base .. ':rc', cid .. '|like', cid .. '|love', cid .. '|laugh', cid .. '|wow')
+  for k = 1, 4 do out[#out + 1] = tonumber(counts[k]) or 0 end
+end
+`;
+
+/**
+ * A page of threads without reading the post: ARGV 1 'new'|'top', 2 rank to
+ * stay below ('' for the first page), 3 threads, 4 replies per thread.
+ * Commands grow with the page (a few per comment in it), never with history.
+ * Returns {seq, totals version, threads after the page, last rank or '', n threads,
+ * then per thread: reply count, n replies given, its comment and the replies (pushComment),
+ * then n pins and the pinned comments}; {-1} when the post is missing, {-2} when its
+ * page indexes were never built (REINDEX_PAGES).
+ */
+export const READ_PAGE = PUSH_COMMENT + `
+local base = KEYS[1]
+if redis.call('EXISTS', base .. ':meta') == 0 then return {-1} end
+-- A post written before the page indexes existed: REINDEX_PAGES first.
+if redis.call('HGET', base .. ':meta', 'pages') ~= '1' then return {-2} end
+local limit, nReplies = tonumber(ARGV[3]), tonumber(ARGV[4])
+local key = base .. (ARGV[1] == 'top' and ':top' or ':threads')
+local ranked = redis.call('ZREVRANGEBYSCORE', key, ARGV[2] == '' and '+inf' or ('(' .. ARGV[2]), '-inf', 'WITHSCORES', 'LIMIT', 0, limit)
+local n = #ranked / 2
+local remaining, lastRank = 0, ''
+if n > 0 then
+  lastRank = ranked[#ranked]
+  remaining = redis.call('ZCOUNT', key, '-inf', '(' .. lastRank)
+end
+local out = {redis.call('GET', base .. ':seq') or '0', redis.call('GET', base .. ':rv') or '0', remaining, lastRank, n}
+for i = 1, #ranked, 2 do
+  local cid = ranked[i]
+  local rkey = base .. ':r:' .. cid
+  local replies = {}
+  if nReplies > 0 then replies = redis.call('ZRANGE', rkey, 0, nReplies - 1) end
+  out[#out + 1] = redis.call('ZCARD', rkey)
+  out[#out + 1] = #replies
+  pushComment(out, base, cid)
+  for _, rid in ipairs(replies) do pushComment(out, base, rid) end
+end
+local pins = redis.call('LRANGE', base .. ':pins', 0, -1)
+out[#out + 1] = #pins
+for _, pid in ipairs(pins) do pushComment(out, base, pid) end
+return out
+`;
+
+/**
+ * ARGV: 1 thread's first comment id, 2 seq to stay above, 3 most replies.
+ * Returns {replies after these, n, seq, then each reply (pushComment)}; {-1} when the post is missing.
+ */
+export const READ_REPLIES = PUSH_COMMENT + `
+local base = KEYS[1]
+if redis.call('EXISTS', base .. ':meta') == 0 then return {-1} end
+if redis.call('HGET', base .. ':meta', 'pages') ~= '1' then return {-2} end
+local rkey = base .. ':r:' .. ARGV[1]
+local ids = redis.call('ZRANGEBYSCORE', rkey, '(' .. ARGV[2], '+inf', 'WITHSCORES', 'LIMIT', 0, tonumber(ARGV[3]))
+local remaining = 0
+if #ids > 0 then remaining = redis.call('ZCOUNT', rkey, '(' .. ids[#ids], '+inf') end
+local out = {remaining, #ids / 2, redis.call('GET', base .. ':seq') or '0'}
+for i = 1, #ids, 2 do pushComment(out, base, ids[i]) end
+return out
+`;
+
+/**
+ * Builds the page indexes of a post written before they existed, once: every
+ * comment in seq order gets its thread (and a rootId in its JSON), threads
+ * their Top rank. O(history) in one step, so it runs once per such post, on its
+ * first page read; new posts are marked indexed when created. Returns 1, or 0
+ * for no such post.
+ */
+export const REINDEX_PAGES = `
+local base = KEYS[1]
+if redis.call('EXISTS', base .. ':meta') == 0 then return 0 end
+if redis.call('HGET', base .. ':meta', 'pages') == '1' then return 1 end
+local rootOf = {}
+for _, cid in ipairs(redis.call('ZRANGE', base .. ':order', 0, -1)) do
+  local json = redis.call('HGET', base .. ':c', cid)
+  if json then
+    local c = cjson.decode(json)
+    if c.parentId == nil or c.parentId == cjson.null then
+      rootOf[cid] = cid
+      redis.call('ZADD', base .. ':threads', c.seq, cid)
+      local counts = redis.call('HMGET', base .. ':rc', cid .. '|like', cid .. '|love', cid .. '|laugh', cid .. '|wow')
+      local total = 0
+      for k = 1, 4 do total = total + (tonumber(counts[k]) or 0) end
+      redis.call('ZADD', base .. ':top', string.format('%.0f', total * 4294967296 + c.seq), cid)
+    else
+      local root = rootOf[c.parentId] or c.parentId
+      rootOf[cid] = root
+      redis.call('HSET', base .. ':root', cid, root)
+      redis.call('ZADD', base .. ':r:' .. root, c.seq, cid)
+      if not string.find(json, '"rootId":', 1, true) then
+        redis.call('HSET', base .. ':c', cid, string.sub(json, 1, -2) .. ',"rootId":"' .. root .. '"}')
+      end
+    end
+  end
+end
+redis.call('HSET', base .. ':meta', 'pages', '1')
+return 1
 `;
 
 /** KEYS: meta hash, posts index. ARGV: 1 createdAt, 2 post id, then field/value pairs. 0 if the post exists, else 1. */

@@ -5,6 +5,11 @@
  * the pending copy; everyone else gets it through `post:events` → #apply().
  * Reaction totals come apart from the ordered events (`post:totals`): absolute,
  * and per comment the highest totals version wins.
+ *
+ * The page holds part of the discussion: the newest page of threads (from the
+ * server-rendered page or a join), older ones per "Load earlier comments"
+ * (`post:page`), a thread's further replies per "N more replies" (`post:replies`).
+ * A live reply to a thread that is not loaded is only counted where it shows.
  */
 import {
   CommentBody,
@@ -21,20 +26,27 @@ import {
   type ReactionKind,
   type Result,
   type Role,
+  type ThreadPage,
+  type ThreadSort,
+  topRank,
 } from '@board/shared';
-import { SvelteSet } from 'svelte/reactivity';
+import { SvelteMap, SvelteSet } from 'svelte/reactivity';
 import { z } from 'zod';
 import { newClientId } from './client-id.js';
 import { connection } from './connection.svelte.js';
 import { Cooldown } from './cooldown.svelte.js';
 import { FeedEntry, PENDING_SEQ } from './feed-entry.svelte.js';
-import { buildThreads } from './threads.js';
+import { buildThreads, type Thread } from './threads.js';
+import { PageCursor, ThreadReplies, type Cursors } from './thread-pages.svelte.js';
+import { sortThreads } from './comment-order.js';
 import { StreamWait } from '../event-clock/stream-wait.svelte.js';
 
 export interface FeedSnapshot {
   post: Post;
-  /** Oldest first, as the server sends them. */
-  comments: Comment[];
+  /** The newest page of threads. */
+  page: ThreadPage;
+  /** Pinned comments, wherever they are in the discussion. */
+  pinned: Comment[];
   seq: number;
   /** Totals version the comments' counts are current with. */
   totalsVersion: number;
@@ -59,9 +71,19 @@ const REJOIN_DELAY_MS = 2_000;
 
 export class PostFeed {
   post = $state<Post>() as Post;
-  /** Every comment in sequence order, my pending ones last. */
+  /** The comments of the loaded threads in sequence order, my pending ones last. */
   entries = $state<FeedEntry[]>([]);
+  /** Pinned comments whose thread is not loaded: shown among the pins only. */
+  readonly pinOnly = new SvelteMap<string, FeedEntry>();
+  /** Per sort, the loaded run of threads; null for a sort not asked for since the last snapshot. */
+  cursors = $state<Cursors>({ new: null, top: null });
+  /** Per loaded thread (by its first comment's id), its replies not loaded yet. */
+  readonly replyState = new SvelteMap<string, ThreadReplies>();
+  /** Threads a Top page brought: they stay in the Top view however their reactions move meanwhile. */
+  readonly #topLoaded = new SvelteSet<string>();
   viewers = $state(0);
+  /** The server has answered this connection's join: older pages may be asked for. */
+  joined = $state(false);
   /** What I may do here; the server decides, the join ack tells. */
   role = $state<Role>('participant');
   /** A problem worth telling the reader about (a reaction that did not save, a vanished post). */
@@ -83,10 +105,11 @@ export class PostFeed {
   readonly threads = $derived(buildThreads(this.#shown).filter((t) => !this.held.has(t.root.id)));
   /** Held threads the reader could see now: one still waiting for their stream is not counted until it is due. */
   readonly heldShown = $derived([...this.held].filter((id) => !this.streamWait.waiting.has(id)));
-  readonly commentCount = $derived(this.entries.filter((e) => !e.pending && !e.deleted).length);
+  /** The post's stored comments (not only the loaded ones): from the server, then one per comment event. */
+  readonly commentCount = $derived(this.post.commentCount);
   readonly pinned = $derived(
     this.post.pinned
-      .map((id) => this.entries.find((e) => e.id === id))
+      .map((id) => this.entries.find((e) => e.id === id) ?? this.pinOnly.get(id))
       .filter((e): e is FeedEntry => !!e && !e.deleted && !this.streamWait.waiting.has(e.id)),
   );
   readonly isFacilitator = $derived(this.role === 'facilitator');
@@ -110,7 +133,7 @@ export class PostFeed {
     this.viewers = snapshot.post.viewers;
     this.#lastSeq = snapshot.seq;
     this.#totalsVersion = snapshot.totalsVersion;
-    this.#replaceComments(snapshot.comments, {}, snapshot.totalsVersion);
+    this.#replaceComments(snapshot, {});
     this.#buffer = new SeqBuffer<PostEvent>({
       apply: (event) => this.#apply(event),
       onGap: ({ expected }) => void this.#join(expected - 1),
@@ -169,6 +192,7 @@ export class PostFeed {
   }
 
   stop(): void {
+    this.joined = false;
     this.#cleanup?.();
     this.#cleanup = null;
     this.#joinGeneration++;
@@ -204,6 +228,7 @@ export class PostFeed {
       id: `pending-${clientId}`,
       postId: this.post.id,
       parentId,
+      rootId: parentId === null ? null : (this.#byId.get(parentId)?.comment.rootId ?? parentId),
       author: { id: me?.id ?? 'me', name: me?.name ?? 'You' },
       body: body.data,
       createdAt: Date.now(),
@@ -313,6 +338,7 @@ export class PostFeed {
 
   async #join(sinceSeq?: number): Promise<void> {
     const generation = ++this.#joinGeneration;
+    this.joined = false;
     // Hold live events until the ack says where they fit.
     this.#buffer.suspend();
     const res = await connection.request(
@@ -338,10 +364,11 @@ export class PostFeed {
 
   #applyJoin(result: JoinResult, sinceSeq: number): void {
     this.role = result.role;
+    this.joined = true;
     if (result.mode === 'snapshot') {
       this.post = result.post;
       this.viewers = result.post.viewers;
-      this.#replaceComments(result.comments, result.mine, result.totalsVersion);
+      this.#replaceComments(result, result.mine);
       this.#lastSeq = result.seq;
       this.#buffer.reset(result.seq);
     } else {
@@ -349,7 +376,7 @@ export class PostFeed {
       this.#buffer.reset(sinceSeq);
       this.#buffer.push(result.events);
       this.#applyTotals(result.totals, result.totalsVersion);
-      for (const entry of this.entries) entry.reactions.setMine(result.mine[entry.id] ?? []);
+      for (const entry of [...this.entries, ...this.pinOnly.values()]) entry.reactions.setMine(result.mine[entry.id] ?? []);
     }
     this.#totalsVersion = result.totalsVersion;
   }
@@ -363,13 +390,16 @@ export class PostFeed {
     this.#lastSeq = event.seq;
     switch (event.type) {
       case 'comment':
+        this.post.commentCount += 1;
         this.#addComment(event.comment, true);
         break;
       case 'pins':
         this.post.pinned = event.pinned;
+        // A pin of a comment this page has not loaded (an older page): fetch the pins to show it.
+        if (event.pinned.some((id) => !this.#find(id))) void this.#loadPins();
         break;
       case 'hidden': {
-        const entry = this.#byId.get(event.commentId);
+        const entry = this.#find(event.commentId);
         if (!entry) break;
         entry.hidden = true;
         // Participants other than the author lose the text, as a newcomer's snapshot would.
@@ -377,7 +407,7 @@ export class PostFeed {
         break;
       }
       case 'restored': {
-        const entry = this.#byId.get(event.commentId);
+        const entry = this.#find(event.commentId);
         if (entry) {
           entry.hidden = false;
           entry.body = event.body;
@@ -385,7 +415,8 @@ export class PostFeed {
         break;
       }
       case 'deleted': {
-        const entry = this.#byId.get(event.commentId);
+        this.post.commentCount = Math.max(0, this.post.commentCount - 1);
+        const entry = this.#find(event.commentId);
         if (entry) {
           entry.deleted = true;
           entry.hidden = false;
@@ -407,8 +438,17 @@ export class PostFeed {
 
   #addComment(comment: Comment, live = false): void {
     if (this.#byId.has(comment.id)) return;
-    // My comment can arrive before its ack (replayed after a reconnect): it takes the pending copy's place.
+    // A reply to a thread that is not loaded (an older page) is not shown; one to a thread whose
+    // replies are not all loaded yet only counts among its "more replies" (mine shows at once).
     const mine = comment.author.id === connection.user?.id;
+    const thread = comment.rootId === null ? null : this.replyState.get(comment.rootId);
+    if (thread === undefined) return;
+    if (thread && thread.unloaded > 0 && !mine) {
+      if (comment.seq > thread.countedAt) thread.unloaded += 1;
+      return;
+    }
+    if (comment.rootId === null) this.replyState.set(comment.id, new ThreadReplies(0, 0, comment.seq));
+    // My comment can arrive before its ack (replayed after a reconnect): it takes the pending copy's place.
     const twin = mine && comment.clientId ? this.entries.find((e) => e.pending && e.comment.clientId === comment.clientId) : undefined;
     if (twin) this.#remove(twin);
 
@@ -431,7 +471,7 @@ export class PostFeed {
   /** Totals of a frame or a replay; those of comments not here yet wait for them (bounded). */
   #applyTotals(totals: CommentTotals[], version: number): void {
     for (const { commentId, counts } of totals) {
-      const entry = this.#byId.get(commentId);
+      const entry = this.#find(commentId);
       if (entry) entry.reactions.setCounts(counts, version);
       else if (this.#earlyTotals.size < EARLY_TOTALS_MAX || this.#earlyTotals.has(commentId)) {
         const known = this.#earlyTotals.get(commentId);
@@ -440,30 +480,153 @@ export class PostFeed {
     }
   }
 
+  /** A comment shown anywhere: in a loaded thread or among the pins. */
+  #find(id: string): FeedEntry | undefined {
+    return this.#byId.get(id) ?? this.pinOnly.get(id);
+  }
+
   #remove(entry: FeedEntry): void {
     const at = this.entries.indexOf(entry);
     if (at !== -1) this.entries.splice(at, 1);
   }
 
-  /** A full snapshot: keep entries we already show (their reaction state), keep my unsent comments. */
-  #replaceComments(comments: Comment[], mine: MyReactions, totalsVersion: number): void {
-    const next: FeedEntry[] = [];
-    for (const comment of comments) {
-      const existing = this.#byId.get(comment.id);
-      const entry = existing ?? new FeedEntry(comment, mine[comment.id] ?? []);
-      entry.reactions.setCounts(comment.reactions, totalsVersion);
-      if (existing) {
-        existing.update(comment);
-        existing.reactions.setMine(mine[comment.id] ?? []);
-      }
-      next.push(entry);
-    }
-    this.#earlyTotals.clear();
+  /**
+   * A snapshot (the page load, a first join, a resync outside the replay window):
+   * the newest page and the pins replace what is loaded. Entries we already show
+   * keep their object (their reaction state); my unsent comments stay.
+   */
+  #replaceComments(snapshot: Pick<FeedSnapshot, 'page' | 'pinned'>, mine: MyReactions): void {
+    const previous = new Map([...this.#byId, ...this.pinOnly]);
     this.#byId.clear();
-    for (const entry of next) this.#byId.set(entry.id, entry);
-    const ids = new Set(comments.map((c) => c.id));
+    this.replyState.clear();
+    this.#topLoaded.clear();
+    this.#earlyTotals.clear();
+    const next = this.#takePage(snapshot.page, mine, previous);
+    this.pinOnly.clear();
+    for (const comment of snapshot.pinned) {
+      if (this.#byId.has(comment.id)) continue;
+      const entry = this.#entryFor(comment, mine, snapshot.page.totalsVersion, previous);
+      this.pinOnly.set(comment.id, entry);
+    }
+    this.cursors = { new: snapshot.page.sort === 'new' ? new PageCursor(snapshot.page) : null, top: null };
+    const ids = new Set(next.map((e) => e.id));
     for (const id of this.held) if (!ids.has(id)) this.held.delete(id);
-    this.entries = [...next, ...this.entries.filter((e) => e.pending)];
+    this.entries = [...next.sort((a, b) => a.comment.seq - b.comment.seq), ...this.entries.filter((e) => e.pending)];
+  }
+
+  /** An entry for a comment from the server: the one we have (updated), or a new one. */
+  #entryFor(comment: Comment, mine: MyReactions | null, totalsVersion: number, known: Map<string, FeedEntry>): FeedEntry {
+    const existing = known.get(comment.id);
+    const entry = existing ?? new FeedEntry(comment, mine?.[comment.id] ?? []);
+    entry.reactions.setCounts(comment.reactions, totalsVersion);
+    if (existing) {
+      existing.update(comment);
+      if (mine) existing.reactions.setMine(mine[comment.id] ?? []);
+    }
+    return entry;
+  }
+
+  /** Registers a page's threads (not yet in `entries`); returns the entries new to the thread list. */
+  #takePage(page: ThreadPage, mine: MyReactions | null, known: Map<string, FeedEntry>): FeedEntry[] {
+    const added: FeedEntry[] = [];
+    for (const thread of page.threads) {
+      if (page.sort === 'top') this.#topLoaded.add(thread.root.id);
+      if (this.replyState.has(thread.root.id)) continue;
+      for (const comment of [thread.root, ...thread.replies]) {
+        if (this.#byId.has(comment.id)) continue;
+        const entry = this.#entryFor(comment, mine, page.totalsVersion, known);
+        this.#byId.set(comment.id, entry);
+        this.pinOnly.delete(comment.id);
+        added.push(entry);
+      }
+      const through = thread.replies.at(-1)?.seq ?? 0;
+      this.replyState.set(thread.root.id, new ThreadReplies(thread.replyCount - thread.replies.length, through, page.seq));
+    }
+    return added;
+  }
+
+  /** The threads one sort shows: the loaded run from its first page down, and my new ones. */
+  view(order: ThreadSort): Thread<FeedEntry>[] {
+    const cursor = this.cursors[order];
+    if (order === 'new') return this.threads.filter((t) => t.root.comment.seq >= (cursor?.floor ?? 0));
+    if (!cursor) return [];
+    const floor = cursor.floor;
+    return sortThreads(
+      this.threads.filter((t) => this.#topLoaded.has(t.root.id) || topRank(t.root.reactions.total, t.root.comment.seq) >= floor),
+      'top',
+    );
+  }
+
+  /**
+   * The next page of a sort (the first, for Top not asked for yet). Returns the
+   * ids of the threads it added, in order, or an error the page can show.
+   */
+  async loadPage(sort: ThreadSort): Promise<Result<string[]>> {
+    const cursor = this.cursors[sort];
+    if (cursor?.loading || (cursor && cursor.next === null)) return { ok: true, data: [] };
+    if (!this.joined) return fail('UNAVAILABLE', 'Still connecting to the discussion; try again in a moment.');
+    if (cursor) cursor.loading = true;
+    const generation = this.#joinGeneration;
+    const res = await connection.request('post:page', {
+      postId: this.post.id,
+      sort,
+      ...(cursor?.next != null ? { before: cursor.next } : {}),
+    });
+    if (cursor) cursor.loading = false;
+    // A snapshot came meanwhile: it decides what is loaded.
+    if (generation !== this.#joinGeneration || this.cursors[sort] !== cursor) return { ok: true, data: [] };
+    if (!res.ok) return res;
+    const page = res.data;
+    const added = this.#takePage(page, null, new Map(this.pinOnly));
+    this.#insertAll(added);
+    if (cursor) {
+      cursor.next = page.next;
+      cursor.remaining = page.remaining;
+    } else this.cursors[sort] = new PageCursor(page);
+    return { ok: true, data: page.threads.map((t) => t.root.id) };
+  }
+
+  /** The pinned comments, for pins of comments outside the loaded threads; a failure leaves the pin unshown until the next join. */
+  async #loadPins(): Promise<void> {
+    const generation = this.#joinGeneration;
+    const res = await connection.request('post:pins', { postId: this.post.id });
+    if (!res.ok || generation !== this.#joinGeneration) return;
+    for (const comment of res.data) {
+      if (this.#find(comment.id)) continue;
+      this.pinOnly.set(comment.id, this.#entryFor(comment, null, this.#totalsVersion, new Map()));
+    }
+  }
+
+  /** Loads the replies of a thread that are not here yet (a page of them). */
+  async loadReplies(rootId: string): Promise<Result<null>> {
+    const state = this.replyState.get(rootId);
+    if (!state || state.loading || state.unloaded === 0) return { ok: true, data: null };
+    if (!this.joined) return fail('UNAVAILABLE', 'Still connecting to the discussion; try again in a moment.');
+    state.loading = true;
+    const res = await connection.request('post:replies', { postId: this.post.id, rootId, after: state.through });
+    state.loading = false;
+    if (this.replyState.get(rootId) !== state) return { ok: true, data: null };
+    if (!res.ok) return res;
+    const added: FeedEntry[] = [];
+    for (const comment of res.data.replies) {
+      if (this.#byId.has(comment.id)) continue;
+      const entry = this.#entryFor(comment, null, this.#totalsVersion, new Map());
+      this.#byId.set(comment.id, entry);
+      added.push(entry);
+    }
+    this.#insertAll(added);
+    state.through = res.data.replies.at(-1)?.seq ?? state.through;
+    state.countedAt = Math.max(state.countedAt, res.data.seq);
+    state.unloaded = res.data.remaining;
+    return { ok: true, data: null };
+  }
+
+  /** Entries into sequence order, before my pending ones (one sort, not one splice each). */
+  #insertAll(added: FeedEntry[]): void {
+    if (added.length === 0) return;
+    const pending = this.entries.filter((e) => e.pending);
+    const stored = [...this.entries.filter((e) => !e.pending), ...added].sort((a, b) => a.comment.seq - b.comment.seq);
+    this.entries = [...stored, ...pending];
   }
 }
 

@@ -6,7 +6,7 @@
  */
 import { env } from '$env/dynamic/private';
 import { error } from '@sveltejs/kit';
-import { Comment, Post, PostSummary } from '@board/shared';
+import { Comment, Post, PostSummary, ThreadPage } from '@board/shared';
 import { z } from 'zod';
 
 const PostListResponse = z.object({
@@ -14,9 +14,11 @@ const PostListResponse = z.object({
   /** The service's clock when it answered: the list's event times are right before any socket connects. */
   serverTime: z.number().int(),
 });
+/** The newest page of threads and the pins: what the page shows first, whatever the post's history. */
 const PostPageResponse = z.object({
   post: Post,
-  comments: z.array(Comment),
+  page: ThreadPage,
+  pinned: z.array(Comment),
   seq: z.number().int().nonnegative(),
   totalsVersion: z.number().int().nonnegative(),
   /** The service's clock when it answered: the event clock renders right before any socket connects. */
