@@ -13,6 +13,8 @@ export function registerPostHandlers(
   deps: { store: Store; presence: Presence; ctx: HandlerContext; resyncTotalsMax: number },
 ): void {
   const { store, presence, ctx, resyncTotalsMax } = deps;
+  // Read after the rest of the answer; a post whose event never started has no pulse to read.
+  const pulseOf = (post: { id: string; clock: unknown }) => (post.clock ? store.pulse(post.id) : Promise.resolve([]));
 
   socket.on(
     'post:join',
@@ -41,6 +43,7 @@ export function registerPostHandlers(
         if (totals && events) {
           // Read after the events: a hide or delete stored before they were read is seen here.
           const states = await store.commentStates(postId, textBearingIds(events));
+          const pulse = await pulseOf(post);
           const seq = events.at(-1)?.seq ?? sinceSeq;
           return reply({
             mode: 'replay',
@@ -50,12 +53,14 @@ export function registerPostHandlers(
             totalsVersion: totals.version,
             mine,
             role,
+            pulse,
           });
         }
       }
       const page = await store.listComments(postId);
       if (!page) throw new AppError('NOT_FOUND', 'No such post');
       const viewers = (await store.viewers([postId]))[postId] ?? 0;
+      const pulse = await pulseOf(post);
       reply({
         mode: 'snapshot',
         post: { ...post, viewers },
@@ -64,6 +69,7 @@ export function registerPostHandlers(
         totalsVersion: page.totalsVersion,
         mine,
         role,
+        pulse,
       });
     }, ctx),
   );
