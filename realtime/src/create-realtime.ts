@@ -27,6 +27,8 @@ import { registerReactionHandlers } from './reactions/reactions.handlers.js';
 import { registerModerationHandlers } from './moderation/moderation.handlers.js';
 import { registerHostingHandlers } from './posts/hosting.handlers.js';
 import { registerClockHandlers } from './event-clock/clock.handlers.js';
+import { registerMomentHandlers } from './moments/moments.handlers.js';
+import { createPulseRelay } from './pulse/pulse-relay.js';
 import { consoleLog, type HandlerContext, type Log } from './socket/handle.js';
 import { InFlight } from './socket/in-flight.js';
 import { createRateLimits } from './limits/rate-limits.js';
@@ -171,11 +173,17 @@ export function createRealtime(config: Config, deps: RealtimeDeps = {}): Realtim
     maxEventsPerFrame: config.BROADCAST_MAX_EVENTS_PER_FRAME,
   });
   const presence = createPresence({ io, store, nodeId, log });
+  const pulse = createPulseRelay({
+    store,
+    broadcast: (postId, buckets) => io.to(rooms.post(postId)).emit('post:pulse', postId, buckets),
+    log,
+  });
   const reactions = createReactionPipeline({
     store,
     flushMs: config.REACTION_FLUSH_MS,
     maxBatch: config.REACTION_MAX_BATCH,
     broadcast: (postId, totals) => io.to(rooms.post(postId)).emit('post:totals', postId, totals),
+    pulse: (postId, out) => pulse.outcome(postId, out),
     log,
   });
 
@@ -192,11 +200,12 @@ export function createRealtime(config: Config, deps: RealtimeDeps = {}): Realtim
     guard.connected(socket);
     registerSessionHandlers(socket, signer, ctx);
     registerPostHandlers(socket, { store, presence, ctx, resyncTotalsMax: config.RESYNC_TOTALS_MAX });
-    registerCommentHandlers(socket, { store, broadcaster, presence, ctx });
+    registerCommentHandlers(socket, { store, broadcaster, presence, pulse, ctx });
     registerReactionHandlers(socket, { pipeline: reactions, ctx });
     registerHostingHandlers(socket, { io, store, ctx });
     registerModerationHandlers(socket, { io, store, broadcaster, presence, ctx });
     registerClockHandlers(socket, { io, store, broadcaster, ctx });
+    registerMomentHandlers(socket, { store, broadcaster, ctx, max: config.MOMENTS_MAX });
   });
 
   /**
@@ -213,6 +222,7 @@ export function createRealtime(config: Config, deps: RealtimeDeps = {}): Realtim
     if (!settled) log.error(`Shutdown: ${inflight.count} requests still running after ${SHUTDOWN_GRACE_MS} ms`);
     // Pending clicks are stored and answered before their connections close.
     await reactions.drain();
+    pulse.close();
     broadcaster.close();
     stopBeacon();
     await presence.close();
