@@ -29,6 +29,7 @@ import { connection } from './connection.svelte.js';
 import { Cooldown } from './cooldown.svelte.js';
 import { FeedEntry, PENDING_SEQ } from './feed-entry.svelte.js';
 import { buildThreads } from './threads.js';
+import { PulseState } from '$lib/pulse/pulse-state.svelte.js';
 
 export interface FeedSnapshot {
   post: Post;
@@ -71,6 +72,8 @@ export class PostFeed {
   readonly held = new SvelteSet<string>();
   /** Slow mode or a rate limit: when I may post again. */
   readonly cooldown = new Cooldown();
+  /** The room's pulse (reactions and comments per slice of event time), merged from every frame that carries it. */
+  readonly pulse = new PulseState();
 
   /** Deleted comments leave the page unless replies hang on them (then they stay as a tombstone). */
   readonly #shown = $derived(shownEntries(this.entries));
@@ -123,7 +126,12 @@ export class PostFeed {
     const onTotals = (id: string, raw: unknown) => {
       if (id !== postId) return;
       const update = PostTotals.safeParse(raw);
-      if (update.success) this.#applyTotals(update.data.totals, update.data.version);
+      if (!update.success) return;
+      this.#applyTotals(update.data.totals, update.data.version);
+      if (update.data.pulse) this.pulse.merge(update.data.pulse);
+    };
+    const onPulse = (id: string, buckets: unknown) => {
+      if (id === postId) this.pulse.merge(buckets);
     };
     // The server's periodic "latest seq is N": being behind it in a quiet moment is a gap too.
     const onHead = (id: string, seq: unknown) => {
@@ -140,6 +148,7 @@ export class PostFeed {
     };
     socket.on('post:events', onEvents);
     socket.on('post:totals', onTotals);
+    socket.on('post:pulse', onPulse);
     socket.on('post:head', onHead);
     socket.on('presence', onPresence);
     socket.on('post:role', onRole);
@@ -150,6 +159,7 @@ export class PostFeed {
       offConnect();
       socket.off('post:events', onEvents);
       socket.off('post:totals', onTotals);
+      socket.off('post:pulse', onPulse);
       socket.off('post:head', onHead);
       socket.off('presence', onPresence);
       socket.off('post:role', onRole);
@@ -334,6 +344,7 @@ export class PostFeed {
       for (const entry of this.entries) entry.reactions.setMine(result.mine[entry.id] ?? []);
     }
     this.#totalsVersion = result.totalsVersion;
+    this.pulse.merge(result.pulse);
   }
 
   #missingText(): boolean {
@@ -378,6 +389,9 @@ export class PostFeed {
       }
       case 'clock':
         this.post.clock = event.clock;
+        break;
+      case 'moments':
+        this.post.moments = event.moments;
         break;
       case 'settings':
         this.post.locked = event.locked;
