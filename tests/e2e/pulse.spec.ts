@@ -7,8 +7,8 @@
 import { clockOf, expect, panelOf, test } from './support/event-clock.js';
 import { unique } from './support/post-page.js';
 
-// Two pages set up on a busy 2-core machine, then a dozen round trips between them.
-test.describe.configure({ timeout: 90_000 });
+// Two pages set up, then a dozen round trips between them: up to 90 s on a 2-core machine at load 20.
+test.describe.configure({ timeout: 150_000 });
 
 const stripOf = (page: import('@playwright/test').Page) => page.getByTestId('pulse-strip');
 const chaptersOf = (page: import('@playwright/test').Page) => page.getByRole('navigation', { name: 'Moments' });
@@ -73,10 +73,12 @@ test('the strip shows reactions live, says so in words, and the host sees reacti
   const pulse = guest.page.getByRole('region', { name: "The room's pulse" });
   await expect(pulse).toContainText('2 reactions and 1 comment so far');
   await expect(pulse).toContainText('taking one back later does not remove it');
-  const busiest = pulse.getByRole('button', { name: /2 reactions, 1 comment/ });
+  // (The two clicks may fall in one 5 s slice or two.)
+  const busiest = pulse.getByRole('list', { name: 'Busiest moments' }).getByRole('button').first();
+  await expect(busiest).toHaveAccessibleName(/^\d+:\d\d–\d+:\d\d \d reactions?, [01] comments?$/);
   await busiest.click();
   await expect(busiest).toHaveAttribute('aria-pressed', 'true');
-  await expect(guest.comment(text)).toHaveClass(/\bnear\b/);
+  await expect(guest.page.getByRole('status').filter({ hasText: 'Showing the discussion around' })).toBeVisible();
   // A take-back changes the count on the comment, not the pulse.
   await guest.reaction(guest.comment(text), 'Wow').click();
   await expect(host.reaction(host.comment(text), 'Wow')).toHaveAccessibleName('Wow, 0');
