@@ -102,6 +102,14 @@ export const ConfigSchema = z.object({
    */
   REACTION_MAX_BATCH: int(1, 40_000).default(20_000),
   /**
+   * Least gap between two frames that carry pulse buckets (shared/src/pulse.ts)
+   * to one post's viewers, all nodes together (ms): 200 is 5 frames/s, smooth for a
+   * strip of 5 s bars. Changes in between wait for the next frame; none are lost.
+   */
+  PULSE_FRAME_MS: int(50, 10_000).default(200),
+  /** Moments a post keeps (facilitator-marked chapters); more is refused with INVALID. */
+  MOMENTS_MAX: int(1, 1_000).default(100),
+  /**
    * Most comments whose current totals a replay answer carries (a resync); when
    * more changed since the client's version, it gets a snapshot instead, which
    * then costs about the same.

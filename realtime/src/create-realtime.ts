@@ -31,6 +31,8 @@ import type { HandlerContext } from './socket/handle.js';
 import { createLog, lazyChild, type Log } from './logging/log.js';
 import { createMetrics, watchServer, type Metrics } from './metrics/metrics.js';
 import { timedStore } from './metrics/timed-store.js';
+import { registerMomentHandlers } from './moments/moments.handlers.js';
+import { createPulseRelay } from './pulse/pulse-relay.js';
 import { InFlight } from './socket/in-flight.js';
 import { createRateLimits } from './limits/rate-limits.js';
 import { compileTrust } from './limits/client-address.js';
@@ -213,6 +215,11 @@ export function createRealtime(config: Config, deps: RealtimeDeps = {}): Realtim
     metrics,
   });
   const presence = createPresence({ io, store, nodeId, log });
+  const pulse = createPulseRelay({
+    store,
+    broadcast: (postId, buckets) => io.to(rooms.post(postId)).emit('post:pulse', postId, buckets),
+    log,
+  });
   const reactions = createReactionPipeline({
     store,
     flushMs: config.REACTION_FLUSH_MS,
@@ -221,6 +228,7 @@ export function createRealtime(config: Config, deps: RealtimeDeps = {}): Realtim
       io.to(rooms.post(postId)).emit('post:totals', postId, totals);
       metrics.broadcastFrames.inc({ event: 'post:totals' });
     },
+    pulse: (postId, out) => pulse.outcome(postId, out),
     log,
     metrics,
   });
@@ -244,11 +252,12 @@ export function createRealtime(config: Config, deps: RealtimeDeps = {}): Realtim
     guard.connected(socket);
     registerSessionHandlers(socket, signer, ctx);
     registerPostHandlers(socket, { store, presence, ctx, resyncTotalsMax: config.RESYNC_TOTALS_MAX, pages });
-    registerCommentHandlers(socket, { store, broadcaster, presence, ctx, maxViewerDelayMs: config.MAX_VIEWER_DELAY_MS });
+    registerCommentHandlers(socket, { store, broadcaster, presence, pulse, ctx, maxViewerDelayMs: config.MAX_VIEWER_DELAY_MS });
     registerReactionHandlers(socket, { pipeline: reactions, ctx });
     registerHostingHandlers(socket, { io, store, ctx });
     registerModerationHandlers(socket, { io, store, broadcaster, presence, ctx });
     registerClockHandlers(socket, { io, store, broadcaster, ctx });
+    registerMomentHandlers(socket, { store, broadcaster, ctx, max: config.MOMENTS_MAX });
   });
 
   /**
@@ -280,6 +289,7 @@ export function createRealtime(config: Config, deps: RealtimeDeps = {}): Realtim
     // Pending clicks are stored and answered before their connections close.
     stage = 'storing pending reactions';
     await reactions.drain();
+    pulse.close();
     broadcaster.close();
     stopBeacon();
     stage = 'releasing this node\'s viewer counts';

@@ -89,6 +89,13 @@ const S = {
   stormComments: num('STORM_COMMENTS', 1, 0, 50),
   /** Also run the Redis storm on this many nodes, clickers split evenly over them; 1: only one node. */
   stormNodes: num('STORM_NODES', 1, 1, 4),
+  /**
+   * `--event-live`: also run each engine's reaction burst with the post's event
+   * live (presses stamped and counted into the pulse) and compare it with the
+   * same burst without an event: CPU per click, pulse frames/s per viewer, and
+   * whether totals and buckets are exact.
+   */
+  eventLive: ['true', '1', 'yes'].includes(setting('EVENT_LIVE', 'false')),
   /** Idle viewers for the memory figure. */
   idle: num('IDLE', 10_000, 100, 18_000),
   /** Viewers in the one-node / two-node comparison (split evenly over the nodes). */
@@ -205,6 +212,7 @@ async function startServers(
   kind: 'board' | 'bare',
   engine: 'memory' | 'redis',
   nodes: number,
+  eventLive = false,
 ): Promise<{ servers: Child[]; ports: number[] }> {
   if (engine === 'redis' && !redis) redis = await startRedis(pin.server);
   const prefix = `bench${++prefixN}:`;
@@ -223,6 +231,7 @@ async function startServers(
         redisPrefix: prefix,
         nodeId: `bench-node-${i}`,
         createPost: i === 0,
+        eventLive,
         sessionSecret: secret,
         rateLimitFactor: S.rateLimitFactor,
       },
@@ -342,12 +351,12 @@ interface ReactionRow extends ReactionResult {
  * `bare`: the same burst against the bare ws yardstick (server-child.ts, bareStorm).
  * `nodes` > 1 (Redis only): clickers and checkers split evenly over the nodes.
  */
-async function reactionBurst(engine: 'memory' | 'redis' | 'bare', nodes = 1): Promise<ReactionRow> {
+async function reactionBurst(engine: 'memory' | 'redis' | 'bare', nodes = 1, eventLive = false): Promise<ReactionRow> {
   const perClient = S.clicks / S.clickers;
   const kind = engine === 'bare' ? 'bare' : 'board';
-  const label = nodes > 1 ? `${engine} ×${nodes} nodes` : engine;
+  const label = `${nodes > 1 ? `${engine} ×${nodes} nodes` : engine}${eventLive ? ', event live' : ''}`;
   say(`reactions/${label}: ${S.clickers} clients × ${perClient.toFixed(1)} clicks/s = ${S.clicks} clicks/s, ${S.reactionSeconds} s`);
-  const { servers, ports } = await startServers(kind, engine === 'bare' ? 'memory' : engine, nodes);
+  const { servers, ports } = await startServers(kind, engine === 'bare' ? 'memory' : engine, nodes, eventLive);
   const load = startChild('load', 'load-child.ts', pin.load);
   try {
     await connect(load, ports, S.clickers, kind);
@@ -482,6 +491,8 @@ async function main(): Promise<void> {
   const bareRows = new Map<number, BroadcastRow>();
   let spikeRow: BroadcastRow | null = null;
   const reactionRows: ReactionRow[] = [];
+  /** `--event-live`: each engine's burst without an event and with it live, run back to back. */
+  const eventLiveRows: { plain: ReactionRow; live: ReactionRow }[] = [];
   let idleRow: IdleRow | null = null;
   const nodeRows: Array<BroadcastRow & { pair: number }> = [];
 
@@ -528,6 +539,13 @@ async function main(): Promise<void> {
     for (const engine of ['bare', ...S.engines] as const) {
       const row = await attempt(`reaction burst on ${engine}`, () => reactionBurst(engine));
       if (row) reactionRows.push(row);
+      if (S.eventLive && engine !== 'bare') {
+        const live = await attempt(`reaction burst on ${engine}, event live`, () => reactionBurst(engine, 1, true));
+        if (live) {
+          reactionRows.push(live);
+          if (row) eventLiveRows.push({ plain: row, live });
+        }
+      }
     }
     if (S.stormNodes > 1 && S.engines.includes('redis')) {
       const row = await attempt(`reaction burst on ${S.stormNodes} Redis nodes`, () => reactionBurst('redis', S.stormNodes));
@@ -625,6 +643,45 @@ async function main(): Promise<void> {
       out.push(
         `Spike row: ${spikeRow.rate} comments/s on one post are batched into ${fmtInt(spikeRow.frames / spikeRow.viewers / (spikeRow.wallMs / 1000))} ` +
           `frames/s per viewer (batching starts above 20 events/s per post, one frame per 33 ms tick).`,
+      );
+    }
+  }
+
+  if (eventLiveRows.length > 0) {
+    out.push('');
+    out.push('### Reaction burst with the event live (stamps and pulse buckets on)');
+    out.push('');
+    out.push(
+      'The same burst on a post whose event is live, run right after the one without an event: every press is stamped ' +
+        'with the event time and counted into its 5 s bucket in the same write as the totals, and pulse buckets travel ' +
+        'with the totals frames (at most one pulse-bearing frame per PULSE_FRAME_MS, 200 ms, per post). ' +
+        '*Presses*: clicks answered as stored that turned a reaction on (warm-up included); *counted*: the presses in the ' +
+        'stored buckets; *exact*: the two agree and every checker heard exactly the stored pulse. Goals (issue 23): CPU per ' +
+        'click within 1.15× of the burst without an event, pulse frames ≤ 5/s per viewer.',
+    );
+    out.push('');
+    out.push(
+      table(
+        ['engine', 'µs per click, no event', 'µs per click, event live', 'ratio', 'pulse frames/s per viewer', 'presses / counted in buckets', 'exact totals (live / stored)', 'exact pulse'],
+        eventLiveRows.map(({ plain, live }) => [
+          live.engine,
+          plain.cpuPerClickUs.toFixed(1),
+          live.cpuPerClickUs.toFixed(1),
+          `${(live.cpuPerClickUs / plain.cpuPerClickUs).toFixed(2)}×`,
+          live.pulse.framesPerViewerPerSec.toFixed(1),
+          `${fmtInt(live.pulse.presses)} / ${live.pulse.counted === null ? '–' : fmtInt(live.pulse.counted)}`,
+          `${live.liveExact ? 'yes' : 'NO'} / ${live.snapshotExact ? 'yes' : 'NO'}`,
+          live.pulse.exact ? 'yes' : 'NO',
+        ]),
+      ),
+    );
+    for (const { plain, live } of eventLiveRows) {
+      const ratio = live.cpuPerClickUs / plain.cpuPerClickUs;
+      goals.push(`${mark(ratio <= 1.15)}  ${live.engine}: CPU per click ${ratio.toFixed(2)}× the burst without an event (goal ≤ 1.15×)`);
+      goals.push(`${mark(live.pulse.framesPerViewerPerSec <= 5)}  ${live.engine}: ${live.pulse.framesPerViewerPerSec.toFixed(1)} pulse frames/s per viewer (goal ≤ 5)`);
+      goals.push(
+        `${mark(live.pulse.exact && live.liveExact && live.snapshotExact)}  ${live.engine}: exact totals and buckets ` +
+          `(${fmtInt(live.pulse.presses)} presses stored, ${live.pulse.counted === null ? 'no' : fmtInt(live.pulse.counted)} counted in buckets)`,
       );
     }
   }

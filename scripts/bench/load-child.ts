@@ -20,6 +20,8 @@ import {
   type PostEvent,
   type ReactionCounts,
   type ServerToClientEvents,
+  mergePulse,
+  type PulseBucket,
 } from '@board/shared';
 import { serveRpc } from './rpc.js';
 import { Samples } from './stats.js';
@@ -231,7 +233,14 @@ interface Checker {
   versions: Map<string, number>;
   /** The totals version of the last join answer: what a resync asks for changes after. */
   totalsVersion: number;
+  /** The pulse as this viewer heard it (join answers, totals and pulse frames), merged. */
+  pulse: Map<number, PulseBucket>;
+  /** Frames that carried pulse buckets since the current burst began. */
+  pulseFrames: number;
 }
+
+/** Clicks answered as stored presses (turned on), warm-up included: what the pulse must count with the event live. */
+let pressesStored = 0;
 
 let checkers: Checker[] = [];
 let poster: { socket?: BoardClient; bare?: WebSocket; bareAcks?: Map<number, () => void> } = {};
@@ -260,6 +269,7 @@ async function joinChecker(c: Checker): Promise<void> {
   c.totalsVersion = res.data.totalsVersion;
   c.buffer.reset(res.data.seq);
   c.lastSeq = res.data.seq;
+  mergePulse(c.pulse, res.data.pulse ?? []);
 }
 
 async function connectCheckers(args: { ports: number[]; count: number }) {
@@ -274,6 +284,8 @@ async function connectCheckers(args: { ports: number[]; count: number }) {
       totals: new Map(),
       versions: new Map(),
       totalsVersion: 0,
+      pulse: new Map(),
+      pulseFrames: 0,
       buffer: new SeqBuffer<PostEvent>({
         apply: (e) => {
           if (e.seq !== c.lastSeq + 1) c.outOfOrder++;
@@ -295,8 +307,18 @@ async function connectCheckers(args: { ports: number[]; count: number }) {
     socket.on('post:events', (postId, events) => {
       if (postId === BENCH_POST_ID) c.buffer.push(events);
     });
-    socket.on('post:totals', (postId, { version, totals }) => {
-      if (postId === BENCH_POST_ID) applyTotals(c, version, totals);
+    socket.on('post:totals', (postId, { version, totals, pulse }) => {
+      if (postId !== BENCH_POST_ID) return;
+      applyTotals(c, version, totals);
+      if (pulse) {
+        c.pulseFrames++;
+        mergePulse(c.pulse, pulse);
+      }
+    });
+    socket.on('post:pulse', (postId, buckets) => {
+      if (postId !== BENCH_POST_ID) return;
+      c.pulseFrames++;
+      mergePulse(c.pulse, buckets);
     });
     await joinChecker(c);
     checkers.push(c);
@@ -514,6 +536,7 @@ async function reactions(args: {
     v.unseen = 0;
   }
   const ackLatency = new Samples();
+  for (const c of checkers) c.pulseFrames = 0;
   let acked = 0;
   let failed = 0;
   let firstFailure = '';
@@ -544,6 +567,7 @@ async function reactions(args: {
       }
       acked++;
       ackLatency.add(t - sentAt);
+      if (active && result.data.active) pressesStored++;
       // The server keeps the last stored setting per (person, kind): that is what the totals must add up to.
       if (click > v.storedClick[k]!) {
         v.storedClick[k] = click;
@@ -595,12 +619,14 @@ async function reactions(args: {
   const live = checkers.map((c) => c.totals.get(args.commentId) ?? null);
   // A fresh snapshot from storage, through a checker that leaves and joins again.
   let snapshot: ReactionCounts | null = null;
+  let storedPulse: PulseBucket[] | null = null;
   const c = checkers[0];
   if (c) {
     await c.socket.timeout(30_000).emitWithAck('post:leave', { postId: BENCH_POST_ID });
     const res = await c.socket.timeout(30_000).emitWithAck('post:join', { postId: BENCH_POST_ID });
     if (res.ok && res.data.mode === 'snapshot') {
       snapshot = res.data.comments.find((x: Comment) => x.id === args.commentId)?.reactions ?? null;
+      storedPulse = res.data.pulse ?? [];
       for (const comment of res.data.comments) c.versions.set(comment.id, res.data.totalsVersion);
       c.buffer.reset(res.data.seq);
       c.lastSeq = res.data.seq;
@@ -632,6 +658,25 @@ async function reactions(args: {
     loadLag: { p99: lag.percentile(99) / 1e6, max: lag.max / 1e6 },
     fanOut: fanOutOf(rec.totalsArrivals, viewers.length),
     resync: resynced,
+    pulse: pulseOf(storedPulse, wallMs, outstanding),
+  };
+}
+
+/**
+ * The pulse after a burst: presses answered as stored against the presses the
+ * stored buckets count (warm-up included), whether every checker heard exactly
+ * the stored pulse, and the most pulse-bearing frames a checker got per second.
+ */
+function pulseOf(stored: PulseBucket[] | null, wallMs: number, outstanding: number): ReactionResult['pulse'] {
+  const counted = stored === null ? null : stored.reduce((n, b) => n + b[1] + b[2] + b[3] + b[4], 0);
+  const same = (heard: Map<number, PulseBucket>) =>
+    stored !== null && heard.size === stored.length && stored.every((b) => JSON.stringify(heard.get(b[0])) === JSON.stringify(b));
+  // Checkers that rejoined merged a join answer's pulse: still one exact pulse, so they count too.
+  return {
+    presses: pressesStored,
+    counted,
+    exact: outstanding === 0 && counted === pressesStored && checkers.every((c) => same(c.pulse)),
+    framesPerViewerPerSec: Math.max(0, ...checkers.map((c) => c.pulseFrames / (wallMs / 1_000))),
   };
 }
 

@@ -60,6 +60,13 @@ export interface ReactionResult {
    * (replay or snapshot), how long it took (ms), and the events and totals in it.
    */
   resync: { mode: 'replay' | 'snapshot' | 'failed' | 'none'; ms: number; events: number; totals: number };
+  /**
+   * The room's pulse (meaningful with the event live): presses answered as
+   * stored, presses counted in the stored buckets, whether both agree and every
+   * checker heard exactly the stored pulse, and the most pulse-bearing frames
+   * a checker received per second.
+   */
+  pulse: { presses: number; counted: number | null; exact: boolean; framesPerViewerPerSec: number };
 }
 
 /**

@@ -24,6 +24,8 @@ interface StartArgs {
   nodeId?: string;
   /** Create the bench post (only one node of a cluster does). */
   createPost?: boolean;
+  /** Create it with its event live (clock running from now): presses are stamped and counted into the pulse. */
+  eventLive?: boolean;
   sessionSecret?: string;
   /** RATE_LIMIT_FACTOR for the service: every simulated person shares 127.0.0.1, so per-IP budgets need room. */
   rateLimitFactor: number;
@@ -70,7 +72,8 @@ async function startBoard(args: StartArgs): Promise<number> {
   const port = await board.listen(0, '127.0.0.1');
   if (args.createPost) {
     // Typed loosely: the post shape grows (schedules, settings) and every new field has a default.
-    const post = { id: BENCH_POST_ID, title: 'Bench', description: '', body: '', scheduledAt: null };
+    const clock = args.eventLive ? { state: 'live', positionMs: 0, changedAt: Date.now(), lengthMs: null } : null;
+    const post = { id: BENCH_POST_ID, title: 'Bench', description: '', body: '', scheduledAt: null, clock };
     await board.store.createPost(post as Parameters<Realtime['store']['createPost']>[0]);
   }
   return port;

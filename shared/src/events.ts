@@ -22,6 +22,8 @@ import {
 } from './schemas.js';
 import { LIMITS } from './protocol.js';
 import { ClockTime, EventClock, ViewerDelay } from './event-clock.js';
+import { Moment, MomentLabel } from './moments.js';
+import { PulseBucket } from './pulse.js';
 
 // ---- requests (client → server), each parsed by the server before anything else
 
@@ -224,6 +226,21 @@ export type ClockAction = ClockControlRequest['action'];
 /** A control as the server reads it: times in ms. */
 export type ClockControl = z.output<typeof ClockControlRequest>;
 
+/**
+ * A facilitator's change to the post's moments. `mark` without `at` marks the
+ * current event time; with it, a typed time (`mm:ss` / `h:mm:ss`). Whether the
+ * event has a clock to mark against, the moment exists and the cap allows one
+ * more is the server's call.
+ */
+export const MomentChangeRequest = z.discriminatedUnion('action', [
+  z.object({ postId: Id, action: z.literal('mark'), label: MomentLabel, at: ClockTime.optional() }),
+  z.object({ postId: Id, action: z.literal('rename'), momentId: Id, label: MomentLabel }),
+  z.object({ postId: Id, action: z.literal('remove'), momentId: Id }),
+]);
+export type MomentChangeRequest = z.input<typeof MomentChangeRequest>;
+/** A change as the server reads it: times in ms, labels cleaned. */
+export type MomentChange = z.output<typeof MomentChangeRequest>;
+
 /** The answer to `clock:ping`: the server's clock when it answered, ms since the epoch. */
 export interface ClockPing {
   serverTime: number;
@@ -267,7 +284,16 @@ export type CommentTotals = z.infer<typeof CommentTotals>;
  * flush that changes a count), and a client keeps, per comment, the counts of
  * the highest version it has seen. A lost frame is healed by the next one.
  */
-export const PostTotals = z.object({ version: z.number().int().nonnegative(), totals: z.array(CommentTotals) });
+export const PostTotals = z.object({
+  version: z.number().int().nonnegative(),
+  totals: z.array(CommentTotals),
+  /**
+   * The pulse buckets the flush (or writes since the last pulse frame) changed,
+   * absolute (shared/src/pulse.ts); absent when none, or when a pulse frame went
+   * out less than PULSE_FRAME_MS ago (then a `post:pulse` frame follows).
+   */
+  pulse: z.array(PulseBucket).optional(),
+});
 export type PostTotals = z.infer<typeof PostTotals>;
 
 // ---- ordered post events (server → client), each with the post's sequence number
@@ -285,6 +311,8 @@ export const PostEvent = z.discriminatedUnion('type', [
   z.object({ type: z.literal('settings'), seq: z.number().int(), locked: z.boolean(), slowModeSeconds: z.number().int() }),
   /** A facilitator started, paused, resumed, moved or ended the event clock: its whole new state. */
   z.object({ type: z.literal('clock'), seq: z.number().int(), clock: EventClock }),
+  /** A facilitator marked, renamed or removed a moment: the whole new list, in time order. */
+  z.object({ type: z.literal('moments'), seq: z.number().int(), moments: z.array(Moment) }),
 ]);
 export type PostEvent = z.infer<typeof PostEvent>;
 
@@ -305,6 +333,8 @@ export type JoinResult =
       totalsVersion: number;
       mine: MyReactions;
       role: Role;
+      /** The post's pulse buckets with anything in them (empty when the event never started). */
+      pulse: PulseBucket[];
     }
   | {
       mode: 'replay';
@@ -316,6 +346,8 @@ export type JoinResult =
       totalsVersion: number;
       mine: MyReactions;
       role: Role;
+      /** The whole pulse, read after the events: merged into the client's (counts only grow). */
+      pulse: PulseBucket[];
     };
 
 export interface CreatedPost {
@@ -388,6 +420,8 @@ export interface ClientToServerEvents {
   'clock:control': (req: ClockControlRequest, ack: Ack<EventClock>) => void;
   /** The server's time, for the client's offset estimate (several samples, the fastest kept). */
   'clock:ping': (ack: Ack<ClockPing>) => void;
+  /** Facilitators only (FORBIDDEN otherwise); answered with the post's moments after the change. */
+  'moment:change': (req: MomentChangeRequest, ack: Ack<Moment[]>) => void;
 }
 
 export interface ServerToClientEvents {
@@ -413,6 +447,12 @@ export interface ServerToClientEvents {
   'post:totals': (postId: string, totals: PostTotals) => void;
   /** Answers to this connection's ack-less `reaction:set`s: one frame per flush that stored some. */
   'reaction:receipts': (receipts: ReactionReceipt[]) => void;
+  /**
+   * Pulse buckets changed by comments, or by reactions whose flush came too
+   * soon after the last pulse frame: at most one pulse-bearing frame (this or
+   * `post:totals` with `pulse`) per PULSE_FRAME_MS per post, all nodes together.
+   */
+  'post:pulse': (postId: string, buckets: PulseBucket[]) => void;
   'lobby:stats': (stats: PostStats) => void;
   /** A discussion was created: the list shows it at the top. */
   'lobby:post': (post: PostSummary) => void;

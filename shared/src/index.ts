@@ -5,3 +5,5 @@ export * from './events.js';
 export * from './seq-buffer.js';
 export * from './validation.js';
 export * from './event-clock.js';
+export * from './pulse.js';
+export * from './moments.js';

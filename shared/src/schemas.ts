@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { LIMITS } from './protocol.js';
 import { EventClock } from './event-clock.js';
+import { Moment } from './moments.js';
 
 /** Server-made ids and client-made idempotency keys: short, URL-safe. */
 export const Id = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'Not a valid id');
@@ -158,6 +159,8 @@ export const Post = PostSummary.extend({
   slowModeSeconds: z.number().int().nonnegative().default(0),
   /** Pinned comment ids, in pin order. */
   pinned: z.array(Id).default([]),
+  /** Facilitator-marked moments of the event, in time order (moments.ts). */
+  moments: z.array(Moment).default([]),
 });
 export type Post = z.infer<typeof Post>;
 

@@ -8,6 +8,20 @@ import { startRedisServer, type RedisServerHandle } from '../support/redis-serve
 import { startBoard, type Board } from '../support/board.js';
 import { clientId, closeAll, connect, join, postComment, type Client } from '../support/clients.js';
 import type { Comment, Result } from '@board/shared';
+import { unwrap } from '../support/clients.js';
+
+/** Retries `read` while Redis comes back (UNAVAILABLE, connection errors), up to `ms`. */
+async function once<T>(read: () => Promise<T>, ms = 20_000): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    try {
+      return await read();
+    } catch (err) {
+      if (Date.now() > deadline) throw err;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+}
 
 async function postUntilAcked(client: Client, body: string, ms = 20_000): Promise<{ comment: Comment; refusals: number }> {
   const key = clientId();
@@ -70,5 +84,31 @@ describe.each([
     expect(page!.comments.some((c) => c.body === 'while away')).toBe(false);
     expect(page!.comments.map((c) => c.seq)).toEqual(page!.comments.map((_, i) => i + 1));
     expect((await fetch(`${board.url}/readyz`)).status).toBe(200);
+  });
+
+  it('keeps the event clock, the moments and the pulse', async () => {
+    const host = await connect(board.url, { name: 'Hana Host' });
+    const postId = unwrap(await host.emitWithAck('post:create', { title: 'Match', description: '' })).post.id;
+    await join(host, postId);
+    unwrap(await host.emitWithAck('clock:control', { postId, action: 'start', length: '1:45:00' }));
+    unwrap(await host.emitWithAck('moment:change', { postId, action: 'mark', label: 'Kick-off', at: '0:00' }));
+    unwrap(await host.emitWithAck('moment:change', { postId, action: 'mark', label: 'Goal!' }));
+    const c = await postComment(host, postId, 'what a goal');
+    unwrap(await host.emitWithAck('reaction:set', { postId, commentId: c.id, kind: 'wow', active: true }));
+    unwrap(await host.emitWithAck('clock:control', { postId, action: 'pause' }));
+    const before = { post: await board.store.getPost(postId), pulse: await board.store.pulse(postId) };
+    expect(before.post!.moments).toHaveLength(2);
+    expect(before.pulse.reduce((n, b) => n + b[4] + b[5], 0)).toBe(2);
+
+    await stop(redis);
+    await redis.start();
+    const post = await once(async () => (await board.store.getPost(postId))!);
+    expect(post.clock).toEqual(before.post!.clock);
+    expect(post.moments).toEqual(before.post!.moments);
+    expect(await once(() => board.store.pulse(postId))).toEqual(before.pulse);
+    // A newcomer after the restart gets the same clock, moments and pulse.
+    const late = await connect(board.url);
+    const joined = await once(() => join(late, postId));
+    expect(joined).toMatchObject({ mode: 'snapshot', post: { clock: before.post!.clock, moments: before.post!.moments }, pulse: before.pulse });
   });
 });

@@ -7,6 +7,7 @@
 import { expect, type Page } from '@playwright/test';
 import { checkWcag } from './support/axe.js';
 import { test } from './support/facilitation.js';
+import { panelOf, test as eventTest } from './support/event-clock.js';
 import { unique } from './support/post-page.js';
 
 /**
@@ -82,4 +83,24 @@ test('the New discussion page and its facilitator link', async ({ page }) => {
   await page.getByRole('button', { name: 'Start discussion' }).click();
   await expect(page.getByRole('textbox', { name: 'Facilitator link' })).toBeVisible();
   await expectNoSeriousViolations(page);
+});
+
+eventTest('a live event: the pulse strip, its words, the moments and the clock panel', async ({ host, guest }) => {
+  // Two pages set up and three axe runs: up to two minutes on a 2-core machine at load 20.
+  eventTest.setTimeout(180_000);
+  await panelOf(host.page).getByRole('button', { name: 'Start' }).click();
+  const chapters = host.page.getByRole('navigation', { name: 'Moments' });
+  await chapters.getByLabel('Mark a moment').fill('Kick-off');
+  await chapters.getByRole('button', { name: 'Mark' }).click();
+  await guest.write(unique('Here we go'), 'Pat Guest');
+  await guest.reaction(guest.comment('Here we go'), 'Love').click();
+  await expect(host.page.getByTestId('pulse-strip')).toHaveAttribute('data-reactions', '1');
+  // A moment chosen from the chapter list: the link current, the discussion banner shown.
+  await guest.page.getByRole('navigation', { name: 'Moments' }).getByRole('link', { name: /Kick-off/ }).click();
+  await expectNoSeriousViolations(guest.page);
+  // The host's page in light at desktop width: the clock panel, the mark form, the moment controls, the End confirmation.
+  await host.page.emulateMedia({ colorScheme: 'light' });
+  await panelOf(host.page).getByRole('button', { name: 'End event' }).click();
+  await expect(host.page.getByRole('dialog', { name: 'End the event?' })).toBeVisible();
+  expect((await checkWcag(host.page)).serious).toEqual([]);
 });

@@ -1,6 +1,7 @@
 import { AppError, CreateCommentRequest, clampDelay, type Comment } from '@board/shared';
 import type { PostBroadcaster } from '../posts/post-broadcaster.js';
 import type { Presence } from '../presence/presence.js';
+import type { PulseRelay } from '../pulse/pulse-relay.js';
 import type { Store } from '../store/types.js';
 import { handle, type HandlerContext } from '../socket/handle.js';
 import type { BoardSocket } from '../socket/types.js';
@@ -9,13 +10,14 @@ export interface CommentDeps {
   store: Store;
   broadcaster: PostBroadcaster;
   presence: Presence;
+  pulse: PulseRelay;
   ctx: HandlerContext;
   /** MAX_VIEWER_DELAY_MS: a writer's stream delay is brought down to this before their comment is stamped. */
   maxViewerDelayMs: number;
 }
 
 export function registerCommentHandlers(socket: BoardSocket, deps: CommentDeps): void {
-  const { store, broadcaster, presence, ctx, maxViewerDelayMs } = deps;
+  const { store, broadcaster, presence, pulse, ctx, maxViewerDelayMs } = deps;
 
   socket.on(
     'comment:create',
@@ -27,7 +29,7 @@ export function registerCommentHandlers(socket: BoardSocket, deps: CommentDeps):
       await ctx.guard.comment(socket, req.postId);
 
       // act: stored (and given its sequence number) before anyone hears of it
-      const { comment, duplicate } = await store.addComment({
+      const { comment, duplicate, pulse: counted } = await store.addComment({
         postId: req.postId,
         parentId: req.parentId,
         body: req.body,
@@ -43,6 +45,8 @@ export function registerCommentHandlers(socket: BoardSocket, deps: CommentDeps):
       if (!duplicate) {
         broadcaster.send(comment.postId, [{ type: 'comment', seq: comment.seq, comment }]);
         presence.statsChanged(comment.postId);
+        // A stamped comment counted into the pulse: its bucket now or with the next pulse frame.
+        pulse.send(comment.postId, counted);
       }
     }, ctx),
   );

@@ -27,6 +27,8 @@ export function registerPostHandlers(
   deps: { store: Store; presence: Presence; ctx: HandlerContext; resyncTotalsMax: number; pages: PageSizes },
 ): void {
   const { store, presence, ctx, resyncTotalsMax, pages } = deps;
+  // Read after the rest of the answer; a post whose event never started has no pulse to read.
+  const pulseOf = (post: { id: string; clock: unknown }) => (post.clock ? store.pulse(post.id) : Promise.resolve([]));
 
   socket.on(
     'post:join',
@@ -55,6 +57,7 @@ export function registerPostHandlers(
         if (totals && events) {
           // Read after the events: a hide or delete stored before they were read is seen here.
           const states = await store.commentStates(postId, textBearingIds(events));
+          const pulse = await pulseOf(post);
           const seq = events.at(-1)?.seq ?? sinceSeq;
           ctx.metrics.resyncs.inc({ mode: 'replay' });
           return reply({
@@ -65,6 +68,7 @@ export function registerPostHandlers(
             totalsVersion: totals.version,
             mine,
             role,
+            pulse,
           });
         }
       }
@@ -74,7 +78,8 @@ export function registerPostHandlers(
         store.viewers([postId]).then((v) => v[postId] ?? 0),
       ]);
       if (sinceSeq !== undefined) ctx.metrics.resyncs.inc({ mode: 'snapshot' });
-      reply({ mode: 'snapshot', post: { ...post, viewers }, ...read, mine, role });
+      const pulse = await pulseOf(post);
+      reply({ mode: 'snapshot', post: { ...post, viewers }, ...read, mine, role, pulse });
     }, ctx),
   );
 

@@ -5,14 +5,16 @@
  * post collect until it ends, the last setting per (person, comment, kind)
  * winning. Then, in this order: one store call for up to `maxBatch` settings
  * (one Lua script on Redis); one broadcast of the changed comments' absolute
- * totals to the post's room (unsequenced, versioned); every click answered,
+ * totals to the post's room (unsequenced, versioned), with the pulse buckets
+ * the store lets out now (presses are counted into the pulse in the same
+ * write; pulse/pulse-relay.ts sends the rest later); every click answered,
  * through its own ack or in one `reaction:receipts` frame per connection. At
  * most one flush per post is in flight, so batches reach the store in order,
  * and the next window opens when a flush ends. A failed store call answers
  * every click of its batch with the error and broadcasts nothing.
  */
-import { fail, type PostTotals, type ReactionReceipt, type ReactionSetResult, type Result } from '@board/shared';
-import type { ReactionBatchResult, ReactionOp, ReactionOpResult, Store } from '../store/types.js';
+import { fail, type PostTotals, type PulseBucket, type ReactionReceipt, type ReactionSetResult, type Result } from '@board/shared';
+import type { PulseOut, ReactionBatchResult, ReactionOp, ReactionOpResult, Store } from '../store/types.js';
 import { toFailure, type Log } from '../socket/handle.js';
 import type { Metrics } from '../metrics/metrics.js';
 
@@ -39,6 +41,8 @@ export interface ReactionPipelineOptions {
   maxBatch: number;
   /** Sends a flush's totals to everyone viewing the post (Socket.IO room broadcast). */
   broadcast(postId: string, totals: PostTotals): void;
+  /** The pulse buckets a flush may carry now, if any (PulseRelay.outcome); none when absent. */
+  pulse?(postId: string, out: PulseOut): PulseBucket[] | undefined;
   log: Log;
   /** Presses, flushes, batch sizes and flush durations (optional in unit tests). */
   metrics?: Metrics;
@@ -65,6 +69,7 @@ interface PostQueue {
 
 export function createReactionPipeline(opts: ReactionPipelineOptions): ReactionPipeline {
   const { store, flushMs, maxBatch, broadcast, log, metrics } = opts;
+  const pulseOf = opts.pulse ?? (() => undefined);
   const queues = new Map<string, PostQueue>();
   let closed = false;
 
@@ -105,7 +110,10 @@ export function createReactionPipeline(opts: ReactionPipelineOptions): ReactionP
       metrics?.reactionFlushes.inc({ result: 'failed' });
       return answerAll(batch, toFailure(err, log, `reaction flush of post ${postId}`));
     }
-    if (stored.totals.length > 0) safely(() => broadcast(postId, { version: stored.version, totals: stored.totals }));
+    const pulse = stored.pulse ? pulseOf(postId, stored.pulse) : undefined;
+    if (stored.totals.length > 0 || pulse) {
+      safely(() => broadcast(postId, pulse ? { version: stored.version, totals: stored.totals, pulse } : { version: stored.version, totals: stored.totals }));
+    }
     answerAll(batch, stored);
     metrics?.reactionFlushes.inc({ result: 'stored' });
     endTimer?.();

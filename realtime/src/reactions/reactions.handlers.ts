@@ -36,7 +36,9 @@ export function registerReactionHandlers(socket: BoardSocket, deps: { pipeline: 
 
   function submit(req: SetReactionRequest, call: Call<ReactionSetResult>): void {
     // act: stored with the rest of this post's window, then answered, after its totals are broadcast.
-    const op = { commentId: req.commentId, kind: req.kind, userId: socket.data.user.id, active: req.active };
+    // Stamped with the server's clock now (a press counts into the pulse at the event time then);
+    // the request schema has no stamp field, so a client's own is dropped in parsing.
+    const op = { commentId: req.commentId, kind: req.kind, userId: socket.data.user.id, active: req.active, at: Date.now() };
     const answer: ClickAnswer = call.hasAck ? { ack: (res) => call.send(res) } : { receipts, ref: req.ref ?? null };
     pipeline.submit(req.postId, op, answer);
   }

@@ -36,6 +36,8 @@ interface DemoPost {
   comments: DemoComment[];
   /** The watch-along's clock and start, given the seed's time (ms): live, scheduled or over. */
   event?: (now: number) => { clock?: EventClock; scheduledAt?: number };
+  /** Moments a facilitator marked, at minutes of event time. */
+  moments?: { atMinutes: number; label: string }[];
 }
 
 /** The finale's running length, 1:52:03 in ms. */
@@ -52,6 +54,11 @@ const POSTS: DemoPost[] = [
     hoursAgo: 1,
     // Pressed play 45 minutes before the seed: the board opens on a live watch-along.
     event: (now) => ({ clock: { state: 'live', positionMs: 0, changedAt: now - 45 * 60_000, lengthMs: FINALE_LENGTH_MS } }),
+    moments: [
+      { atMinutes: 0.5, label: 'Cold open: the lamp room' },
+      { atMinutes: 17, label: 'The storm hits' },
+      { atMinutes: 31, label: 'Act 2' },
+    ],
     comments: [
       {
         key: 'opening',
@@ -192,6 +199,10 @@ export async function seedDemoData(store: Store, now = Date.now()): Promise<numb
       continue; // another node seeded this post first
     }
     written++;
+    if (demo.moments) {
+      const moments = demo.moments.map((m, i) => ({ id: `m_demo_${i + 1}`, atMs: Math.round(m.atMinutes * 60_000), label: m.label }));
+      await store.setMoments(demo.id, [], moments);
+    }
     const ids = new Map<string, string>();
     for (const c of demo.comments) {
       const { comment } = await store.addComment({
@@ -203,8 +214,15 @@ export async function seedDemoData(store: Store, now = Date.now()): Promise<numb
         createdAt: now - c.minutesAgo * 60_000,
       });
       ids.set(c.key, comment.id);
+      // Pressed in the half minute after the comment, so the pulse shows when the room reacted.
       const ops = Object.entries(c.reactions ?? {}).flatMap(([kind, n]) =>
-        crowd.slice(0, n).map((userId) => ({ commentId: comment.id, kind: kind as ReactionKind, userId, active: true })),
+        crowd.slice(0, n).map((userId, i) => ({
+          commentId: comment.id,
+          kind: kind as ReactionKind,
+          userId,
+          active: true,
+          at: now - c.minutesAgo * 60_000 + 2_000 + i * 4_000,
+        })),
       );
       if (ops.length > 0) await store.applyReactions(demo.id, ops);
     }

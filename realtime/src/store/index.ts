@@ -35,9 +35,14 @@ export function watchRedis(client: Redis, name: string, log: Log): void {
 }
 
 export function createStoreFromConfig(config: Config, log: Log): { store: Store; redis: Redis | null } {
-  if (!config.REDIS_URL) return { store: createMemoryStore({ replayLogMax: config.REPLAY_LOG_MAX }), redis: null };
+  if (!config.REDIS_URL) return { store: createMemoryStore({ replayLogMax: config.REPLAY_LOG_MAX, pulseFrameMs: config.PULSE_FRAME_MS }), redis: null };
   const redis = new Redis(config.REDIS_URL, redisOptions);
   watchRedis(redis, 'data', log);
-  const store = createRedisStore({ redis, prefix: config.REDIS_PREFIX, replayLogMax: config.REPLAY_LOG_MAX });
+  const store = createRedisStore({
+    redis,
+    prefix: config.REDIS_PREFIX,
+    replayLogMax: config.REPLAY_LOG_MAX,
+    pulseFrameMs: config.PULSE_FRAME_MS,
+  });
   return { store, redis };
 }

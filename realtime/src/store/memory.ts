@@ -10,7 +10,13 @@ import {
   emptyCounts,
   momentAt,
   threadRank,
+  pulseBucketOf,
+  PULSE_COMMENTS_AT,
+  PULSE_KIND_AT,
+  sortMoments,
   type Comment,
+  type Moment,
+  type PulseBucket,
   type CommentTotals,
   type ModLogEntry,
   type MyReactions,
@@ -25,13 +31,14 @@ import type {
   NewComment,
   PageQuery,
   PostRecord,
+  PulseOut,
   ReactionBatchResult,
   ReactionOp,
   ReactionRefusal,
   Store,
   TotalsSince,
 } from './types.js';
-import { groupPressed, newId, newPostRecord, REPLAY_MAX, sharedResults, sortHosts } from './types.js';
+import { DEFAULT_PULSE_FRAME_MS, groupPressed, newId, newPostRecord, REPLAY_MAX, sharedResults, sortHosts } from './types.js';
 
 /** A post event before it has its sequence number (Omit distributed over the union). */
 type Unsequenced = PostEvent extends infer E ? (E extends PostEvent ? Omit<E, 'seq'> : never) : never;
@@ -66,6 +73,12 @@ interface PostState {
   modLog: LoggedEntry[];
   keptLog: LoggedEntry[];
   modLogCount: number;
+  /** Pulse buckets by index (counts only grow). */
+  pulse: Map<number, PulseBucket>;
+  /** Buckets changed since the last pulse frame. */
+  pulseDirty: Set<number>;
+  /** No pulse frame before this time (ms since epoch). */
+  pulseGateUntil: number;
 }
 
 interface LoggedEntry {
@@ -78,11 +91,14 @@ export interface MemoryStoreOptions {
   replayLogMax?: number;
   /** Longest replay answered; a client further behind reloads the snapshot, which is cheaper. */
   replayMax?: number;
+  /** Least gap between two pulse frames of a post, ms (config PULSE_FRAME_MS). */
+  pulseFrameMs?: number;
 }
 
 export function createMemoryStore(opts: MemoryStoreOptions = {}): Store {
   const replayLogMax = opts.replayLogMax ?? 10_000;
   const replayMax = opts.replayMax ?? REPLAY_MAX;
+  const pulseFrameMs = opts.pulseFrameMs ?? DEFAULT_PULSE_FRAME_MS;
   const posts = new Map<string, PostState>();
   const viewersByNode = new Map<string, Map<string, number>>();
 
@@ -107,8 +123,33 @@ export function createMemoryStore(opts: MemoryStoreOptions = {}): Store {
     return post.seq;
   };
 
+  /** Counts one press or comment into the bucket of `momentMs`, for the next pulse frame. */
+  const countPulse = (post: PostState, momentMs: number, at: 1 | 2 | 3 | 4 | 5) => {
+    const i = pulseBucketOf(momentMs);
+    let b = post.pulse.get(i);
+    if (!b) post.pulse.set(i, (b = [i, 0, 0, 0, 0, 0]));
+    b[at] += 1;
+    post.pulseDirty.add(i);
+  };
+
+  /** The pulse gate (PulseOut): the waiting buckets if a frame may go now. */
+  const pulseOut = (post: PostState): PulseOut => {
+    if (post.pulseDirty.size === 0) return null;
+    const now = Date.now();
+    if (now < post.pulseGateUntil) return { retryInMs: post.pulseGateUntil - now };
+    post.pulseGateUntil = now + pulseFrameMs;
+    const frame = [...post.pulseDirty].sort((a, b) => a - b).map((i) => [...post.pulse.get(i)!] as PulseBucket);
+    post.pulseDirty.clear();
+    return { frame };
+  };
+
   const copy = (c: Comment): Comment => ({ ...c, author: { ...c.author }, reactions: { ...c.reactions } });
-  const copyRecord = (r: PostRecord): PostRecord => ({ ...r, pinned: [...r.pinned], clock: r.clock && { ...r.clock } });
+  const copyRecord = (r: PostRecord): PostRecord => ({
+    ...r,
+    pinned: [...r.pinned],
+    clock: r.clock && { ...r.clock },
+    moments: r.moments.map((m) => ({ ...m })),
+  });
   const sameClock = (a: PostRecord['clock'], b: PostRecord['clock']) => JSON.stringify(a) === JSON.stringify(b);
 
   return {
@@ -139,6 +180,9 @@ export function createMemoryStore(opts: MemoryStoreOptions = {}): Store {
         modLog: [],
         keptLog: [],
         modLogCount: 0,
+        pulse: new Map(),
+        pulseDirty: new Set(),
+        pulseGateUntil: 0,
       });
       return copyRecord(record);
     },
@@ -156,7 +200,7 @@ export function createMemoryStore(opts: MemoryStoreOptions = {}): Store {
       const post = requirePost(input.postId);
       const writeKey = `${input.author.id}:${input.clientId}`;
       const earlier = post.written.get(writeKey);
-      if (earlier) return { comment: copy(post.comments.get(earlier)!), duplicate: true };
+      if (earlier) return { comment: copy(post.comments.get(earlier)!), duplicate: true, pulse: null };
       const userId = input.author.id;
       if (post.banned.has(userId)) throw new AppError('FORBIDDEN', 'A facilitator removed you from this discussion');
       const host = post.hosts.has(userId);
@@ -199,7 +243,8 @@ export function createMemoryStore(opts: MemoryStoreOptions = {}): Store {
       }
       post.written.set(writeKey, comment.id);
       post.record.commentCount += 1;
-      return { comment: copy(comment), duplicate: false };
+      if (comment.moment !== null) countPulse(post, comment.moment, PULSE_COMMENTS_AT);
+      return { comment: copy(comment), duplicate: false, pulse: pulseOut(post) };
     },
 
     async listComments(postId): Promise<CommentPage | null> {
@@ -269,6 +314,8 @@ export function createMemoryStore(opts: MemoryStoreOptions = {}): Store {
       const post = requirePost(postId);
       const touched = new Set<string>();
       const locked = post.record.locked;
+      const clock = post.record.clock;
+      const stamping = clock !== null && (clock.state === 'live' || clock.state === 'paused');
       // First apply every op, noting only the refusals; the answers come after.
       const refusals: (ReactionRefusal | null)[] = ops.map((op) => {
         const comment = post.comments.get(op.commentId);
@@ -283,6 +330,8 @@ export function createMemoryStore(opts: MemoryStoreOptions = {}): Store {
           mine.add(member);
           comment.reactions[op.kind] += 1;
           touched.add(comment.id);
+          // A press: stamped with the event time at which the server accepted it.
+          if (stamping) countPulse(post, momentAt(clock, op.at ?? Date.now())!, PULSE_KIND_AT[op.kind]);
         } else if (!op.active && had) {
           mine.delete(member);
           comment.reactions[op.kind] = Math.max(0, comment.reactions[op.kind] - 1);
@@ -298,11 +347,11 @@ export function createMemoryStore(opts: MemoryStoreOptions = {}): Store {
         return counts;
       };
       const results = sharedResults(ops, (i) => refusals[i] ?? null, countsAfter);
-      if (touched.size === 0) return { version: post.totalsVersion, totals: [], results };
+      if (touched.size === 0) return { version: post.totalsVersion, totals: [], results, pulse: pulseOut(post) };
       const version = ++post.totalsVersion;
       for (const commentId of touched) post.totalsChanged.set(commentId, version);
       const totals = [...touched].map((commentId) => ({ commentId, counts: countsAfter(commentId) }));
-      return { version, totals, results };
+      return { version, totals, results, pulse: pulseOut(post) };
     },
 
     async totalsSince(postId, sinceVersion, max): Promise<TotalsSince | null> {
@@ -418,6 +467,25 @@ export function createMemoryStore(opts: MemoryStoreOptions = {}): Store {
       post.record.clock = { ...next };
       const seq = append(post, { type: 'clock', clock: { ...next } });
       return { seq, value: { ...next } };
+    },
+
+    async setMoments(postId, expected, next) {
+      const post = requirePost(postId);
+      if (JSON.stringify(post.record.moments) !== JSON.stringify(expected)) return null;
+      post.record.moments = sortMoments(next.map((m: Moment) => ({ ...m })));
+      const seq = append(post, { type: 'moments', moments: post.record.moments.map((m) => ({ ...m })) });
+      return { seq, value: post.record.moments.map((m) => ({ ...m })) };
+    },
+
+    async pulse(postId) {
+      const post = posts.get(postId);
+      if (!post) return [];
+      return [...post.pulse.values()].sort((a, b) => a[0] - b[0]).map((b) => [...b] as PulseBucket);
+    },
+
+    async takePulse(postId) {
+      const post = posts.get(postId);
+      return post ? pulseOut(post) : null;
     },
 
     async setBanned(postId, userId, banned) {

@@ -11,6 +11,7 @@ import type {
   CommentTotals,
   EventClock,
   ModLogEntry,
+  Moment,
   MyReactions,
   Post,
   PostEvent,
@@ -19,6 +20,7 @@ import type {
   ReplyPage,
   ThreadPage,
   ThreadSort,
+  PulseBucket,
   ReactionKind,
   Role,
 } from '@board/shared';
@@ -79,7 +81,22 @@ export interface ReactionOp {
   kind: ReactionKind;
   userId: string;
   active: boolean;
+  /**
+   * Server clock when the server accepted the click, ms since the epoch (never
+   * from a client); a press is stamped with the event time then. Now when absent.
+   */
+  at?: number;
 }
+
+/**
+ * What a write did to the pulse frames (shared/src/pulse.ts). Buckets a write
+ * changes wait in the store until a pulse frame carries them; at most one frame
+ * per `pulseFrameMs` per post may go, all nodes together (a gate in the store).
+ * `frame`: the gate was free, send these buckets now (absolute counts);
+ * `retryInMs`: buckets wait and the gate is closed, call takePulse after this;
+ * null: nothing waits.
+ */
+export type PulseOut = { frame: PulseBucket[] } | { retryInMs: number } | null;
 
 /** NOT_FOUND: no such comment (or deleted); LOCKED: the post is locked; FORBIDDEN: the person was removed. */
 export type ReactionRefusal = 'NOT_FOUND' | 'LOCKED' | 'FORBIDDEN';
@@ -96,6 +113,8 @@ export interface ReactionBatchResult {
    * one read-only result object, as do refusals with the same code.
    */
   results: ReactionOpResult[];
+  /** Presses that turned a reaction on while the event was live or paused were counted into the pulse (PulseOut). */
+  pulse: PulseOut;
 }
 
 /** What redaction needs to know of a comment now (posts/redact.ts). */
@@ -162,9 +181,10 @@ export interface Store {
    * changes nothing. Throws AppError NOT_FOUND for a missing post or parent,
    * FORBIDDEN for a removed person, and, for participants (not facilitators),
    * LOCKED for a locked post and RATE_LIMITED (with retryAfterMs) in slow mode.
-   * These checks and the write are one atomic step.
+   * These checks and the write are one atomic step, and so is counting a
+   * stamped comment (moment not null) into its pulse bucket.
    */
-  addComment(input: NewComment): Promise<{ comment: Comment; duplicate: boolean }>;
+  addComment(input: NewComment): Promise<{ comment: Comment; duplicate: boolean; pulse: PulseOut }>;
   /**
    * All comments of a post in sequence order, unredacted (hidden bodies included), with the matching seq.
    * Null if no such post. Reads the whole history: for tests, tools and exports, never a viewer's read.
@@ -187,6 +207,9 @@ export interface Store {
    * Redis). Takes no sequence number and writes no replay-log entry: totals are
    * absolute, so they travel outside the ordered log. A batch that changes a
    * count takes the post's next totals version. Up to MAX_REACTION_BATCH settings.
+   * In the same step, each setting that turns a reaction on while the event is
+   * live or paused (a press) is stamped with the event time at its `at` and
+   * counted into its pulse bucket; taking a press back does not uncount it.
    */
   applyReactions(postId: string, ops: ReactionOp[]): Promise<ReactionBatchResult>;
   /**
@@ -241,6 +264,18 @@ export interface Store {
    */
   setClock(postId: string, expected: EventClock | null, next: EventClock): Promise<Sequenced<EventClock> | null>;
 
+  /**
+   * Replaces the post's moments with `next` (in time order), taking the next
+   * sequence number for a `moments` event, only if the stored list still equals
+   * `expected`; null when it changed meanwhile. Throws NOT_FOUND for a missing post.
+   */
+  setMoments(postId: string, expected: Moment[], next: Moment[]): Promise<Sequenced<Moment[]> | null>;
+
+  /** Every pulse bucket of the post with anything in it, by index; empty for no such post. */
+  pulse(postId: string): Promise<PulseBucket[]>;
+  /** Sends what waits for a pulse frame if the gate is open (see PulseOut). */
+  takePulse(postId: string): Promise<PulseOut>;
+
   /** Latest sequence number per post (0 for a post with no events or no such post). */
   heads(postIds: string[]): Promise<Record<string, number>>;
 
@@ -271,6 +306,9 @@ export const newId = (prefix: string): string =>
 /** Longest replay a store answers (events); further behind, a snapshot is cheaper than the events. */
 export const REPLAY_MAX = 1_000;
 
+/** Gap between two pulse frames of one post when the engine is not told (config PULSE_FRAME_MS), ms: 5 frames/s. */
+export const DEFAULT_PULSE_FRAME_MS = 200;
+
 /** The record a new post starts as, the same in every engine. */
 export function newPostRecord(input: NewPostRecord): PostRecord {
   return {
@@ -285,6 +323,7 @@ export function newPostRecord(input: NewPostRecord): PostRecord {
     slowModeSeconds: 0,
     pinned: [],
     clock: input.clock ?? null,
+    moments: [],
   };
 }
 

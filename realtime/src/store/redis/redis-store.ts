@@ -12,7 +12,10 @@ import {
   DESTRUCTIVE_MOD_ACTIONS,
   EventClock,
   ModLogEntry,
+  Moment,
   PostEvent,
+  sortMoments,
+  type PulseBucket,
   REACTION_KINDS,
   type CommentTotals,
   type ThreadSlice,
@@ -20,8 +23,8 @@ import {
   type ReactionCounts,
   type Role,
 } from '@board/shared';
-import type { CommentPage, CommentState, PostRecord, ReactionBatchResult, ReactionOp, Store } from '../types.js';
-import { groupPressed, newId, newPostRecord, REPLAY_MAX, sharedResults, sortHosts } from '../types.js';
+import type { CommentPage, CommentState, PostRecord, PulseOut, ReactionBatchResult, ReactionOp, Store } from '../types.js';
+import { DEFAULT_PULSE_FRAME_MS, groupPressed, newId, newPostRecord, REPLAY_MAX, sharedResults, sortHosts } from '../types.js';
 import {
   ADD_COMMENT,
   APPEND_MOD_LOG,
@@ -35,7 +38,9 @@ import {
   SET_HIDDEN,
   SET_HOST_TOKEN,
   SET_CLOCK,
+  SET_MOMENTS,
   SET_PINNED,
+  TAKE_PULSE,
   TOTALS_SINCE,
   UPDATE_SETTINGS,
 } from './scripts.js';
@@ -49,7 +54,20 @@ export interface RedisStoreOptions {
   idempotencyTtlS?: number;
   /** A node that has not sent a heartbeat for this long stops counting toward presence (ms). */
   nodeTtlMs?: number;
+  /** Least gap between two pulse frames of a post, ms, all nodes together (config PULSE_FRAME_MS). */
+  pulseFrameMs?: number;
   ownsConnection?: boolean;
+}
+
+/** A script's pulseOut reply (scripts.ts PULSE) as a PulseOut. */
+function toPulseOut(reply: number[]): PulseOut {
+  if (reply[0] === 1) return { retryInMs: Number(reply[1]) };
+  if (reply[0] !== 2) return null;
+  const frame: PulseBucket[] = [];
+  for (let i = 1; i < reply.length; i += 6) {
+    frame.push([reply[i]!, reply[i + 1]!, reply[i + 2]!, reply[i + 3]!, reply[i + 4]!, reply[i + 5]!].map(Number) as PulseBucket);
+  }
+  return { frame: frame.sort((a, b) => a[0] - b[0]) };
 }
 
 /** ioredis flattens array arguments: a long list goes as one array, not spread into the call (400,000 spread values overflowed the stack). */
@@ -91,6 +109,7 @@ export function createRedisStore(opts: RedisStoreOptions): Store {
   const replayLogMax = opts.replayLogMax ?? 10_000;
   const idemTtl = opts.idempotencyTtlS ?? 86_400;
   const nodeTtlMs = opts.nodeTtlMs ?? 15_000;
+  const pulseFrameMs = opts.pulseFrameMs ?? DEFAULT_PULSE_FRAME_MS;
 
   const postBase = (postId: string) => `${prefix}{p:${postId}}`;
   const postsIndex = `${prefix}posts`;
@@ -119,6 +138,8 @@ export function createRedisStore(opts: RedisStoreOptions): Store {
     if (out[0] !== -2) return out;
     return (await read()) as unknown[];
   };
+  const setMomentsScript = defineScript(redis, 'boardSetMoments', SET_MOMENTS, 1);
+  const takePulseScript = defineScript(redis, 'boardTakePulse', TAKE_PULSE, 1);
 
   const notFound = () => new AppError('NOT_FOUND', 'No such comment');
 
@@ -136,6 +157,7 @@ export function createRedisStore(opts: RedisStoreOptions): Store {
           slowModeSeconds: Number(h.slowModeSeconds ?? 0),
           pinned,
           clock: h.clock ? EventClock.parse(JSON.parse(h.clock)) : null,
+          moments: h.moments ? Moment.array().parse(JSON.parse(h.moments)) : [],
         }
       : null;
 
@@ -182,7 +204,7 @@ export function createRedisStore(opts: RedisStoreOptions): Store {
       const record = newPostRecord(input);
       const fields: string[] = [];
       for (const [k, v] of Object.entries(record)) {
-        if (k === 'pinned') continue;
+        if (k === 'pinned' || k === 'moments') continue;
         if (k === 'clock') {
           if (v) fields.push(k, JSON.stringify(v));
         } else if (k === 'locked') fields.push(k, '0');
@@ -253,9 +275,13 @@ export function createRedisStore(opts: RedisStoreOptions): Store {
         input.author.id,
         acceptedAt,
         input.delayMs ?? 0,
-      )) as [string, string, number?];
+        pulseFrameMs,
+      )) as [string, string, (number | number[])?];
       if (status === 'ERR') throw refusal(value, Number(retryMs ?? 0));
-      if (status === 'OK') return { comment: parseComment(value, { like: 0, love: 0, laugh: 0, wow: 0 }), duplicate: false };
+      if (status === 'OK') {
+        const comment = parseComment(value, { like: 0, love: 0, laugh: 0, wow: 0 });
+        return { comment, duplicate: false, pulse: toPulseOut(retryMs as number[]) };
+      }
       const stored = JSON.parse(value) as { id: string };
       const [rc, hidden, deleted] = unwrap(
         await redis
@@ -266,7 +292,7 @@ export function createRedisStore(opts: RedisStoreOptions): Store {
           .exec(),
       ) as [(string | null)[], number, number];
       const counts = Object.fromEntries(REACTION_KINDS.map((k, i) => [k, Number(rc[i] ?? 0)])) as ReactionCounts;
-      return { comment: parseComment(value, counts, { hidden: hidden === 1, deleted: deleted === 1 }), duplicate: true };
+      return { comment: parseComment(value, counts, { hidden: hidden === 1, deleted: deleted === 1 }), duplicate: true, pulse: null };
     },
 
     async listComments(postId): Promise<CommentPage | null> {
@@ -350,18 +376,23 @@ export function createRedisStore(opts: RedisStoreOptions): Store {
     async applyReactions(postId: string, ops: ReactionOp[]): Promise<ReactionBatchResult> {
       // Grouped by comment and kind, each group keeping its settings' order (scripts.ts):
       // settings of different groups touch different members, so their order does not matter.
-      const groups = new Map<string, Map<string, { uids: string[]; flags: string[]; at: number[] }>>();
+      const groups = new Map<string, Map<string, { uids: string[]; flags: string[]; at: number[]; stamps: number[] }>>();
+      // Acceptance times go as ms after the earliest: short numbers, one string per group.
+      const now = Date.now();
+      let baseAt = now;
+      for (const op of ops) if (op.at !== undefined && op.at < baseAt) baseAt = op.at;
       for (let i = 0; i < ops.length; i++) {
         const op = ops[i]!;
         let kinds = groups.get(op.commentId);
         if (!kinds) groups.set(op.commentId, (kinds = new Map()));
         let g = kinds.get(op.kind);
-        if (!g) kinds.set(op.kind, (g = { uids: [], flags: [], at: [] }));
+        if (!g) kinds.set(op.kind, (g = { uids: [], flags: [], at: [], stamps: [] }));
         g.uids.push(op.userId);
         g.flags.push(op.active ? '1' : '0');
         g.at.push(i);
+        g.stamps.push((op.at ?? now) - baseAt);
       }
-      const args: string[] = [];
+      const args: string[] = [String(baseAt), String(pulseFrameMs)];
       /** The op index of each setting, in the order the script sees them. */
       const at: number[] = [];
       for (const [commentId, kinds] of groups) {
@@ -369,19 +400,21 @@ export function createRedisStore(opts: RedisStoreOptions): Store {
           args.push(commentId, kind, String(g.uids.length));
           for (const uid of g.uids) args.push(uid);
           args.push(g.flags.join(''));
+          args.push(g.stamps.join(','));
           for (const i of g.at) at.push(i);
         }
       }
       const out = (await applyReactionsScript(postBase(postId), args)) as (number | string)[];
       if (out[0] === -1) throw new AppError('NOT_FOUND', 'No such post');
       const version = Number(out[0]);
+      const pulse = toPulseOut(out[1] as unknown as number[]);
       // Only refused ops are listed (index, status); every other one was applied.
-      const refusedCount = Number(out[1]);
+      const refusedCount = Number(out[2]);
       const status = new Map<number, number>();
-      for (let k = 0; k < refusedCount; k++) status.set(at[Number(out[2 + k * 2])]!, Number(out[3 + k * 2]));
+      for (let k = 0; k < refusedCount; k++) status.set(at[Number(out[3 + k * 2])]!, Number(out[4 + k * 2]));
       const counts = new Map<string, ReactionCounts>();
       const totals: ReactionBatchResult['totals'] = [];
-      for (let i = 2 + refusedCount * 2; i < out.length; i += 6) {
+      for (let i = 3 + refusedCount * 2; i < out.length; i += 6) {
         const commentId = String(out[i]);
         const c: ReactionCounts = {
           like: Number(out[i + 2]),
@@ -401,7 +434,7 @@ export function createRedisStore(opts: RedisStoreOptions): Store {
         },
         (commentId) => counts.get(commentId)!,
       );
-      return { version, totals, results };
+      return { version, totals, results, pulse };
     },
 
     async totalsSince(postId, sinceVersion, max) {
@@ -508,6 +541,37 @@ export function createRedisStore(opts: RedisStoreOptions): Store {
       if (status === 'ERR') throw new AppError('NOT_FOUND', 'No such post');
       if (status === 'STALE') return null;
       return { seq, value: next };
+    },
+
+    async setMoments(postId, expected, next) {
+      const sorted = sortMoments(next.map((m) => Moment.parse(m)));
+      const [status, seq] = (await setMomentsScript(
+        postBase(postId),
+        JSON.stringify(expected.map((m) => Moment.parse(m))),
+        JSON.stringify(sorted),
+        replayLogMax,
+      )) as [string, number];
+      if (status === 'ERR') throw new AppError('NOT_FOUND', 'No such post');
+      if (status === 'STALE') return null;
+      return { seq, value: sorted };
+    },
+
+    async pulse(postId) {
+      const fields = await redis.hgetall(`${postBase(postId)}:pulse`);
+      const rows = new Map<number, PulseBucket>();
+      const at = { like: 1, love: 2, laugh: 3, wow: 4, c: 5 } as const;
+      for (const [field, n] of Object.entries(fields)) {
+        const [i, kind] = field.split('|') as [string, keyof typeof at];
+        const index = Number(i);
+        let row = rows.get(index);
+        if (!row) rows.set(index, (row = [index, 0, 0, 0, 0, 0]));
+        if (at[kind]) row[at[kind]] = Number(n);
+      }
+      return [...rows.values()].sort((a, b) => a[0] - b[0]);
+    },
+
+    async takePulse(postId) {
+      return toPulseOut((await takePulseScript(postBase(postId), pulseFrameMs)) as number[]);
     },
 
     async setBanned(postId, userId, banned) {

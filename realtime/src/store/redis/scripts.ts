@@ -3,17 +3,57 @@
  * sequence number, the stored record and the replay log can never disagree.
  * KEYS[1] is the post's key base (hash-tagged, so one Cluster slot holds a post).
  */
+import { PULSE_BUCKET_MS } from '@board/shared';
+
+/**
+ * The pulse (shared/src/pulse.ts), shared by the scripts that count into it:
+ * :pulse holds `<bucket>|like|love|laugh|wow|c` counts, :pulsed the buckets
+ * changed since the last pulse frame, :pulsegate (PX) closes the next frame.
+ * `count` adds n to one field; `pulseOut(frameMs)` is PulseOut in store/types.ts:
+ * {0} nothing waits, {1, ms} wait this long, {2, then per bucket: index, like,
+ * love, laugh, wow, comments} send these now (the gate closes for frameMs).
+ */
+const PULSE = `
+local function pulseBucket(ms) return math.floor(ms / ${PULSE_BUCKET_MS}) end
+local function pulseCount(base, bucket, field, n)
+  redis.call('HINCRBY', base .. ':pulse', bucket .. '|' .. field, n)
+  redis.call('SADD', base .. ':pulsed', bucket)
+end
+local function pulseOut(base, frameMs)
+  if redis.call('SCARD', base .. ':pulsed') == 0 then return {0} end
+  if not redis.call('SET', base .. ':pulsegate', '1', 'PX', frameMs, 'NX') then
+    return {1, math.max(1, redis.call('PTTL', base .. ':pulsegate'))}
+  end
+  local out = {2}
+  local buckets = redis.call('SMEMBERS', base .. ':pulsed')
+  redis.call('DEL', base .. ':pulsed')
+  for _, b in ipairs(buckets) do
+    local row = redis.call('HMGET', base .. ':pulse', b .. '|like', b .. '|love', b .. '|laugh', b .. '|wow', b .. '|c')
+    out[#out + 1] = tonumber(b)
+    for k = 1, 5 do out[#out + 1] = tonumber(row[k]) or 0 end
+  end
+  return out
+end
+-- The event time of a clock (JSON decoded) at server time at, as eventTimeAt() in shared/src/event-clock.ts.
+local function eventTime(c, at)
+  local t = c.positionMs
+  if c.state == 'live' then t = t + math.max(0, at - c.changedAt) end
+  if type(c.lengthMs) == 'number' and t > c.lengthMs then t = c.lengthMs end
+  return t
+end
+`;
 
 /**
  * ARGV: 1 write key (userId:clientId), 2 comment id, 3 parent id or '',
  * 4 comment JSON without seq/reactions/flags/moment, 5 idempotency TTL (s), 6 replay log length, 7 user id,
  * 8 acceptance time (ms since the epoch; the comment's moment is the writer's playhead then),
- * 9 the writer's stream delay (ms, already bounded).
- * Returns {'OK', json} | {'DUP', json} | {'ERR', 'post'|'parent'|'banned'|'locked'} | {'ERR', 'slow', pttl}.
+ * 9 the writer's stream delay (ms, already bounded), 10 least gap between pulse frames (ms).
+ * A stamped comment is counted into its pulse bucket.
+ * Returns {'OK', json, pulseOut} | {'DUP', json} | {'ERR', 'post'|'parent'|'banned'|'locked'} | {'ERR', 'slow', pttl}.
  * Order matters: a resend of a stored comment is answered before any rule that
  * could refuse it now (slow mode, lock).
  */
-export const ADD_COMMENT = `
+export const ADD_COMMENT = PULSE + `
 local base = KEYS[1]
 if redis.call('EXISTS', base .. ':meta') == 0 then return {'ERR', 'post'} end
 local written = base .. ':idem:' .. ARGV[1]
@@ -53,8 +93,11 @@ if clockJson then
       if type(c.lengthMs) == 'number' then stop = c.lengthMs end
     end
     local elapsed = math.max(0, tonumber(ARGV[8]) - c.changedAt)
-    local at = math.min(stop, math.max(0, c.positionMs + elapsed - (tonumber(ARGV[9]) or 0)))
-    if c.state ~= 'ended' or at < c.positionMs then moment = string.format('%d', math.floor(at)) end
+    local at = math.floor(math.min(stop, math.max(0, c.positionMs + elapsed - (tonumber(ARGV[9]) or 0))))
+    if c.state ~= 'ended' or at < c.positionMs then
+      moment = string.format('%d', at)
+      pulseCount(base, pulseBucket(at), 'c', 1)
+    end
   end
 end
 local json = string.sub(ARGV[4], 1, -2) .. ',"seq":' .. seq .. ',"byFacilitator":' .. (host and 'true' or 'false')
@@ -74,15 +117,19 @@ redis.call('SET', written, ARGV[2], 'EX', ARGV[5])
 local event = '{"type":"comment","seq":' .. seq .. ',"comment":' .. string.sub(json, 1, -2)
   .. ',"reactions":{"like":0,"love":0,"laugh":0,"wow":0},"hidden":false,"deleted":false}}'
 redis.call('XADD', base .. ':log', 'MAXLEN', '~', ARGV[6], '0-' .. seq, 'e', event)
-return {'OK', json}
+return {'OK', json, pulseOut(base, ARGV[10])}
 `;
 
 /**
- * ARGV: per (comment, kind) group: comment id, kind, the count n of its
- * settings, n user ids, and one string of n '1'|'0' (each setting's active
- * flag), settings in their order within the group. Groups, not four values per
+ * ARGV: 1 base acceptance time (ms since the epoch), 2 least gap between pulse
+ * frames (ms), then per (comment, kind) group: comment id, kind, the count n of its
+ * settings, n user ids, one string of n '1'|'0' (each setting's active
+ * flag), and one string of n comma-separated acceptance times (ms after ARGV 1),
+ * settings in their order within the group. A press (a setting that turns a
+ * reaction on) while the event is live or paused is stamped with the event time
+ * at its acceptance and counted into its pulse bucket. Groups, not four values per
  * click: a storm's batch is thousands of people on a few comments.
- * Returns {totals version, n refused, then per refused setting its position
+ * Returns {totals version, pulseOut, n refused, then per refused setting its position
  * (0-based, groups in order) and status (0 no such comment, 2 post locked,
  * 3 person removed)..., then per distinct applied comment: id, changed flag,
  * like, love, laugh, wow}; {-1} when the post is missing. Every op not listed
@@ -90,10 +137,20 @@ return {'OK', json}
  * next totals version (:rv) and records it per changed comment (:rvc), so a
  * resync can ask which comments changed since a version.
  */
-export const APPLY_REACTIONS = `
+export const APPLY_REACTIONS = PULSE + `
 local base = KEYS[1]
 if redis.call('EXISTS', base .. ':meta') == 0 then return {-1} end
 local locked = redis.call('HGET', base .. ':meta', 'locked') == '1'
+-- Presses are stamped only while the event runs or is paused (as comments are).
+local clock = nil
+local clockJson = redis.call('HGET', base .. ':meta', 'clock')
+if clockJson then
+  clock = cjson.decode(clockJson)
+  if clock.state ~= 'live' and clock.state ~= 'paused' then clock = nil end
+end
+local baseAt = tonumber(ARGV[1])
+-- Presses per 'bucket|kind', written once per batch after the loop.
+local pressed, pressedOrder = {}, {}
 local refused, nRefused = {}, 0
 local seen, order, changedSet = {}, {}, {}
 local anyChange = false
@@ -108,10 +165,11 @@ end
 local ru = base .. ':ru:'
 -- Net change per 'comment|kind', written once per batch after the loop.
 local delta, deltaOrder = {}, {}
-local nargs, a, pos = #ARGV, 1, 0
+local nargs, a, pos = #ARGV, 3, 0
 while a <= nargs do
   local cid, kind, count = ARGV[a], ARGV[a + 1], tonumber(ARGV[a + 2])
   local flags = ARGV[a + 3 + count]
+  local offsets = nil
   if commentOk[cid] == nil then
     commentOk[cid] = redis.call('HEXISTS', base .. ':c', cid) == 1 and redis.call('SISMEMBER', base .. ':deleted', cid) == 0
   end
@@ -143,11 +201,24 @@ while a <= nargs do
         changedSet[cid] = true; anyChange = true
         if delta[member] == nil then delta[member] = 0; deltaOrder[#deltaOrder + 1] = member end
         delta[member] = delta[member] + (active and 1 or -1)
+        if active and clock then
+          if offsets == nil then
+            offsets = {}
+            for v in string.gmatch(ARGV[a + 4 + count], '[^,]+') do offsets[#offsets + 1] = tonumber(v) end
+          end
+          local key = pulseBucket(eventTime(clock, baseAt + (offsets[j] or 0))) .. '|' .. kind
+          if pressed[key] == nil then pressed[key] = 0; pressedOrder[#pressedOrder + 1] = key end
+          pressed[key] = pressed[key] + 1
+        end
       end
     end
     pos = pos + 1
   end
-  a = a + 4 + count
+  a = a + 5 + count
+end
+for _, key in ipairs(pressedOrder) do
+  local bar = string.find(key, '|', 1, true)
+  pulseCount(base, string.sub(key, 1, bar - 1), string.sub(key, bar + 1), pressed[key])
 end
 for _, member in ipairs(deltaOrder) do
   local d = delta[member]
@@ -164,8 +235,8 @@ if anyChange then
 else
   version = tonumber(redis.call('GET', base .. ':rv') or '0')
 end
-local out = {version, nRefused}
-for k = 1, nRefused * 2 do out[2 + k] = refused[k] end
+local out = {version, pulseOut(base, ARGV[2]), nRefused}
+for k = 1, nRefused * 2 do out[3 + k] = refused[k] end
 for _, cid in ipairs(order) do
   out[#out + 1] = cid
   out[#out + 1] = changedSet[cid] and 1 or 0
@@ -481,6 +552,27 @@ export const SET_HOST_TOKEN = `
 if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
 redis.call('HSET', KEYS[1], 'hostTokenHash', ARGV[1])
 return 1
+`;
+
+/** ARGV: 1 least gap between pulse frames (ms). Returns pulseOut (see PULSE). */
+export const TAKE_PULSE = PULSE + `
+return pulseOut(KEYS[1], ARGV[1])
+`;
+
+/**
+ * ARGV: 1 the moments JSON the caller read, 2 the new list's JSON, 3 log length.
+ * Writes only if the stored list is still the one read. Returns {'OK', seq} | {'STALE', 0} | {'ERR', 0}.
+ */
+export const SET_MOMENTS = APPEND + `
+local base = KEYS[1]
+local meta = base .. ':meta'
+if redis.call('EXISTS', meta) == 0 then return {'ERR', 0} end
+if (redis.call('HGET', meta, 'moments') or '[]') ~= ARGV[1] then return {'STALE', 0} end
+redis.call('HSET', meta, 'moments', ARGV[2])
+local seq = append(base, ARGV[3], function(s)
+  return '{"type":"moments","seq":' .. s .. ',"moments":' .. ARGV[2] .. '}'
+end)
+return {'OK', seq}
 `;
 
 /**

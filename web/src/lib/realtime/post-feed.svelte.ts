@@ -40,6 +40,7 @@ import { buildThreads, type Thread } from './threads.js';
 import { PageCursor, ThreadReplies, type Cursors } from './thread-pages.svelte.js';
 import { sortThreads } from './comment-order.js';
 import { StreamWait } from '../event-clock/stream-wait.svelte.js';
+import { PulseState } from '$lib/pulse/pulse-state.svelte.js';
 
 export interface FeedSnapshot {
   post: Post;
@@ -94,6 +95,8 @@ export class PostFeed {
   readonly held = new SvelteSet<string>();
   /** Slow mode or a rate limit: when I may post again. */
   readonly cooldown = new Cooldown();
+  /** The room's pulse (reactions and comments per slice of event time), merged from every frame that carries it. */
+  readonly pulse = new PulseState();
 
   /** Comments ahead of the viewer's playhead wait for their stream; the page sets its playhead. */
   readonly streamWait = new StreamWait<FeedEntry>(
@@ -156,7 +159,12 @@ export class PostFeed {
     const onTotals = (id: string, raw: unknown) => {
       if (id !== postId) return;
       const update = PostTotals.safeParse(raw);
-      if (update.success) this.#applyTotals(update.data.totals, update.data.version);
+      if (!update.success) return;
+      this.#applyTotals(update.data.totals, update.data.version);
+      if (update.data.pulse) this.pulse.merge(update.data.pulse);
+    };
+    const onPulse = (id: string, buckets: unknown) => {
+      if (id === postId) this.pulse.merge(buckets);
     };
     // The server's periodic "latest seq is N": being behind it in a quiet moment is a gap too.
     const onHead = (id: string, seq: unknown) => {
@@ -173,6 +181,7 @@ export class PostFeed {
     };
     socket.on('post:events', onEvents);
     socket.on('post:totals', onTotals);
+    socket.on('post:pulse', onPulse);
     socket.on('post:head', onHead);
     socket.on('presence', onPresence);
     socket.on('post:role', onRole);
@@ -183,6 +192,7 @@ export class PostFeed {
       offConnect();
       socket.off('post:events', onEvents);
       socket.off('post:totals', onTotals);
+      socket.off('post:pulse', onPulse);
       socket.off('post:head', onHead);
       socket.off('presence', onPresence);
       socket.off('post:role', onRole);
@@ -379,6 +389,7 @@ export class PostFeed {
       for (const entry of [...this.entries, ...this.pinOnly.values()]) entry.reactions.setMine(result.mine[entry.id] ?? []);
     }
     this.#totalsVersion = result.totalsVersion;
+    this.pulse.merge(result.pulse);
   }
 
   #missingText(): boolean {
@@ -427,6 +438,9 @@ export class PostFeed {
       }
       case 'clock':
         this.post.clock = event.clock;
+        break;
+      case 'moments':
+        this.post.moments = event.moments;
         break;
       case 'settings':
         this.post.locked = event.locked;
