@@ -4,6 +4,8 @@
  * limits. Each prints one line saying what got through; every count must be 0.
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { Redis } from 'ioredis';
+import { createRedisStore, redisOptions } from '@board/realtime';
 import { startNode, type NodeProcess } from '../support/node-process.js';
 import { ask, closeAll, connect, postComment, unwrap, type Client } from '../support/clients.js';
 import { uniquePrefix } from '../support/board.js';
@@ -13,6 +15,8 @@ const JOIN_PER_ADDRESS = 200;
 const JOIN_PER_CONNECTION = 12;
 const JOIN_WINDOW_MS = 10_000;
 const MOD_PER_PERSON = 30;
+/** Threads per page (PAGE_THREADS' default in realtime/src/config.ts). */
+const PAGE_THREADS = 30;
 
 /** A join as the web client makes it: refused for now, it asks again after the wait the refusal names. */
 async function joinAsClient(socket: Client, postId: string, sinceSeq?: number) {
@@ -31,9 +35,10 @@ describe('content abuse against two nodes on one Redis', () => {
   let b: NodeProcess;
   let host: Client;
   let hostOnB: Client;
+  const prefix = uniquePrefix();
 
   beforeAll(async () => {
-    const env = { REDIS_URL: inject('redisUrl'), REDIS_PREFIX: uniquePrefix(), RATE_LIMIT_FACTOR: '1' };
+    const env = { REDIS_URL: inject('redisUrl'), REDIS_PREFIX: prefix, RATE_LIMIT_FACTOR: '1' };
     [a, b] = await Promise.all([startNode({ ...env, NODE_ID: 'abuse-a' }), startNode({ ...env, NODE_ID: 'abuse-b' })]);
     host = await connect(a.url, { name: 'Hana Host' });
     hostOnB = await connect(b.url, { token: host.session.token });
@@ -66,6 +71,35 @@ describe('content abuse against two nodes on one Redis', () => {
     const overAddress = Math.max(0, total - JOIN_PER_ADDRESS * windows);
     report('looping joins', overConnection + overAddress, `${total} of 400 joins accepted from one address over 2 nodes, budget ${JOIN_PER_ADDRESS}`);
     expect(overConnection + overAddress).toBe(0);
+  });
+
+  it('a join on a long post sends the newest page, not the post', async () => {
+    // The issue's post: 600 comments of 5,000 characters (3 MB), within every limit. Written
+    // straight through a store on the nodes' Redis: through sockets the comment budgets would
+    // take an hour, which is the point of them.
+    const store = createRedisStore({ redis: new Redis(inject('redisUrl'), redisOptions), prefix, ownsConnection: true });
+    const post = await store.createPost({ title: 'Three megabytes of discussion' });
+    const body = 'x'.repeat(5_000);
+    for (let i = 0; i < 600; i += 50) {
+      await Promise.all(
+        Array.from({ length: 50 }, (_, k) =>
+          store.addComment({ postId: post.id, parentId: null, body, author: { id: `u_long_${i + k}`, name: 'Long Writer' }, clientId: `long-${i + k}` }),
+        ),
+      );
+    }
+    await store.close();
+    const viewer = await connect(b.url);
+    const answer = await joinAsClient(viewer, post.id);
+    const sent = JSON.stringify(answer).length;
+    const history = 600 * body.length;
+    expect(answer.mode).toBe('snapshot');
+    const threads = answer.mode === 'snapshot' ? answer.page.threads.length : 0;
+    const beyondPage = Math.max(0, threads - PAGE_THREADS);
+    report('snapshot of a 3 MB post', beyondPage, `one join sent ${Math.round(sent / 1_000)} KB for ${Math.round(history / 1_000)} KB of history: ${threads} threads`);
+    expect(threads).toBe(PAGE_THREADS);
+    expect(beyondPage).toBe(0);
+    // Thirty 5,000-character threads plus their framing: a page, never the history.
+    expect(sent).toBeLessThan(PAGE_THREADS * body.length * 1.2);
   });
 
   it('hidden and deleted text never comes back through a replay', async () => {
