@@ -36,8 +36,10 @@ export default defineConfig({
   fullyParallel: false,
   workers: 2,
   retries: 0,
-  timeout: 30_000,
-  expect: { timeout: 7_000 },
+  // Two workers, each with two or three browser contexts and the board on 2 cores: a
+  // two-person test takes 10-25 s here, so a minute keeps every test far from its limit.
+  timeout: 60_000,
+  expect: { timeout: 10_000 },
   reporter: [['list'], ['json', { outputFile: join(repoRoot, 'test-results/e2e.json') }]],
   use: {
     baseURL,
