@@ -6,17 +6,14 @@
  */
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
 import type { ClockControlRequest, EventClock, PostEvent, Result } from '@board/shared';
-import { clientId, closeAll, connect, join, postComment, recordEvents, unwrap, untilCount, type Client } from '../support/clients.js';
+import { clientId, closeAll, connect, join, postComment, recordEvents, unwrap, untilCount, type Client, clockControl, eventPost } from '../support/clients.js';
 import { startBoard, uniquePrefix, type Board, type Engine } from '../support/board.js';
 
 type Emit = (event: string, ...args: unknown[]) => Promise<Result<unknown>>;
 /** Sends anything, as a modified client could. */
 const raw = (socket: Client, event: string, payload: unknown) => (socket.emitWithAck as unknown as Emit)(event, payload);
-const control = async (socket: Client, req: ClockControlRequest): Promise<EventClock> => unwrap(await socket.emitWithAck('clock:control', req));
-
-async function hostPost(host: Client): Promise<string> {
-  return unwrap(await host.emitWithAck('post:create', { title: 'Match night', description: '', scheduledAt: Date.now() + 60_000 })).post.id;
-}
+const control = clockControl;
+const hostPost = (host: Client) => eventPost(host, Date.now() + 60_000);
 
 describe.each<Engine>(['memory', 'redis'])('event clock (%s engine)', (engine) => {
   let board: Board;

@@ -6,11 +6,11 @@
  * nothing; a moment sent by the client is never taken.
  */
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
-import type { ClockControlRequest, Comment } from '@board/shared';
-import { ask, clientId, closeAll, connect, join, nextPostEvent, unwrap, type Client } from '../support/clients.js';
+import type { Comment } from '@board/shared';
+import { ask, clientId, closeAll, connect, join, nextPostEvent, unwrap, type Client, clockControl } from '../support/clients.js';
 import { startBoard, type Board, type Engine } from '../support/board.js';
 
-const control = async (socket: Client, req: ClockControlRequest) => unwrap(await socket.emitWithAck('clock:control', req));
+const control = clockControl;
 
 /** Sends a comment as any client could, extra fields and all; resolves with the ack. */
 const send = (socket: Client, postId: string, extra: Record<string, unknown>) =>

@@ -9,21 +9,19 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
 import {
   mergePulse,
-  type ClockControlRequest,
   type Moment,
   type MomentChangeRequest,
   type PostEvent,
   type PulseBucket,
 } from '@board/shared';
-import { ask, closeAll, connect, join, postComment, recordEvents, unwrap, untilCount, type Client } from '../support/clients.js';
-import { startBoard, uniquePrefix, type Board, type Engine } from '../support/board.js';
+import { ask, closeAll, connect, join, postComment, recordEvents, unwrap, untilCount, type Client, clockControl, eventPost } from '../support/clients.js';
+import { startBoard, type Board, type Engine } from '../support/board.js';
+import { twoNodesForSuite } from '../support/suite-board.js';
 
-const control = async (socket: Client, req: ClockControlRequest) => unwrap(await socket.emitWithAck('clock:control', req));
+const control = clockControl;
 const change = async (socket: Client, req: MomentChangeRequest): Promise<Moment[]> => unwrap(await socket.emitWithAck('moment:change', req));
 
-async function hostPost(host: Client): Promise<string> {
-  return unwrap(await host.emitWithAck('post:create', { title: 'Match night', description: '' })).post.id;
-}
+const hostPost = (host: Client) => eventPost(host);
 
 /** Every pulse bucket a socket hears (totals frames and pulse frames), merged, with the arrival time of each pulse-bearing frame. */
 function listenPulse(socket: Client, postId: string) {
@@ -169,21 +167,7 @@ describe.each<Engine>(['memory', 'redis'])('pulse and moments (%s engine)', (eng
 });
 
 describe('pulse and moments on two nodes over one Redis', () => {
-  const shared = () => ({ engine: 'redis' as const, redisUrl: inject('redisUrl'), prefix });
-  let prefix: string;
-  let one: Board;
-  let two: Board;
-
-  beforeAll(async () => {
-    prefix = uniquePrefix();
-    one = await startBoard({ ...shared(), nodeId: 'pulse-one' });
-    two = await startBoard({ ...shared(), nodeId: 'pulse-two' });
-  });
-  afterEach(closeAll);
-  afterAll(async () => {
-    await one.close();
-    await two.close();
-  });
+  const { one, two } = twoNodesForSuite('pulse');
 
   it('brings every moment to every viewer on both nodes, in order with the comments', async () => {
     const host = await connect(one.url, { name: 'Hana Host' });

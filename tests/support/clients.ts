@@ -6,6 +6,8 @@ import { io, type Socket } from 'socket.io-client';
 import {
   PROTOCOL_VERSION,
   type ClientToServerEvents,
+  type ClockControlRequest,
+  type EventClock,
   type Comment,
   type JoinResult,
   type PostEvent,
@@ -215,4 +217,13 @@ export async function readAll(socket: Client, postId: string, first: ThreadPage)
 
 export async function postComment(socket: Client, postId: string, body: string, parentId: string | null = null): Promise<Comment> {
   return unwrap(await socket.emitWithAck('comment:create', { postId, body, parentId, clientId: clientId() }));
+}
+
+/** A facilitator's clock control (start, pause, jump…); the clock it made. */
+export const clockControl = async (socket: Client, req: ClockControlRequest): Promise<EventClock> =>
+  unwrap(await socket.emitWithAck('clock:control', req));
+
+/** A discussion `host` starts, and so facilitates, for an event ("Match night"); its id. */
+export async function eventPost(host: Client, scheduledAt?: number): Promise<string> {
+  return unwrap(await host.emitWithAck('post:create', { title: 'Match night', description: '', scheduledAt })).post.id;
 }

@@ -4,7 +4,7 @@
  */
 import { afterAll, afterEach, beforeAll, inject } from 'vitest';
 import { closeAll } from './clients.js';
-import { startBoard, type Board, type Engine } from './board.js';
+import { startBoard, uniquePrefix, type Board, type Engine } from './board.js';
 
 /**
  * One board for a describe block, on `engine`, with these posts created (each
@@ -23,4 +23,24 @@ export function boardForSuite(engine: Engine, postIds: string[] = ['p'], env?: R
   afterEach(closeAll);
   afterAll(() => board.close());
   return board;
+}
+
+/**
+ * Two nodes on one Redis under a fresh prefix, for a describe block: started
+ * before its tests, closed after them; clients are closed after each test.
+ * The returned boards are filled in when the nodes have started.
+ */
+export function twoNodesForSuite(name: string): { one: Board; two: Board } {
+  const nodes = { one: {} as Board, two: {} as Board };
+  beforeAll(async () => {
+    const shared = { engine: 'redis' as const, redisUrl: inject('redisUrl'), prefix: uniquePrefix() };
+    Object.assign(nodes.one, await startBoard({ ...shared, nodeId: `${name}-one` }));
+    Object.assign(nodes.two, await startBoard({ ...shared, nodeId: `${name}-two` }));
+  });
+  afterEach(closeAll);
+  afterAll(async () => {
+    await nodes.one.close?.();
+    await nodes.two.close?.();
+  });
+  return nodes;
 }
