@@ -17,6 +17,7 @@ import {
   SeqBuffer,
   type ClientToServerEvents,
   type Comment,
+  type JoinResult,
   type PostEvent,
   type ReactionCounts,
   type ServerToClientEvents,
@@ -258,11 +259,17 @@ function connectClient(port: number): Promise<BoardClient> {
   });
 }
 
+/** The comments a join snapshot carries: the pins and the newest page's threads (the bench post has a handful). */
+const snapshotComments = (data: Extract<JoinResult, { mode: 'snapshot' }>) => [
+  ...data.pinned,
+  ...data.page.threads.flatMap((t) => [t.root, ...t.replies]),
+];
+
 async function joinChecker(c: Checker): Promise<void> {
   const res = await c.socket.timeout(30_000).emitWithAck('post:join', { postId: BENCH_POST_ID });
   if (!res.ok) throw new Error(`checker join: ${res.error.message}`);
   if (res.data.mode !== 'snapshot') throw new Error('checker expected a snapshot');
-  for (const comment of res.data.comments) {
+  for (const comment of snapshotComments(res.data)) {
     c.totals.set(comment.id, comment.reactions);
     c.versions.set(comment.id, res.data.totalsVersion);
   }
@@ -349,8 +356,9 @@ async function resync(c: Checker): Promise<ReactionResult['resync']> {
   const ms = now() - t;
   if (!res?.ok) return { mode: 'failed', ms, events: 0, totals: 0 };
   if (res.data.mode === 'snapshot') {
-    for (const comment of res.data.comments) c.totals.set(comment.id, comment.reactions);
-    return { mode: 'snapshot', ms, events: 0, totals: res.data.comments.length };
+    const comments = snapshotComments(res.data);
+    for (const comment of comments) c.totals.set(comment.id, comment.reactions);
+    return { mode: 'snapshot', ms, events: 0, totals: comments.length };
   }
   c.buffer.push(res.data.events);
   applyTotals(c, res.data.totalsVersion, res.data.totals);
@@ -625,9 +633,10 @@ async function reactions(args: {
     await c.socket.timeout(30_000).emitWithAck('post:leave', { postId: BENCH_POST_ID });
     const res = await c.socket.timeout(30_000).emitWithAck('post:join', { postId: BENCH_POST_ID });
     if (res.ok && res.data.mode === 'snapshot') {
-      snapshot = res.data.comments.find((x: Comment) => x.id === args.commentId)?.reactions ?? null;
+      const comments = snapshotComments(res.data);
+      snapshot = comments.find((x: Comment) => x.id === args.commentId)?.reactions ?? null;
       storedPulse = res.data.pulse ?? [];
-      for (const comment of res.data.comments) c.versions.set(comment.id, res.data.totalsVersion);
+      for (const comment of comments) c.versions.set(comment.id, res.data.totalsVersion);
       c.buffer.reset(res.data.seq);
       c.lastSeq = res.data.seq;
     }
