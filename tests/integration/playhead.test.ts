@@ -7,7 +7,7 @@
  */
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
 import type { Comment } from '@board/shared';
-import { ask, clientId, closeAll, connect, join, nextPostEvent, unwrap, type Client, clockControl } from '../support/clients.js';
+import { ask, clientId, closeAll, connect, join, nextPostEvent, unwrap, type Client, clockControl, eventPost } from '../support/clients.js';
 import { startBoard, type Board, type Engine } from '../support/board.js';
 
 const control = clockControl;
@@ -38,7 +38,7 @@ describe.each<Engine>(['memory', 'redis'])('the viewer playhead on comments (%s 
     host = await connect(board.url, { name: 'Hana Host' });
     guest = await connect(board.url, { name: 'Gus Guest' });
     other = await connect(board.url, { name: 'Olu Other' });
-    postId = unwrap(await host.emitWithAck('post:create', { title: 'Match night', description: '', scheduledAt: null })).post.id;
+    postId = await eventPost(host);
     for (const c of [host, guest, other]) await join(c, postId);
   });
   afterEach(closeAll);

@@ -83,42 +83,37 @@ export function registerPostHandlers(
     }, ctx),
   );
 
-  // Reads of a joined post only: the join checked the post and the person's standing.
-  const requireJoined = (postId: string) => {
+  /**
+   * Who reads more of a post (a page, its pins, a thread's replies): within the `page`
+   * budget, of a joined post only (the join checked the post and the person's standing),
+   * with their role now, for redaction.
+   */
+  const reader = async (postId: string) => {
+    await ctx.limits.consume('page', socket);
     if (!socket.data.posts.has(postId)) throw new AppError('INVALID', 'Open the discussion (post:join) before reading more of it');
+    const userId = socket.data.user.id;
+    return { userId, role: await store.role(postId, userId) };
   };
 
   socket.on(
     'post:page',
     handle(socket, 'post:page', PageRequest, async ({ postId, sort, before }, reply: (r: ThreadPage) => void) => {
-      await ctx.limits.consume('page', socket);
-      requireJoined(postId);
-      const userId = socket.data.user.id;
-      const role = await store.role(postId, userId);
-      reply((await pageFor(store, postId, { userId, role }, pages, sort, before)).page);
+      reply((await pageFor(store, postId, await reader(postId), pages, sort, before)).page);
     }, ctx),
   );
 
   socket.on(
     'post:pins',
     handle(socket, 'post:pins', PinsRequest, async ({ postId }, reply: (r: Comment[]) => void) => {
-      await ctx.limits.consume('page', socket);
-      requireJoined(postId);
-      const userId = socket.data.user.id;
-      const role = await store.role(postId, userId);
       // A page of no threads is the pins alone.
-      reply((await pageFor(store, postId, { userId, role }, { ...pages, threads: 0, replies: 0 })).pinned);
+      reply((await pageFor(store, postId, await reader(postId), { ...pages, threads: 0, replies: 0 })).pinned);
     }, ctx),
   );
 
   socket.on(
     'post:replies',
     handle(socket, 'post:replies', RepliesRequest, async ({ postId, rootId, after }, reply: (r: ReplyPage) => void) => {
-      await ctx.limits.consume('page', socket);
-      requireJoined(postId);
-      const userId = socket.data.user.id;
-      const role = await store.role(postId, userId);
-      reply(await repliesFor(store, postId, rootId, after, { userId, role }, pages));
+      reply(await repliesFor(store, postId, rootId, after, await reader(postId), pages));
     }, ctx),
   );
 
