@@ -20,10 +20,13 @@ export interface ClockSource {
 
 export class EventTime {
   #serverNow = $state(serverTime.now());
+  /** This tab's Date.now() when #serverNow was taken, ms: lets a test compare two tabs' readings taken at different moments. */
+  #computedAt = $state(Date.now());
   readonly #source: () => ClockSource;
   readonly #subscribe = createSubscriber((update) => {
     const timer = setInterval(() => {
-      this.#serverNow = serverTime.now();
+      this.#computedAt = Date.now();
+      this.#serverNow = this.#computedAt + serverTime.offsetMs;
       update();
     }, TICK_MS);
     return () => clearInterval(timer);
@@ -37,6 +40,12 @@ export class EventTime {
   get serverNow(): number {
     this.#subscribe();
     return this.#serverNow;
+  }
+
+  /** This tab's wall clock when the shown time was computed, ms since the epoch (see #computedAt). */
+  get computedAt(): number {
+    this.#subscribe();
+    return this.#computedAt;
   }
 
   get clock(): EventClock | null {
