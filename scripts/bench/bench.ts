@@ -655,7 +655,7 @@ async function main(): Promise<void> {
       'The same burst on a post whose event is live, run right after the one without an event: every press is stamped ' +
         'with the event time and counted into its 5 s bucket in the same write as the totals, and pulse buckets travel ' +
         'with the totals frames (at most one pulse-bearing frame per PULSE_FRAME_MS, 200 ms, per post). ' +
-        '*Presses*: clicks answered as stored that turned a reaction on (warm-up included); *counted*: the presses in the ' +
+        '*Presses*: stored settings that turned a reaction from off to on, read from the answers (clicks coalesced into one flush share one answer; warm-up included); *counted*: the presses in the ' +
         'stored buckets; *exact*: the two agree and every checker heard exactly the stored pulse. Goals (issue 23): CPU per ' +
         'click within 1.15× of the burst without an event, pulse frames ≤ 5/s per viewer.',
     );

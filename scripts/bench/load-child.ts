@@ -240,7 +240,7 @@ interface Checker {
   pulseFrames: number;
 }
 
-/** Clicks answered as stored presses (turned on), warm-up included: what the pulse must count with the event live. */
+/** Stored presses (a setting stored that turned a reaction from off to on), warm-up included: what the pulse must count with the event live. */
 let pressesStored = 0;
 
 let checkers: Checker[] = [];
@@ -575,11 +575,13 @@ async function reactions(args: {
       }
       acked++;
       ackLatency.add(t - sentAt);
-      if (active && result.data.active) pressesStored++;
       // The server keeps the last stored setting per (person, kind): that is what the totals must add up to.
+      // Clicks coalesced into one flush share that setting's answer, so the state comes from the answer
+      // (not from the click), and a press is a stored change from off to on: what the pulse counts.
       if (click > v.storedClick[k]!) {
+        if (result.data.active && (v.stored & bit) === 0) pressesStored++;
         v.storedClick[k] = click;
-        v.stored = active ? v.stored | bit : v.stored & ~bit;
+        v.stored = result.data.active ? v.stored | bit : v.stored & ~bit;
       }
       // Every click here changes a total, so its flush broadcast a totals frame, which this
       // socket received just before the receipt.
