@@ -10,5 +10,6 @@ export { seedDemoData } from './seed/demo-data.js';
 export { silentLog, createLog, type Log, type LogLevel } from './logging/log.js';
 export { createMetrics, type Metrics } from './metrics/metrics.js';
 export { BIG_POST_ID, seedBigPost } from './seed/big-post.js';
+export { loadWebHandler } from './http/web-handler.js';
 export { compileTrust, clientAddress, type TrustProxy } from './limits/client-address.js';
 export { createSessionSigner, type Session, type SessionSigner } from './session/tokens.js';

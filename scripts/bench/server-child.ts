@@ -12,7 +12,8 @@ import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { PerformanceObserver } from 'node:perf_hooks';
 import { WebSocketServer, WebSocket } from 'ws';
-import { configFrom, createRealtime, silentLog, type Log, type Realtime } from '@board/realtime';
+import { configFrom, createRealtime, loadWebHandler, seedBigPost, silentLog, type Log, type Realtime } from '@board/realtime';
+import { freePort } from '../lib/redis-server.js';
 import { serveRpc } from './rpc.js';
 import { BENCH_POST_ID } from './wire.js';
 import type { GcPauses } from './results.js';
@@ -29,6 +30,8 @@ interface StartArgs {
   sessionSecret?: string;
   /** RATE_LIMIT_FACTOR for the service: every simulated person shares 127.0.0.1, so per-IP budgets need room. */
   rateLimitFactor: number;
+  /** Also serve the board's pages from this built SvelteKit handler (web/build/handler.js), as `pnpm start` does. */
+  webHandler?: string;
 }
 
 let errors = 0;
@@ -59,8 +62,11 @@ let board: Realtime | null = null;
 let bare: { wss: WebSocketServer; totals(): Record<string, number>; close(): Promise<void> } | null = null;
 
 async function startBoard(args: StartArgs): Promise<number> {
+  // The page handler reads the API's address once, when it loads: the port is chosen first.
+  const port0 = args.webHandler ? await freePort() : 0;
+  if (args.webHandler) process.env.REALTIME_INTERNAL_URL = `http://127.0.0.1:${port0}`;
   const config = configFrom({
-    PORT: '0',
+    PORT: String(port0),
     HOST: '127.0.0.1',
     SEED_DEMO: 'false',
     SESSION_SECRET: args.sessionSecret ?? randomBytes(24).toString('base64url'),
@@ -68,8 +74,9 @@ async function startBoard(args: StartArgs): Promise<number> {
     RATE_LIMIT_FACTOR: String(args.rateLimitFactor),
     ...(args.redisUrl ? { REDIS_URL: args.redisUrl, REDIS_PREFIX: args.redisPrefix ?? 'bench:' } : {}),
   });
-  board = createRealtime(config, { log });
-  const port = await board.listen(0, '127.0.0.1');
+  const webHandler = args.webHandler ? await loadWebHandler(args.webHandler, log) : undefined;
+  board = createRealtime(config, { log, webHandler });
+  const port = await board.listen(port0, '127.0.0.1');
   if (args.createPost) {
     // Typed loosely: the post shape grows (schedules, settings) and every new field has a default.
     const clock = args.eventLive ? { state: 'live', positionMs: 0, changedAt: Date.now(), lengthMs: null } : null;
@@ -215,6 +222,12 @@ serveRpc({
   /** The bare storm's totals, to check against the clicks the load generator had answered. */
   bareTotals() {
     return bare ? { ...bare.totals() } : null;
+  },
+  /** Writes a history of `comments` comments (threads, replies, reactions) as the bench post, straight through the store. */
+  async seed(args: { comments: number }) {
+    if (!board) throw new Error('seed: no board');
+    await seedBigPost(board.store, { comments: args.comments, postId: BENCH_POST_ID });
+    return {};
   },
   sockets() {
     return { sockets: board ? board.io.of('/').sockets.size : 0 };

@@ -7,3 +7,4 @@ export * from './validation.js';
 export * from './event-clock.js';
 export * from './pulse.js';
 export * from './moments.js';
+export * from './reconnect.js';

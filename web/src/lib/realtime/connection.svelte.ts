@@ -7,6 +7,7 @@
 import { io, type Socket } from 'socket.io-client';
 import {
   PROTOCOL_VERSION,
+  RECONNECT,
   fail,
   type ClientToServerEvents,
   type ReactionSetResult,
@@ -174,8 +175,10 @@ class Connection {
     const socket: BoardSocket = io({
       transports: ['websocket'],
       auth: { v: PROTOCOL_VERSION, token: loadToken() },
-      // Back off to 5 s at most: during a watch-along a longer silence feels broken.
-      reconnectionDelayMax: 5_000,
+      // Jittered so a restarted node's viewers do not all come back at once (shared/src/reconnect.ts).
+      reconnectionDelay: RECONNECT.delayMs,
+      reconnectionDelayMax: RECONNECT.delayMaxMs,
+      randomizationFactor: RECONNECT.randomizationFactor,
     });
     this.status = 'connecting';
 
@@ -198,7 +201,8 @@ class Connection {
       if (this.status === 'refused') return;
       this.status = 'reconnecting';
       // The server closed us on purpose (restart, deploy): Socket.IO does not retry that by itself.
-      if (reason === 'io server disconnect') socket.connect();
+      // A random wait first: the whole node's viewers were closed in the same moment.
+      if (reason === 'io server disconnect') setTimeout(() => socket.connect(), Math.random() * RECONNECT.serverCloseSpreadMs);
     });
     socket.on('connect_error', (err) => {
       const code = (err as Error & { data?: { code?: string } }).data?.code;

@@ -1,0 +1,215 @@
+/**
+ * A big event's crowd (issue 24), on two board nodes sharing a redis-server,
+ * with a post that already holds a long discussion:
+ *   1. page loads: the server-rendered post page at a steady rate, alone (p50 / p99, bytes);
+ *   2. the rush: `viewers` people load the page and join within `spreadS`, round robin
+ *      over the nodes, while a comment is posted every `postEveryMs`: failures, and
+ *      p99 from the page request to the first live event;
+ *   3. the reconnect storm: the node holding half of them is killed (SIGKILL); they
+ *      come back to the other one with the web client's backoff (shared RECONNECT)
+ *      and resync from their last seq: time from the drop to resynced, how (replay
+ *      or snapshot), comments lost or received twice, and how long comments posted
+ *      during the storm took to reach viewers that stayed connected and viewers that
+ *      were coming back.
+ * Run with `pnpm bench --only=crowd`, or alone: node --import tsx scripts/bench/crowd.ts
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { pathToFileURL } from 'node:url';
+import { RECONNECT } from '@board/shared';
+import { startRedisServer } from '../lib/redis-server.js';
+import { describeMachine, loadAverage, pinning } from './machine.js';
+import { spawnChild, type Child } from './rpc.js';
+import { Samples, type LatencySummary } from './stats.js';
+import { BENCH_POST_ID } from './wire.js';
+
+export interface CrowdSettings {
+  viewers: number;
+  spreadS: number;
+  history: number;
+  postEveryMs: number;
+  pageLoadsPerS: number;
+  pageLoadSeconds: number;
+}
+
+export const CROWD_DEFAULTS: CrowdSettings = {
+  viewers: 5_000,
+  spreadS: 10,
+  history: 50_000,
+  postEveryMs: 250,
+  pageLoadsPerS: 50,
+  pageLoadSeconds: 10,
+};
+
+export interface CrowdResult {
+  settings: CrowdSettings;
+  seedS: number;
+  pages: { served: boolean; bytes: number; latency: LatencySummary; failed: number };
+  rush: {
+    arrived: number;
+    joined: number;
+    failed: number;
+    firstFailure: string;
+    noLiveEvent: number;
+    pageBytes: number;
+    page: LatencySummary;
+    join: LatencySummary;
+    firstLive: LatencySummary;
+    wallMs: number;
+  };
+  storm: {
+    onDeadNode: number;
+    dropped: number;
+    resynced: number;
+    resync: LatencySummary;
+    modes: Record<string, number>;
+    attempts: number;
+    lost: number;
+    membersLosing: number;
+    receivedTwice: number;
+    live: LatencySummary;
+    cameBack: LatencySummary;
+  };
+  loadAverage: { start: number; end: number };
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Page loads at a steady rate, one at a time in flight or more: what a server-rendered page costs under a crowd. */
+async function pageLoads(url: string, perS: number, seconds: number): Promise<CrowdResult['pages']> {
+  const latency = new Samples();
+  let bytes = 0;
+  let failed = 0;
+  const total = perS * seconds;
+  const t0 = performance.now();
+  await Promise.all(
+    Array.from({ length: total }, async (_, i) => {
+      const wait = t0 + (i * 1_000) / perS - performance.now();
+      if (wait > 0) await sleep(wait);
+      const started = performance.now();
+      try {
+        const res = await fetch(url);
+        const body = await res.arrayBuffer();
+        if (!res.ok) throw new Error(String(res.status));
+        bytes = body.byteLength;
+        latency.add(performance.now() - started);
+      } catch {
+        failed++;
+      }
+    }),
+  );
+  return { served: true, bytes, latency: latency.summary(), failed };
+}
+
+export async function runCrowd(root: string, say: (line: string) => void = console.log, s: CrowdSettings = CROWD_DEFAULTS): Promise<CrowdResult> {
+  const pin = pinning(describeMachine());
+  const load0 = loadAverage();
+  const handler = join(root, 'web/build/handler.js');
+  const webHandler = existsSync(handler) ? handler : undefined;
+  if (!webHandler) say('  crowd: no web build (pnpm --filter @board/web build): the rush loads the page data from /api instead of the page');
+  const redis = await startRedisServer({ cpu: pin.server });
+  const children: Child[] = [];
+  const start = (name: string, file: string, cpu: number | null, args: string[] = []) => {
+    const c = spawnChild(name, join(import.meta.dirname, file), { cpu, cwd: root, nodeArgs: args });
+    children.push(c);
+    return c;
+  };
+  try {
+    const secret = `crowd-secret-${Date.now()}-0123456789abcdef0123456789`;
+    const nodes = [start('node0', 'server-child.ts', pin.server), start('node1', 'server-child.ts', pin.server)];
+    const ports: number[] = [];
+    for (const [i, node] of nodes.entries()) {
+      const { port } = await node.call<{ port: number }>(
+        'start',
+        { kind: 'board', redisUrl: redis.url, redisPrefix: 'crowd:', nodeId: `crowd-node-${i}`, sessionSecret: secret, rateLimitFactor: 1_000, webHandler },
+        60_000,
+      );
+      ports.push(port);
+    }
+    const t0 = performance.now();
+    await nodes[0]!.call('seed', { comments: s.history }, 600_000);
+    const seedS = (performance.now() - t0) / 1_000;
+    say(`  crowd: ${s.history.toLocaleString('en-US')} comments of history written in ${seedS.toFixed(1)} s`);
+
+    const pagePath = webHandler ? `/posts/${BENCH_POST_ID}` : `/api/posts/${BENCH_POST_ID}`;
+    const pages = await pageLoads(`http://127.0.0.1:${ports[0]}${pagePath}`, s.pageLoadsPerS, s.pageLoadSeconds);
+    pages.served = webHandler !== undefined;
+    say(`  crowd: ${s.pageLoadsPerS} page loads/s: p99 ${pages.latency.p99.toFixed(0)} ms, ${(pages.bytes / 1024).toFixed(1)} KB, ${pages.failed} failed`);
+
+    const crowd = start('crowd', 'crowd-child.ts', pin.load);
+    await crowd.call('startPosting', { port: ports[1], everyMs: s.postEveryMs });
+    const rush = await crowd.call<CrowdResult['rush']>('rush', { ports, count: s.viewers, spreadMs: s.spreadS * 1_000, pagePath }, 300_000);
+    say(
+      `  crowd: rush of ${s.viewers} in ${s.spreadS} s: ${rush.joined} joined, ${rush.failed} failed, first live event p99 ${rush.firstLive.p99.toFixed(0)} ms`,
+    );
+
+    // The storm: node 0 dies with its half of the crowd.
+    const { onDeadNode } = await crowd.call<{ onDeadNode: number }>('expectDeath', { deadPorts: [ports[0]], survivors: [ports[1]] });
+    nodes[0]!.proc.kill('SIGKILL');
+    await nodes[0]!.exited;
+    const resynced = await crowd.call<Omit<CrowdResult['storm'], 'onDeadNode' | 'lost' | 'membersLosing' | 'receivedTwice' | 'live' | 'cameBack'>>(
+      'stormResult',
+      { timeoutMs: 120_000 },
+      150_000,
+    );
+    const settled = await crowd.call<Pick<CrowdResult['storm'], 'lost' | 'membersLosing' | 'receivedTwice' | 'live' | 'cameBack'>>('settle', {}, 60_000);
+    say(`  crowd: storm: ${resynced.resynced}/${resynced.dropped} resynced, p99 ${resynced.resync.p99.toFixed(0)} ms, ${settled.lost} lost`);
+    return { settings: s, seedS, pages, rush, storm: { onDeadNode, ...resynced, ...settled }, loadAverage: { start: load0, end: loadAverage() } };
+  } finally {
+    await Promise.all(children.map((c) => c.stop()));
+    await redis.dispose();
+  }
+}
+
+const ms = (n: number) => (Number.isFinite(n) ? `${Math.round(n).toLocaleString('en-US')}` : '–');
+
+export function crowdTable(r: CrowdResult): string {
+  const { settings: s, rush, storm, pages } = r;
+  const rows: [string, string, string][] = [
+    [
+      `page load, post with ${s.history.toLocaleString('en-US')} comments, ${s.pageLoadsPerS} loads/s: p50 / p99 ms`,
+      `${ms(pages.latency.p50)} / ${ms(pages.latency.p99)} (${(pages.bytes / 1024).toFixed(1)} KB${pages.served ? ' HTML' : ' API data, no web build'}, ${pages.failed} failed)`,
+      'p99 ≤ 150',
+    ],
+    [`rush: ${s.viewers.toLocaleString('en-US')} load + join within ${s.spreadS} s: failures`, `${rush.failed} (${rush.joined} joined${rush.firstFailure ? `; ${rush.firstFailure}` : ''})`, '0'],
+    ['rush: page request → page, → joined, → first live event: p99 ms', `${ms(rush.page.p99)} / ${ms(rush.join.p99)} / ${ms(rush.firstLive.p99)}`, 'first live ≤ 3,000'],
+    [
+      `storm: node with ${storm.onDeadNode.toLocaleString('en-US')} viewers killed: resynced, drop → resynced p50 / p99 ms`,
+      `${storm.resynced} of ${storm.dropped}, ${ms(storm.resync.p50)} / ${ms(storm.resync.p99)} (${Object.entries(storm.modes)
+        .map(([k, v]) => `${v} by ${k}`)
+        .join(', ')}; ${storm.attempts} attempts)`,
+      'all, p99 ≤ 10,000',
+    ],
+    ['storm: comments lost / delivered twice, live and in the resync (all viewers; the client keeps one by seq)', `${storm.lost} (${storm.membersLosing} viewers) / ${storm.receivedTwice}`, '0 lost'],
+    [
+      'storm: comment posted during it → viewer, p99 ms: connected / coming back',
+      `${ms(storm.live.p99)} (${storm.live.count.toLocaleString('en-US')}) / ${ms(storm.cameBack.p99)} (${storm.cameBack.count.toLocaleString('en-US')})`,
+      'connected ≤ 2,000',
+    ],
+  ];
+  return [
+    `Backoff: first wait ${RECONNECT.delayMs} ms ± ${RECONNECT.randomizationFactor * 100} %, doubling to ${RECONNECT.delayMaxMs} ms; a comment every ${s.postEveryMs} ms throughout; load average ${r.loadAverage.start.toFixed(1)} → ${r.loadAverage.end.toFixed(1)}.`,
+    '',
+    '| figure | measured | goal |',
+    '| --- | --- | --- |',
+    ...rows.map((row) => `| ${row.join(' | ')} |`),
+  ].join('\n');
+}
+
+// Run alone.
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  const root = join(import.meta.dirname, '..', '..');
+  const viewers = Number(process.env.BENCH_CROWD_VIEWERS ?? CROWD_DEFAULTS.viewers);
+  const history = Number(process.env.BENCH_CROWD_HISTORY ?? CROWD_DEFAULTS.history);
+  runCrowd(root, console.log, { ...CROWD_DEFAULTS, viewers, history }).then(
+    (r) => {
+      console.log(crowdTable(r));
+      process.exit(0);
+    },
+    (err: unknown) => {
+      console.error('crowd failed:', err);
+      process.exit(1);
+    },
+  );
+}
