@@ -29,6 +29,7 @@ async function startRedis(cpu: number | null): Promise<BenchRedis> {
 }
 import type { CommentsResult, GcPauses, ReactionResult } from './results.js';
 import { bigPostTable, runBigPost } from './bigpost.js';
+import { crowdTable, runCrowd } from './crowd.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..', '..');
@@ -116,8 +117,11 @@ const S = {
   profileDir: setting('PROFILE', ''),
   /** More node flags for the server processes, space-separated (trying a V8 setting, --trace-gc); empty: none. */
   nodeFlags: setting('NODE_FLAGS', ''),
-  /** Sections to run; `bigpost` (bytes and Redis commands of a 50,000-comment post) runs alone in about a minute. */
-  only: setting('ONLY', 'broadcast,spike,reactions,idle,nodes,bigpost').split(','),
+  /**
+   * Sections to run; `bigpost` (bytes and Redis commands of a 50,000-comment post) runs alone in about a minute,
+   * `crowd` (page loads, a 5,000-viewer rush and a node killed under them, scripts/bench/crowd.ts) in about three.
+   */
+  only: setting('ONLY', 'broadcast,spike,reactions,idle,nodes,bigpost,crowd').split(','),
 };
 const runs = (name: string) => S.only.includes(name);
 
@@ -555,6 +559,7 @@ async function main(): Promise<void> {
   if (runs('idle')) idleRow = await attempt('idle memory', () => idleMemory());
   // Counts, not times: the same on a busy machine as on an idle one.
   const bigPostRows = runs('bigpost') ? await attempt('big post', () => runBigPost(root, say)) : null;
+  const crowd = runs('crowd') ? await attempt('crowd', () => runCrowd(root, say)) : null;
   if (runs('nodes')) {
     for (let pair = 0; pair < S.nodesPairs; pair++) {
       // Alternating order: a machine that speeds up or slows down during the section does not favour one side.
@@ -871,6 +876,18 @@ async function main(): Promise<void> {
   if (bigPostRows) {
     out.push('### A post with 50,000 comments: what a page load and a join send (bytes and Redis commands, not times)');
     out.push('', bigPostTable(bigPostRows), '');
+  }
+
+  if (crowd) {
+    out.push(`### A big event's crowd: ${fmtInt(crowd.settings.viewers)} viewers over two Redis nodes, a post with ${fmtInt(crowd.settings.history)} comments`);
+    out.push('', crowdTable(crowd), '');
+    const { pages, rush, storm } = crowd;
+    goals.push(`${mark(pages.latency.p99 <= 150)}  page load at ${crowd.settings.pageLoadsPerS}/s: p99 ${fmtInt(pages.latency.p99)} ms (goal ≤ 150)`);
+    goals.push(`${mark(rush.failed === 0 && rush.firstLive.p99 <= 3_000)}  rush: ${rush.failed} failures, first live event p99 ${fmtInt(rush.firstLive.p99)} ms (goal 0 / ≤ 3,000)`);
+    goals.push(
+      `${mark(storm.resynced === storm.dropped && storm.resync.p99 <= 10_000 && storm.lost === 0)}  storm: ${storm.resynced}/${storm.dropped} resynced, p99 ${fmtInt(storm.resync.p99)} ms, ${storm.lost} lost (goal all, ≤ 10,000, 0)`,
+    );
+    goals.push(`${mark(storm.live.p99 <= 2_000)}  comment during the storm to connected viewers: p99 ${fmtInt(storm.live.p99)} ms (goal ≤ 2,000)`);
   }
 
   out.push('### Goals');
