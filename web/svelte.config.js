@@ -15,7 +15,9 @@ const config = {
     // a nonce per response to its inline start-up script). Inline style attributes stay
     // allowed (Svelte renders `style:` directives as attributes; they cannot run code).
     csp: {
-      mode: 'auto',
+      // Hashes, not nonces: a post page may be served from a short-lived shared copy
+      // (web/src/lib/server/page-cache.ts), and a nonce must never be sent twice.
+      mode: 'hash',
       directives: {
         'default-src': ['self'],
         'script-src': ['self'],

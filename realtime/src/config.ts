@@ -241,6 +241,15 @@ export const ConfigSchema = z.object({
   DRAIN_DEADLINE_MS: int(1_000, 600_000).default(10_000),
   /** Absolute path of a SvelteKit adapter-node handler.js to serve the board from this process. */
   WEB_HANDLER: z.string().optional(),
+  /**
+   * How long one render of a post page is served to every viewer who asks, ms; 0: render each
+   * request. A render costs ~6 ms of CPU, so a crowd of 500 page loads/s would need three cores;
+   * the page is the same for every viewer and its socket resyncs from the page's seq, so a copy
+   * this old is invisible (web/src/lib/server/page-cache.ts).
+   */
+  PAGE_CACHE_MS: int(0, 60_000).default(1_000),
+  /** Most post pages kept in that cache at once (~100 KB each). */
+  PAGE_CACHE_ENTRIES: int(1, 10_000).default(200),
 }).refine((c) => c.DRAIN_NOTICE_MS < c.DRAIN_DEADLINE_MS, {
   message: 'DRAIN_NOTICE_MS must be shorter than DRAIN_DEADLINE_MS (the notice is part of the drain)',
   path: ['DRAIN_NOTICE_MS'],

@@ -46,6 +46,8 @@ export interface CrowdResult {
   settings: CrowdSettings;
   seedS: number;
   pages: { served: boolean; bytes: number; latency: LatencySummary; failed: number };
+  /** The same page loads on a node that renders every request (PAGE_CACHE_MS=0); null without a web build. */
+  uncached: CrowdResult['pages'] | null;
   rush: {
     arrived: number;
     joined: number;
@@ -58,6 +60,8 @@ export interface CrowdResult {
     firstLive: LatencySummary;
     wallMs: number;
   };
+  /** Both nodes after the rush, after full collections. */
+  memory: { heapMb: number; rssMb: number };
   storm: {
     onDeadNode: number;
     dropped: number;
@@ -117,7 +121,9 @@ export async function runCrowd(root: string, say: (line: string) => void = conso
   };
   try {
     const secret = `crowd-secret-${Date.now()}-0123456789abcdef0123456789`;
-    const nodes = [start('node0', 'server-child.ts', pin.server), start('node1', 'server-child.ts', pin.server)];
+    // The flags production runs with (scripts/start.sh), and gc for the memory figure.
+    const flags = ['--expose-gc', '--max-semi-space-size=128', '--single-threaded-gc'];
+    const nodes = [start('node0', 'server-child.ts', pin.server, flags), start('node1', 'server-child.ts', pin.server, flags)];
     const ports: number[] = [];
     for (const [i, node] of nodes.entries()) {
       const { port } = await node.call<{ port: number }>(
@@ -133,6 +139,20 @@ export async function runCrowd(root: string, say: (line: string) => void = conso
     say(`  crowd: ${s.history.toLocaleString('en-US')} comments of history written in ${seedS.toFixed(1)} s`);
 
     const pagePath = webHandler ? `/posts/${BENCH_POST_ID}` : `/api/posts/${BENCH_POST_ID}`;
+    // The baseline, in the same run: a third node on the same Redis that renders every page (PAGE_CACHE_MS=0).
+    let uncached: CrowdResult['pages'] | null = null;
+    if (webHandler) {
+      const plain = start('node-uncached', 'server-child.ts', pin.server, flags);
+      const { port } = await plain.call<{ port: number }>(
+        'start',
+        { kind: 'board', redisUrl: redis.url, redisPrefix: 'crowd:', nodeId: 'crowd-node-uncached', sessionSecret: secret, rateLimitFactor: 1_000, webHandler, pageCacheMs: 0 },
+        60_000,
+      );
+      uncached = await pageLoads(`http://127.0.0.1:${port}${pagePath}`, s.pageLoadsPerS, s.pageLoadSeconds);
+      say(`  crowd: ${s.pageLoadsPerS} page loads/s, every one rendered: p99 ${uncached.latency.p99.toFixed(0)} ms, ${uncached.failed} failed`);
+      await plain.stop();
+      children.splice(children.indexOf(plain), 1);
+    }
     const pages = await pageLoads(`http://127.0.0.1:${ports[0]}${pagePath}`, s.pageLoadsPerS, s.pageLoadSeconds);
     pages.served = webHandler !== undefined;
     say(`  crowd: ${s.pageLoadsPerS} page loads/s: p99 ${pages.latency.p99.toFixed(0)} ms, ${(pages.bytes / 1024).toFixed(1)} KB, ${pages.failed} failed`);
@@ -143,6 +163,12 @@ export async function runCrowd(root: string, say: (line: string) => void = conso
     say(
       `  crowd: rush of ${s.viewers} in ${s.spreadS} s: ${rush.joined} joined, ${rush.failed} failed, first live event p99 ${rush.firstLive.p99.toFixed(0)} ms`,
     );
+
+    // Live heap after full collections: what the nodes keep for the crowd (the Redis engine keeps no history).
+    type Mem = { heapUsed: number; rss: number };
+    const afterRush = await Promise.all(nodes.map((n) => n.call<Mem>('mem')));
+    const memory = { heapMb: afterRush.reduce((a, m) => a + m.heapUsed, 0) / 2 ** 20, rssMb: afterRush.reduce((a, m) => a + m.rss, 0) / 2 ** 20 };
+    say(`  crowd: live heap of the two nodes after the rush ${memory.heapMb.toFixed(0)} MB (RSS ${memory.rssMb.toFixed(0)} MB)`);
 
     // The storm: node 0 dies with its half of the crowd.
     const { onDeadNode } = await crowd.call<{ onDeadNode: number }>('expectDeath', { deadPorts: [ports[0]], survivors: [ports[1]] });
@@ -155,7 +181,7 @@ export async function runCrowd(root: string, say: (line: string) => void = conso
     );
     const settled = await crowd.call<Pick<CrowdResult['storm'], 'lost' | 'membersLosing' | 'receivedTwice' | 'live' | 'cameBack'>>('settle', {}, 60_000);
     say(`  crowd: storm: ${resynced.resynced}/${resynced.dropped} resynced, p99 ${resynced.resync.p99.toFixed(0)} ms, ${settled.lost} lost`);
-    return { settings: s, seedS, pages, rush, storm: { onDeadNode, ...resynced, ...settled }, loadAverage: { start: load0, end: loadAverage() } };
+    return { settings: s, seedS, uncached, pages, rush, memory, storm: { onDeadNode, ...resynced, ...settled }, loadAverage: { start: load0, end: loadAverage() } };
   } finally {
     await Promise.all(children.map((c) => c.stop()));
     await redis.dispose();
@@ -165,15 +191,29 @@ export async function runCrowd(root: string, say: (line: string) => void = conso
 const ms = (n: number) => (Number.isFinite(n) ? `${Math.round(n).toLocaleString('en-US')}` : '–');
 
 export function crowdTable(r: CrowdResult): string {
-  const { settings: s, rush, storm, pages } = r;
+  const { settings: s, rush, storm, pages, uncached } = r;
   const rows: [string, string, string][] = [
+    ...(uncached
+      ? [
+          [
+            `page load, same, every request rendered (PAGE_CACHE_MS=0): p50 / p99 ms`,
+            `${ms(uncached.latency.p50)} / ${ms(uncached.latency.p99)} (${uncached.failed} failed)`,
+            'baseline',
+          ] as [string, string, string],
+        ]
+      : []),
     [
-      `page load, post with ${s.history.toLocaleString('en-US')} comments, ${s.pageLoadsPerS} loads/s: p50 / p99 ms`,
+      `page load, post with ${s.history.toLocaleString('en-US')} comments, ${s.pageLoadsPerS} loads/s, one render shared for PAGE_CACHE_MS: p50 / p99 ms`,
       `${ms(pages.latency.p50)} / ${ms(pages.latency.p99)} (${(pages.bytes / 1024).toFixed(1)} KB${pages.served ? ' HTML' : ' API data, no web build'}, ${pages.failed} failed)`,
       'p99 ≤ 150',
     ],
     [`rush: ${s.viewers.toLocaleString('en-US')} load + join within ${s.spreadS} s: failures`, `${rush.failed} (${rush.joined} joined${rush.firstFailure ? `; ${rush.firstFailure}` : ''})`, '0'],
     ['rush: page request → page, → joined, → first live event: p99 ms', `${ms(rush.page.p99)} / ${ms(rush.join.p99)} / ${ms(rush.firstLive.p99)}`, 'first live ≤ 3,000'],
+    [
+      `rush: live heap of both nodes after it (Redis engine: no history in the process)`,
+      `${r.memory.heapMb.toFixed(0)} MB (${((r.memory.heapMb * 1024) / Math.max(1, rush.joined)).toFixed(0)} KB per viewer; RSS ${r.memory.rssMb.toFixed(0)} MB)`,
+      'bounded by viewers',
+    ],
     [
       `storm: node with ${storm.onDeadNode.toLocaleString('en-US')} viewers killed: resynced, drop → resynced p50 / p99 ms`,
       `${storm.resynced} of ${storm.dropped}, ${ms(storm.resync.p50)} / ${ms(storm.resync.p99)} (${Object.entries(storm.modes)

@@ -32,6 +32,8 @@ interface StartArgs {
   rateLimitFactor: number;
   /** Also serve the board's pages from this built SvelteKit handler (web/build/handler.js), as `pnpm start` does. */
   webHandler?: string;
+  /** The post page's shared copy, ms (PAGE_CACHE_MS); absent: the service's default. */
+  pageCacheMs?: number;
 }
 
 let errors = 0;
@@ -72,9 +74,10 @@ async function startBoard(args: StartArgs): Promise<number> {
     SESSION_SECRET: args.sessionSecret ?? randomBytes(24).toString('base64url'),
     NODE_ID: args.nodeId,
     RATE_LIMIT_FACTOR: String(args.rateLimitFactor),
+    ...(args.pageCacheMs !== undefined ? { PAGE_CACHE_MS: String(args.pageCacheMs) } : {}),
     ...(args.redisUrl ? { REDIS_URL: args.redisUrl, REDIS_PREFIX: args.redisPrefix ?? 'bench:' } : {}),
   });
-  const webHandler = args.webHandler ? await loadWebHandler(args.webHandler, log) : undefined;
+  const webHandler = args.webHandler ? await loadWebHandler(args.webHandler, log, config) : undefined;
   board = createRealtime(config, { log, webHandler });
   const port = await board.listen(port0, '127.0.0.1');
   if (args.createPost) {
