@@ -189,6 +189,7 @@ async function rush(args: { ports: number[]; count: number; spreadMs: number; pa
   const joined = new Samples();
   const firstLive = new Samples();
   let pageBytes = 0;
+  const joinModes: Record<string, number> = {};
   failures = { count: 0, first: '' };
   const t0 = now();
   const arrivals = Array.from({ length: args.count }, async (_, i) => {
@@ -215,7 +216,15 @@ async function rush(args: { ports: number[]; count: number; spreadMs: number; pa
       if (!res.ok) throw new Error(`page ${res.status}`);
       pageBytes = body.byteLength;
       page.add(now() - m.startedAt);
-      await connectAndJoin(m, 60_000);
+      // As the web client does: the page's data says which seq it shows, and the join asks only for what came after
+      // (the page's own `seq`/`totalsVersion` pair; a comment's seq is never followed by totalsVersion).
+      const at = /"?seq"?:(\d+),"?totalsVersion"?:(\d+)/.exec(new TextDecoder().decode(body));
+      if (at) {
+        m.fromSeq = m.lastSeq = Number(at[1]);
+        m.totalsVersion = Number(at[2]);
+      }
+      const mode = await connectAndJoin(m, 60_000);
+      joinModes[mode] = (joinModes[mode] ?? 0) + 1;
       joined.add(now() - m.startedAt);
       members.push(m);
     } catch (err) {
@@ -238,6 +247,7 @@ async function rush(args: { ports: number[]; count: number; spreadMs: number; pa
     firstFailure: failures.first,
     noLiveEvent: noLive,
     pageBytes,
+    joinModes,
     page: page.summary(),
     join: joined.summary(),
     firstLive: firstLive.summary(),
@@ -247,7 +257,8 @@ async function rush(args: { ports: number[]; count: number; spreadMs: number; pa
 
 // ---------------------------------------------------------------- the reconnect storm
 
-let storm: { dropped: number; resynced: Samples; modes: Record<string, number>; attempts: number; dead: Set<number>; survivors: number[] } = {
+let storm: { size: number; dropped: number; resynced: Samples; modes: Record<string, number>; attempts: number; dead: Set<number>; survivors: number[] } = {
+  size: 0,
   dropped: 0,
   resynced: new Samples(),
   modes: {},
@@ -280,15 +291,18 @@ function onDropped(m: Member): void {
 
 /** Marks the ports of a node about to die; its members will come back to `survivors`. */
 function expectDeath(args: { deadPorts: number[]; survivors: number[] }) {
-  storm = { dropped: 0, resynced: new Samples(), modes: {}, attempts: 0, dead: new Set(args.deadPorts), survivors: args.survivors };
+  const dead = new Set(args.deadPorts);
+  const size = members.filter((m) => dead.has(m.port)).length;
+  storm = { size, dropped: 0, resynced: new Samples(), modes: {}, attempts: 0, dead, survivors: args.survivors };
   during = { from: now(), to: Infinity, live: new Samples(), cameBack: new Samples() };
-  return { onDeadNode: members.filter((m) => storm.dead.has(m.port)).length };
+  return { onDeadNode: size };
 }
 
 /** Waits until every dropped member resynced (or `timeoutMs`), then reports. */
 async function stormResult(args: { timeoutMs: number }) {
   const deadline = now() + args.timeoutMs;
-  while (storm.resynced.count < storm.dropped && now() < deadline) await new Promise((r) => setTimeout(r, 100));
+  // Every member of the dead node must first have seen its connection close (the kill reaches this process a moment later).
+  while ((storm.dropped < storm.size || storm.resynced.count < storm.dropped) && now() < deadline) await new Promise((r) => setTimeout(r, 100));
   return {
     dropped: storm.dropped,
     resynced: storm.resynced.count,

@@ -55,13 +55,15 @@ export interface CrowdResult {
     firstFailure: string;
     noLiveEvent: number;
     pageBytes: number;
+    /** How the joins were answered: `replay` (the events after the page's seq) or `snapshot` (a page again). */
+    joinModes: Record<string, number>;
     page: LatencySummary;
     join: LatencySummary;
     firstLive: LatencySummary;
     wallMs: number;
   };
   /** Both nodes after the rush, after full collections. */
-  memory: { heapMb: number; rssMb: number };
+  memory: { heapBeforeMb: number; heapMb: number };
   storm: {
     onDeadNode: number;
     dropped: number;
@@ -149,26 +151,28 @@ export async function runCrowd(root: string, say: (line: string) => void = conso
         60_000,
       );
       uncached = await pageLoads(`http://127.0.0.1:${port}${pagePath}`, s.pageLoadsPerS, s.pageLoadSeconds);
-      say(`  crowd: ${s.pageLoadsPerS} page loads/s, every one rendered: p99 ${uncached.latency.p99.toFixed(0)} ms, ${uncached.failed} failed`);
+      say(`  crowd: ${s.pageLoadsPerS} page loads/s, every one rendered: p99 ${ms(uncached.latency.p99)} ms, ${uncached.failed} failed`);
       await plain.stop();
       children.splice(children.indexOf(plain), 1);
     }
     const pages = await pageLoads(`http://127.0.0.1:${ports[0]}${pagePath}`, s.pageLoadsPerS, s.pageLoadSeconds);
     pages.served = webHandler !== undefined;
-    say(`  crowd: ${s.pageLoadsPerS} page loads/s: p99 ${pages.latency.p99.toFixed(0)} ms, ${(pages.bytes / 1024).toFixed(1)} KB, ${pages.failed} failed`);
+    say(`  crowd: ${s.pageLoadsPerS} page loads/s: p99 ${ms(pages.latency.p99)} ms, ${(pages.bytes / 1024).toFixed(1)} KB, ${pages.failed} failed`);
 
+    // Live heap after full collections, before and after the rush: what the nodes keep per viewer
+    // (the Redis engine keeps no history in the process).
+    type Mem = { heapUsed: number; rss: number };
+    const heapMb = async () => (await Promise.all(nodes.map((n) => n.call<Mem>('mem')))).reduce((a, m) => a + m.heapUsed, 0) / 2 ** 20;
+    const heapBeforeMb = await heapMb();
     const crowd = start('crowd', 'crowd-child.ts', pin.load);
     await crowd.call('startPosting', { port: ports[1], everyMs: s.postEveryMs });
     const rush = await crowd.call<CrowdResult['rush']>('rush', { ports, count: s.viewers, spreadMs: s.spreadS * 1_000, pagePath }, 300_000);
     say(
-      `  crowd: rush of ${s.viewers} in ${s.spreadS} s: ${rush.joined} joined, ${rush.failed} failed, first live event p99 ${rush.firstLive.p99.toFixed(0)} ms`,
+      `  crowd: rush of ${s.viewers} in ${s.spreadS} s: ${rush.joined} joined, ${rush.failed} failed, first live event p99 ${ms(rush.firstLive.p99)} ms`,
     );
 
-    // Live heap after full collections: what the nodes keep for the crowd (the Redis engine keeps no history).
-    type Mem = { heapUsed: number; rss: number };
-    const afterRush = await Promise.all(nodes.map((n) => n.call<Mem>('mem')));
-    const memory = { heapMb: afterRush.reduce((a, m) => a + m.heapUsed, 0) / 2 ** 20, rssMb: afterRush.reduce((a, m) => a + m.rss, 0) / 2 ** 20 };
-    say(`  crowd: live heap of the two nodes after the rush ${memory.heapMb.toFixed(0)} MB (RSS ${memory.rssMb.toFixed(0)} MB)`);
+    const memory = { heapBeforeMb, heapMb: await heapMb() };
+    say(`  crowd: live heap of the two nodes ${memory.heapBeforeMb.toFixed(0)} MB before the rush, ${memory.heapMb.toFixed(0)} MB after`);
 
     // The storm: node 0 dies with its half of the crowd.
     const { onDeadNode } = await crowd.call<{ onDeadNode: number }>('expectDeath', { deadPorts: [ports[0]], survivors: [ports[1]] });
@@ -180,7 +184,7 @@ export async function runCrowd(root: string, say: (line: string) => void = conso
       150_000,
     );
     const settled = await crowd.call<Pick<CrowdResult['storm'], 'lost' | 'membersLosing' | 'receivedTwice' | 'live' | 'cameBack'>>('settle', {}, 60_000);
-    say(`  crowd: storm: ${resynced.resynced}/${resynced.dropped} resynced, p99 ${resynced.resync.p99.toFixed(0)} ms, ${settled.lost} lost`);
+    say(`  crowd: storm: ${resynced.resynced}/${resynced.dropped} resynced, p99 ${ms(resynced.resync.p99)} ms, ${settled.lost} lost`);
     return { settings: s, seedS, uncached, pages, rush, memory, storm: { onDeadNode, ...resynced, ...settled }, loadAverage: { start: load0, end: loadAverage() } };
   } finally {
     await Promise.all(children.map((c) => c.stop()));
@@ -207,11 +211,17 @@ export function crowdTable(r: CrowdResult): string {
       `${ms(pages.latency.p50)} / ${ms(pages.latency.p99)} (${(pages.bytes / 1024).toFixed(1)} KB${pages.served ? ' HTML' : ' API data, no web build'}, ${pages.failed} failed)`,
       'p99 ≤ 150',
     ],
-    [`rush: ${s.viewers.toLocaleString('en-US')} load + join within ${s.spreadS} s: failures`, `${rush.failed} (${rush.joined} joined${rush.firstFailure ? `; ${rush.firstFailure}` : ''})`, '0'],
+    [
+      `rush: ${s.viewers.toLocaleString('en-US')} load + join within ${s.spreadS} s: failures`,
+      `${rush.failed} (${rush.joined} joined: ${Object.entries(rush.joinModes)
+        .map(([k, v]) => `${v} by ${k}`)
+        .join(', ')}${rush.firstFailure ? `; ${rush.firstFailure}` : ''})`,
+      '0',
+    ],
     ['rush: page request → page, → joined, → first live event: p99 ms', `${ms(rush.page.p99)} / ${ms(rush.join.p99)} / ${ms(rush.firstLive.p99)}`, 'first live ≤ 3,000'],
     [
-      `rush: live heap of both nodes after it (Redis engine: no history in the process)`,
-      `${r.memory.heapMb.toFixed(0)} MB (${((r.memory.heapMb * 1024) / Math.max(1, rush.joined)).toFixed(0)} KB per viewer; RSS ${r.memory.rssMb.toFixed(0)} MB)`,
+      `rush: live heap of both nodes before → after it (Redis engine: no history in the process)`,
+      `${r.memory.heapBeforeMb.toFixed(0)} → ${r.memory.heapMb.toFixed(0)} MB (${(((r.memory.heapMb - r.memory.heapBeforeMb) * 1024) / Math.max(1, rush.joined)).toFixed(1)} KB per viewer)`,
       'bounded by viewers',
     ],
     [
