@@ -79,7 +79,13 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
   const nodes: NodeProcess[] = [];
   let nginx: ChildProcess | null = null;
   const dispose = async () => {
-    nginx?.kill('SIGTERM');
+    const proc = nginx;
+    if (proc && proc.exitCode === null && proc.signalCode === null) {
+      await new Promise((resolve) => {
+        proc.once('exit', resolve);
+        proc.kill('SIGTERM');
+      });
+    }
     await Promise.all(nodes.map((n) => n.kill('SIGKILL')));
     await redis.dispose();
     rmSync(dir, { recursive: true, force: true });
