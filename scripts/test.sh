@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs everything (pnpm, redis-server and chromium from Debian when missing)
+# Installs everything (pnpm, redis-server, chromium and nginx from Debian when missing)
 # and runs every test: typecheck, unit, store contract on both engines,
 # integration, chaos, and Playwright end-to-end in Chromium.
 # Ends with one line: "N passed, N failed".
@@ -9,8 +9,9 @@ source scripts/lib/ensure-tools.sh
 
 ensure_pnpm
 # The emoji font only changes how screenshots look; reactions render as boxes without it.
+# nginx: the load balancer in front of two nodes in tests/e2e/load-balancer.spec.ts.
 ensure_debian_packages redis-server:redis-server /usr/bin/chromium:chromium \
-  /usr/share/fonts/truetype/noto/NotoColorEmoji.ttf:fonts-noto-color-emoji
+  /usr/share/fonts/truetype/noto/NotoColorEmoji.ttf:fonts-noto-color-emoji /usr/sbin/nginx:nginx
 pnpm install --frozen-lockfile --reporter=silent || { echo "0 passed, 1 failed"; exit 1; }
 
 mkdir -p .tmp

@@ -174,6 +174,11 @@ export function createRealtime(config: Config, deps: RealtimeDeps = {}): Realtim
   });
 
   watchServer(metrics, io, () => draining);
+  // The WebSocket handshake's answer names the node too: behind a balancer a page and
+  // its socket may be served by different nodes (docs/decisions/0023-load-balancer.md).
+  io.engine.on('headers', (headers: Record<string, string>) => {
+    headers['X-Board-Node'] = nodeId;
+  });
 
   let adapterClients: Redis[] = [];
   if (owned.redis) {

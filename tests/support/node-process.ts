@@ -44,11 +44,13 @@ export interface SpawnOptions {
   viaStartScript?: boolean;
   /** The compiled service (realtime/dist, `pnpm build:service` first) with plain node, instead of tsx. */
   compiled?: boolean;
+  /** Listen on this port instead of a free one (a node restarted where a balancer expects it). */
+  port?: number;
 }
 
 /** Starts a node process and resolves at once, before it is ready. */
 export async function spawnNode(env: NodeEnv, opts: SpawnOptions = {}): Promise<NodeProcess> {
-  const port = await freePort();
+  const port = opts.port ?? (await freePort());
   const nodeId = env.NODE_ID ?? `n${port}`;
   const merged: NodeEnv = {
     ...process.env,

@@ -67,6 +67,13 @@ export function createHttpApp(deps: HttpDeps): express.Express {
     next();
   });
 
+  // Which node answered, for operators behind a load balancer (`curl -sI`); the node id is
+  // a name the operator chose (NODE_ID), not a secret.
+  app.use((_req, res, next) => {
+    res.set('X-Board-Node', nodeId);
+    next();
+  });
+
   // Each request's log lines carry its method and path (a post id in the path is fine in a log, never in a metric).
   app.use((req, res, next) => {
     res.locals.log = lazyChild(log, () => ({ method: req.method, path: req.path }));
