@@ -29,6 +29,7 @@ async function startRedis(cpu: number | null): Promise<BenchRedis> {
 }
 import type { CommentsResult, GcPauses, ReactionResult } from './results.js';
 import { bigPostTable, runBigPost } from './bigpost.js';
+import { runSharding, shardingSettings, shardingTable } from './sharding.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..', '..');
@@ -116,7 +117,11 @@ const S = {
   profileDir: setting('PROFILE', ''),
   /** More node flags for the server processes, space-separated (trying a V8 setting, --trace-gc); empty: none. */
   nodeFlags: setting('NODE_FLAGS', ''),
-  /** Sections to run; `bigpost` (bytes and Redis commands of a 50,000-comment post) runs alone in about a minute. */
+  /**
+   * Sections to run; `bigpost` (bytes and Redis commands of a 50,000-comment post) runs alone in about a minute.
+   * `sharding` (classic vs sharded adapter on a Redis Cluster, scripts/bench/sharding.ts; --shard-viewers,
+   * --shard-comments, --shard-spread) runs only when named.
+   */
   only: setting('ONLY', 'broadcast,spike,reactions,idle,nodes,bigpost').split(','),
 };
 const runs = (name: string) => S.only.includes(name);
@@ -555,6 +560,8 @@ async function main(): Promise<void> {
   if (runs('idle')) idleRow = await attempt('idle memory', () => idleMemory());
   // Counts, not times: the same on a busy machine as on an idle one.
   const bigPostRows = runs('bigpost') ? await attempt('big post', () => runBigPost(root, say)) : null;
+  const shardingSet = runs('sharding') ? shardingSettings(setting) : null;
+  const shardingRows = shardingSet ? await attempt('sharding', () => runSharding(shardingSet, say)) : null;
   if (runs('nodes')) {
     for (let pair = 0; pair < S.nodesPairs; pair++) {
       // Alternating order: a machine that speeds up or slows down during the section does not favour one side.
@@ -871,6 +878,11 @@ async function main(): Promise<void> {
   if (bigPostRows) {
     out.push('### A post with 50,000 comments: what a page load and a join send (bytes and Redis commands, not times)');
     out.push('', bigPostTable(bigPostRows), '');
+  }
+
+  if (shardingRows && shardingSet) {
+    out.push('### Redis Cluster: adapter messages per node, classic vs sharded (counts; Redis CPU on a shared machine is indicative)');
+    out.push('', shardingTable(shardingRows, shardingSet), '');
   }
 
   out.push('### Goals');
