@@ -80,6 +80,11 @@ export function makeStore(engine: Engine, redisUrl: string, opts: { replayLogMax
   });
 }
 
+/** A new data connection for a contract test: one Redis, or the test run's Redis Cluster. */
+export function testRedis(kind: 'redis' | 'redis-cluster', target: string): Redis | Cluster {
+  return kind === 'redis' ? new Redis(target, redisOptions) : new Cluster(clusterSeeds(target.split(',')), clusterOptions(redisOptions));
+}
+
 /** A bare store on a Redis Cluster ("host:port,..." seeds), with its own connection and prefix. */
 export function makeClusterStore(nodes: string, opts: { replayLogMax?: number } = {}): Store {
   return createRedisStore({
