@@ -16,7 +16,7 @@ export default defineConfig({
         test: {
           name: 'contract',
           include: ['tests/contract/**/*.test.ts'],
-          globalSetup: ['tests/support/global-redis.ts'],
+          globalSetup: ['tests/support/global-redis.ts', 'tests/support/global-redis-cluster.ts'],
           testTimeout: 20_000,
         },
       },
@@ -24,7 +24,7 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: ['tests/integration/**/*.test.ts'],
-          globalSetup: ['tests/support/global-redis.ts'],
+          globalSetup: ['tests/support/global-redis.ts', 'tests/support/global-redis-cluster.ts'],
           testTimeout: 30_000,
           hookTimeout: 30_000,
         },

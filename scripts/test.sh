@@ -33,6 +33,16 @@ trap 'kill $REDIS_PID 2>/dev/null; rm -rf "$REDIS_DIR"' EXIT
 for _ in $(seq 100); do redis-cli -p "$REDIS_PORT" ping >/dev/null 2>&1 && break; sleep 0.1; done
 export TEST_REDIS_URL="redis://127.0.0.1:$REDIS_PORT"
 
+# A 3-master Redis Cluster (scripts/lib/redis-cluster.ts) for the store contract and the
+# cluster integration tests; it prints its seeds and stops when this script ends.
+mkfifo .tmp/cluster.fifo 2>/dev/null || { rm -f .tmp/cluster.fifo; mkfifo .tmp/cluster.fifo; }
+node --import tsx scripts/lib/redis-cluster-run.ts >.tmp/cluster.fifo 2>.tmp/redis-cluster.log &
+CLUSTER_PID=$!
+read -r CLUSTER_NODES <.tmp/cluster.fifo
+rm -f .tmp/cluster.fifo
+trap 'kill $REDIS_PID $CLUSTER_PID 2>/dev/null; rm -rf "$REDIS_DIR"' EXIT
+if [ -n "$CLUSTER_NODES" ]; then export TEST_REDIS_CLUSTER_NODES="$CLUSTER_NODES"; fi
+
 echo "== unit, contract, integration (vitest)"
 # Playwright writes its JSON report to test-results/e2e.json (tests/e2e/playwright.config.ts).
 rm -f .tmp/vitest.json .tmp/chaos.json test-results/e2e.json

@@ -71,6 +71,19 @@ export const ConfigSchema = z.object({
   HOST: z.string().min(1).default('127.0.0.1'),
   /** Selects the Redis engine when set; without it the embedded memory engine is used. */
   REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
+  /**
+   * Selects the Redis engine on a Redis Cluster: comma-separated seed nodes (host:port), any
+   * few of its masters; the rest are discovered. Takes precedence over REDIS_URL (docs/decisions/0024-redis-cluster.md).
+   */
+  REDIS_CLUSTER_NODES: list
+    .pipe(z.array(z.string().regex(/^[^\s:,]+:\d{1,5}$/, 'host:port, comma-separated')))
+    .optional(),
+  /**
+   * Cross-node fan-out: 'sharded' (SPUBLISH/SSUBSCRIBE, Redis 7: a node gets only the messages
+   * of posts its viewers joined), 'classic' (PUBLISH: every node gets every message), or
+   * 'auto': sharded on a cluster, classic on a single Redis.
+   */
+  REDIS_ADAPTER: z.enum(['auto', 'classic', 'sharded']).default('auto'),
   /** Prefix for every Redis key and adapter channel, so several boards can share one Redis. */
   REDIS_PREFIX: z.string().regex(/^[A-Za-z0-9:_-]*$/).default('board:'),
   /** Names this process in /healthz and in cross-node presence; random when unset. */

@@ -7,8 +7,8 @@ import type { AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import type { RequestHandler } from 'express';
 import { Server } from 'socket.io';
-import { createAdapter } from '@socket.io/redis-adapter';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './store/redis/connect.js';
+import { createRedisFanout } from './fanout/redis-fanout.js';
 import { rooms } from '@board/shared';
 import { allowedOrigins, RATE_BUDGETS, type Config } from './config.js';
 import { createHttpApp } from './http/app.js';
@@ -44,7 +44,7 @@ import type { BoardServer } from './socket/types.js';
 const ADAPTER_READY_WAIT_MS = 2_000;
 
 /** Resolves once `client` is ready, or after `ms`. */
-function readyWithin(client: Redis, ms: number): Promise<void> {
+function readyWithin(client: RedisClient, ms: number): Promise<void> {
   if (client.status === 'ready') return Promise.resolve();
   return new Promise((resolve) => {
     const done = () => {
@@ -88,7 +88,7 @@ export interface Realtime {
   log: Log;
   metrics: Metrics;
   /** The Redis data connection (null on the memory engine), for main.ts's start-up wait. */
-  redis: Redis | null;
+  redis: RedisClient | null;
   /** Listens and resolves with the bound port (pass 0 for a free one). */
   listen(port?: number, host?: string): Promise<number>;
   /**
@@ -100,23 +100,8 @@ export interface Realtime {
   close(): Promise<void>;
 }
 
-/**
- * The Redis adapter fires PUBLISH without handling its promise, so a broadcast
- * while Redis is away would surface as an unhandled rejection. Catch it here:
- * the event is already stored, and viewers heal the gap by sequence number.
- */
-function guardPublish(client: Redis, log: Log): Redis {
-  const original = client.publish.bind(client) as (...args: unknown[]) => Promise<number>;
-  (client as unknown as { publish: (...args: unknown[]) => Promise<number> }).publish = (...args) =>
-    original(...args).catch((err: unknown) => {
-      log.error('Cross-node broadcast failed (Redis unreachable); viewers resync by sequence number', (err as Error).message);
-      return 0;
-    });
-  return client;
-}
-
 /** Counts a connection's reconnect attempts (board_redis_reconnects_total) through ioredis's documented 'reconnecting' event. */
-function countReconnects(client: Redis, connection: string, metrics: Metrics): void {
+function countReconnects(client: RedisClient, connection: string, metrics: Metrics): void {
   client.on('reconnecting', () => metrics.redisReconnects.inc({ connection }));
 }
 
@@ -180,20 +165,16 @@ export function createRealtime(config: Config, deps: RealtimeDeps = {}): Realtim
     headers['X-Board-Node'] = nodeId;
   });
 
-  let adapterClients: Redis[] = [];
+  let adapterClients: RedisClient[] = [];
   if (owned.redis) {
-    const pub = guardPublish(owned.redis.duplicate(), log);
-    // The adapter subscribes without handling the promise: with a retry limit, a
-    // SUBSCRIBE sent while Redis is still down would reject unhandled and end the
-    // process. Without one it waits for the connection (and ioredis resubscribes
-    // after every reconnect).
-    const sub = owned.redis.duplicate({ maxRetriesPerRequest: null });
+    // Classic or sharded pub/sub, one Redis or a cluster (fanout/redis-fanout.ts, REDIS_ADAPTER).
+    const { pub, sub, adapter } = createRedisFanout(owned.redis, { setting: config.REDIS_ADAPTER, prefix: config.REDIS_PREFIX, log, metrics });
     adapterClients = [pub, sub];
     countReconnects(pub, 'adapter-publisher', metrics);
     countReconnects(sub, 'adapter-subscriber', metrics);
     watchRedis(pub, 'adapter publisher', log);
     watchRedis(sub, 'adapter subscriber', log);
-    io.adapter(createAdapter(pub, sub, { key: `${config.REDIS_PREFIX}socket.io` }));
+    io.adapter(adapter);
   }
 
   const secret = config.SESSION_SECRET ?? loadOrCreateSecret(config.DATA_DIR);

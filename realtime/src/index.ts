@@ -3,6 +3,7 @@ export { parseConfig, configFrom, ConfigSchema, type Config } from './config.js'
 export { createMemoryStore } from './store/memory.js';
 export { createRedisStore } from './store/redis/redis-store.js';
 export { redisOptions } from './store/index.js';
+export { clusterOptions, clusterSeeds, connectCluster, isCluster, type RedisClient } from './store/redis/connect.js';
 export { createRateLimits } from './limits/rate-limits.js';
 export type { Store, ReactionOp, PostRecord, NewComment, PageQuery, PulseOut } from './store/types.js';
 export { MAX_REACTION_BATCH } from './store/types.js';

@@ -13,6 +13,7 @@ import { createLog, type Log } from './logging/log.js';
 import { seedDemoData } from './seed/demo-data.js';
 import { seedBigPost } from './seed/big-post.js';
 import { redactRedisUrl, waitForRedis } from './store/wait-for-redis.js';
+import { describeTarget } from './store/redis/connect.js';
 
 /** One "waiting for Redis" line per this many ms at start-up. */
 const REDIS_WAIT_REPORT_MS = 3_000;
@@ -28,9 +29,9 @@ async function main(config: Config, rootLog: Log) {
   const { log } = realtime;
   // Watched from the start, so that the first failed try is counted.
   const redisWait =
-    realtime.redis && config.REDIS_URL
+    realtime.redis && describeTarget(config)
       ? waitForRedis(realtime.redis, {
-          url: config.REDIS_URL,
+          url: describeTarget(config)!,
           deadlineMs: config.REDIS_WAIT_S * 1_000,
           reportEveryMs: REDIS_WAIT_REPORT_MS,
           report: (line) => log.warn(line),
@@ -64,7 +65,7 @@ async function main(config: Config, rootLog: Log) {
     if (closing) return;
     if (!waited.ready) {
       log.error(
-        `Gave up waiting for Redis at ${redactRedisUrl(config.REDIS_URL!)} after ${config.REDIS_WAIT_S} s ` +
+        `Gave up waiting for Redis at ${redactRedisUrl(describeTarget(config)!)} after ${config.REDIS_WAIT_S} s ` +
           `(${waited.reason}, ${waited.tries} tries). Start Redis or fix REDIS_URL; REDIS_WAIT_S sets the wait.`,
       );
       process.exit(1);

@@ -30,6 +30,7 @@ async function startRedis(cpu: number | null): Promise<BenchRedis> {
 import type { CommentsResult, GcPauses, ReactionResult } from './results.js';
 import { bigPostTable, runBigPost } from './bigpost.js';
 import { crowdTable, runCrowd } from './crowd.js';
+import { runSharding, shardingSettings, shardingTable } from './sharding.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..', '..');
@@ -120,6 +121,8 @@ const S = {
   /**
    * Sections to run; `bigpost` (bytes and Redis commands of a 50,000-comment post) runs alone in about a minute,
    * `crowd` (page loads, a 5,000-viewer rush and a node killed under them, scripts/bench/crowd.ts) in about three.
+   * `sharding` (classic vs sharded adapter on a Redis Cluster, scripts/bench/sharding.ts; --shard-viewers,
+   * --shard-comments, --shard-spread) runs only when named.
    */
   only: setting('ONLY', 'broadcast,spike,reactions,idle,nodes,bigpost,crowd').split(','),
 };
@@ -560,6 +563,8 @@ async function main(): Promise<void> {
   // Counts, not times: the same on a busy machine as on an idle one.
   const bigPostRows = runs('bigpost') ? await attempt('big post', () => runBigPost(root, say)) : null;
   const crowd = runs('crowd') ? await attempt('crowd', () => runCrowd(root, say)) : null;
+  const shardingSet = runs('sharding') ? shardingSettings(setting) : null;
+  const shardingRows = shardingSet ? await attempt('sharding', () => runSharding(shardingSet, say)) : null;
   if (runs('nodes')) {
     for (let pair = 0; pair < S.nodesPairs; pair++) {
       // Alternating order: a machine that speeds up or slows down during the section does not favour one side.
@@ -888,6 +893,11 @@ async function main(): Promise<void> {
       `${mark(storm.resynced === storm.dropped && storm.resync.p99 <= 10_000 && storm.lost === 0)}  storm: ${storm.resynced}/${storm.dropped} resynced, p99 ${fmtInt(storm.resync.p99)} ms, ${storm.lost} lost (goal all, ≤ 10,000, 0)`,
     );
     goals.push(`${mark(storm.live.p99 <= 2_000)}  comment during the storm to connected viewers: p99 ${fmtInt(storm.live.p99)} ms (goal ≤ 2,000)`);
+  }
+
+  if (shardingRows && shardingSet) {
+    out.push('### Redis Cluster: adapter messages per node, classic vs sharded (counts; Redis CPU on a shared machine is indicative)');
+    out.push('', shardingTable(shardingRows, shardingSet), '');
   }
 
   out.push('### Goals');

@@ -5,14 +5,14 @@
  * (nothing stored), and comments are stamped with the event time at acceptance.
  */
 import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
-import { Redis } from 'ioredis';
 import { AppError, type EventClock } from '@board/shared';
-import { createRedisStore, redisOptions, type Store } from '@board/realtime';
-import { makeStore, uniquePrefix, type Engine } from '../support/board.js';
+import { createRedisStore, type Store } from '@board/realtime';
+import { makeStore, testRedis, uniquePrefix } from '../support/board.js';
 
 const alice = { id: 'u_alice', name: 'Alice' };
 
-for (const engine of ['memory', 'redis'] as Engine[]) {
+// Redis also as a 3-master cluster (docs/decisions/0024-redis-cluster.md).
+for (const engine of ['memory', 'redis', 'redis-cluster'] as const) {
   describe(`event clock storage: ${engine}`, () => {
     let store: Store;
     const opened: Store[] = [];
@@ -21,7 +21,7 @@ for (const engine of ['memory', 'redis'] as Engine[]) {
       const s =
         engine === 'memory'
           ? makeStore('memory', '')
-          : createRedisStore({ redis: new Redis(inject('redisUrl'), redisOptions), prefix, ownsConnection: true });
+          : createRedisStore({ redis: testRedis(engine, inject(engine === 'redis' ? 'redisUrl' : 'redisClusterNodes')), prefix, ownsConnection: true });
       opened.push(s);
       return s;
     };
@@ -56,7 +56,7 @@ for (const engine of ['memory', 'redis'] as Engine[]) {
       await store.setClock('ev', null, live);
       const paused: EventClock = { ...live, state: 'paused', positionMs: 65_000, changedAt: 1_065_000 };
       await store.setClock('ev', live, paused);
-      if (engine === 'redis') {
+      if (engine !== 'memory') {
         const again = open();
         expect((await again.getPost('ev'))?.clock).toEqual(paused);
         expect((await again.eventsSince('ev', 0))?.map((e) => e.type)).toEqual(['clock', 'clock']);

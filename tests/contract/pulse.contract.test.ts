@@ -6,7 +6,6 @@
  * together; moments change by compare-and-set with an ordered event.
  */
 import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
-import { Redis } from 'ioredis';
 import {
   PULSE_BUCKET_MS,
   PULSE_COMMENTS_AT,
@@ -17,12 +16,13 @@ import {
   type Moment,
   type PulseBucket,
 } from '@board/shared';
-import { createMemoryStore, createRedisStore, redisOptions, type PulseOut, type ReactionOp, type Store } from '@board/realtime';
-import { uniquePrefix, type Engine } from '../support/board.js';
+import { createMemoryStore, createRedisStore, type PulseOut, type ReactionOp, type Store } from '@board/realtime';
+import { testRedis, uniquePrefix } from '../support/board.js';
 
 const alice = { id: 'u_alice', name: 'Alice' };
 
-for (const engine of ['memory', 'redis'] as Engine[]) {
+// Redis also as a 3-master cluster (docs/decisions/0024-redis-cluster.md).
+for (const engine of ['memory', 'redis', 'redis-cluster'] as const) {
   describe(`pulse and moments storage: ${engine}`, () => {
     let store: Store;
     const opened: Store[] = [];
@@ -32,7 +32,7 @@ for (const engine of ['memory', 'redis'] as Engine[]) {
       const s =
         engine === 'memory'
           ? createMemoryStore({ pulseFrameMs })
-          : createRedisStore({ redis: new Redis(inject('redisUrl'), redisOptions), prefix, ownsConnection: true, pulseFrameMs });
+          : createRedisStore({ redis: testRedis(engine, inject(engine === 'redis' ? 'redisUrl' : 'redisClusterNodes')), prefix, ownsConnection: true, pulseFrameMs });
       opened.push(s);
       return s;
     };
@@ -162,7 +162,7 @@ for (const engine of ['memory', 'redis'] as Engine[]) {
       const [c] = await makeComments(1, slow);
       await slow.setClock('ev', null, live);
       // On Redis, a second store on the same data stands for a second node.
-      const other = engine === 'redis' ? open(60_000) : slow;
+      const other = engine !== 'memory' ? open(60_000) : slow;
       const first = await slow.applyReactions('ev', [press(c!, 'u1', t0 + 1_000)]);
       expect(first.pulse).toEqual({ frame: [[0, 1, 0, 0, 0, 0]] });
       const second = await other.applyReactions('ev', [press(c!, 'u2', t0 + 6_000, true, 'love')]);
@@ -208,7 +208,7 @@ for (const engine of ['memory', 'redis'] as Engine[]) {
       // Worked out from a list that changed meanwhile: refused, nothing changes.
       expect(await store.setMoments('ev', [goal], [])).toBeNull();
       expect((await store.heads(['ev'])).ev).toBe(3);
-      const read = engine === 'redis' ? open() : store;
+      const read = engine !== 'memory' ? open() : store;
       expect((await read.getPost('ev'))?.moments).toEqual([act2, goal]);
       expect(await read.eventsSince('ev', 1)).toEqual([
         { type: 'moments', seq: 2, moments: [goal] },

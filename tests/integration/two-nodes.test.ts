@@ -1,18 +1,59 @@
 /**
  * Two realtime nodes sharing one redis-server, as in production: whatever a
- * client does on node 1 reaches a viewer on node 2, in sequence order.
+ * client does on node 1 reaches a viewer on node 2, in sequence order. The same
+ * on a 3-master Redis Cluster with the sharded adapter (docs/decisions/0024-redis-cluster.md).
  */
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { PostEvent, PostTotals, ReactionSetResult, Result } from '@board/shared';
 import { closeAll, connect, join, nextPostEvent, nextTotals, postComment, recordEvents, untilCount, unwrap, waitFor } from '../support/clients.js';
 import { startBoard, uniquePrefix, type Board } from '../support/board.js';
+import { Cluster } from 'ioredis';
+import { rooms } from '@board/shared';
+import { clusterOptions, clusterSeeds, redisOptions } from '@board/realtime';
 
-describe('two nodes over one Redis', () => {
+const variants = [
+  { name: 'one Redis', sharded: false, redis: () => ({ redisUrl: inject('redisUrl') }) },
+  { name: 'a Redis Cluster (sharded adapter)', sharded: true, redis: () => ({ redisClusterNodes: inject('redisClusterNodes') }) },
+];
+
+/** Subscribers of a sharded channel, over every master (the one owning its slot answers). */
+async function shardSubscribers(nodes: string, channel: string): Promise<number> {
+  const admin = new Cluster(clusterSeeds(nodes.split(',')), clusterOptions(redisOptions));
+  try {
+    await new Promise<void>((resolve) => (admin.status === 'ready' ? resolve() : admin.once('ready', () => resolve())));
+    const counts = await Promise.all(
+      admin.nodes('master').map((m) =>
+        m.call('PUBSUB', 'SHARDNUMSUB', channel).then(
+          (r) => Number((r as [string, number])[1]),
+          () => 0,
+        ),
+      ),
+    );
+    return counts.reduce((a, b) => a + b, 0);
+  } finally {
+    admin.disconnect();
+  }
+}
+
+/** Polls Redis until `want` holds: a node's SSUBSCRIBE follows its room change with no event to await. */
+async function until(read: () => Promise<number>, want: number): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  let got = await read();
+  while (got !== want) {
+    if (Date.now() > deadline) throw new Error(`expected ${want}, still ${got}`);
+    await new Promise((r) => setTimeout(r, 50));
+    got = await read();
+  }
+}
+
+describe.each(variants)('two nodes over $name', ({ redis, sharded }) => {
   let one: Board;
   let two: Board;
+  let prefix: string;
 
   beforeAll(async () => {
-    const shared = { engine: 'redis' as const, redisUrl: inject('redisUrl'), prefix: uniquePrefix() };
+    prefix = uniquePrefix();
+    const shared = { engine: 'redis' as const, ...redis(), prefix };
     one = await startBoard({ ...shared, nodeId: 'node-one' });
     two = await startBoard({ ...shared, nodeId: 'node-two' });
     await one.store.createPost({ id: 'shared', title: 'Shared', description: '', body: '' });
@@ -114,5 +155,27 @@ describe('two nodes over one Redis', () => {
     await join(b, 'crowd');
     await join(c, 'crowd');
     await total;
+  });
+
+  it.skipIf(!sharded)('subscribes a node to a post only while its viewers have joined it', async () => {
+    await one.store.createPost({ id: 'quiet', title: 'Quiet', description: '', body: '' });
+    const channel = `${prefix}socket.io#/#${rooms.post('quiet')}#`;
+    const subscribers = () => shardSubscribers(inject('redisClusterNodes'), channel);
+    expect(await subscribers()).toBe(0);
+    const a = await connect(one.url);
+    await join(a, 'quiet');
+    await until(subscribers, 1);
+    const b = await connect(two.url);
+    await join(b, 'quiet');
+    await until(subscribers, 2);
+    // Node two's last viewer leaves: it stops receiving the post's messages.
+    b.disconnect();
+    await until(subscribers, 1);
+    const seen = nextPostEvent(a, (e) => e.type === 'comment');
+    const writer = await connect(two.url, { name: 'Writer' });
+    await join(writer, 'quiet');
+    await until(subscribers, 2);
+    const made = await postComment(writer, 'quiet', 'from the other node');
+    expect((await seen).event).toMatchObject({ type: 'comment', seq: made.seq });
   });
 });

@@ -6,8 +6,10 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Redis } from 'ioredis';
+import { Cluster, Redis } from 'ioredis';
 import {
+  clusterOptions,
+  clusterSeeds,
   configFrom,
   createMemoryStore,
   createRealtime,
@@ -25,6 +27,8 @@ export const uniquePrefix = () => `t${randomBytes(5).toString('hex')}:`;
 export interface BoardOptions {
   engine: Engine;
   redisUrl?: string;
+  /** Seeds of a Redis Cluster ("host:port,..."): the redis engine on the cluster instead of redisUrl. */
+  redisClusterNodes?: string;
   /** Share one prefix between nodes to make them one cluster. */
   prefix?: string;
   nodeId?: string;
@@ -49,8 +53,9 @@ export async function startBoard(opts: BoardOptions): Promise<Board> {
   };
   if (opts.nodeId) overrides.NODE_ID = opts.nodeId;
   if (opts.engine === 'redis') {
-    if (!opts.redisUrl) throw new Error('redis engine needs redisUrl');
-    overrides.REDIS_URL = opts.redisUrl;
+    if (opts.redisClusterNodes) overrides.REDIS_CLUSTER_NODES = opts.redisClusterNodes;
+    else if (opts.redisUrl) overrides.REDIS_URL = opts.redisUrl;
+    else throw new Error('redis engine needs redisUrl or redisClusterNodes');
     overrides.REDIS_PREFIX = opts.prefix ?? uniquePrefix();
   }
   const realtime = createRealtime(configFrom(overrides), { log: silentLog });
@@ -69,6 +74,21 @@ export function makeStore(engine: Engine, redisUrl: string, opts: { replayLogMax
   if (engine === 'memory') return createMemoryStore(opts);
   return createRedisStore({
     redis: new Redis(redisUrl, redisOptions),
+    prefix: uniquePrefix(),
+    ownsConnection: true,
+    ...opts,
+  });
+}
+
+/** A new data connection for a contract test: one Redis, or the test run's Redis Cluster. */
+export function testRedis(kind: 'redis' | 'redis-cluster', target: string): Redis | Cluster {
+  return kind === 'redis' ? new Redis(target, redisOptions) : new Cluster(clusterSeeds(target.split(',')), clusterOptions(redisOptions));
+}
+
+/** A bare store on a Redis Cluster ("host:port,..." seeds), with its own connection and prefix. */
+export function makeClusterStore(nodes: string, opts: { replayLogMax?: number } = {}): Store {
+  return createRedisStore({
+    redis: new Cluster(clusterSeeds(nodes.split(',')), clusterOptions(redisOptions)),
     prefix: uniquePrefix(),
     ownsConnection: true,
     ...opts,

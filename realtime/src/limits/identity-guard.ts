@@ -16,7 +16,7 @@
  * Addresses are stored as keyed hashes, never as written.
  */
 import { createHmac } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../store/redis/connect.js';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import { AppError, nameKey } from '@board/shared';
 import type { Store } from '../store/types.js';
@@ -26,7 +26,7 @@ import type { Metrics } from '../metrics/metrics.js';
 export interface IdentityGuardOptions {
   io: BoardServer;
   store: Store;
-  redis: Redis | null;
+  redis: RedisClient | null;
   prefix: string;
   /** Keys the address hashes. */
   secret: string;

@@ -4,7 +4,7 @@
  * Redis stumbles, an in-process limiter stands in rather than letting the
  * flood through or refusing everyone.
  */
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../store/redis/connect.js';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import { AppError } from '@board/shared';
 import type { BoardSocket } from '../socket/types.js';
@@ -35,7 +35,7 @@ export interface RateLimits {
 }
 
 export interface RateLimitOptions {
-  redis: Redis | null;
+  redis: RedisClient | null;
   prefix: string;
   /** Multiplies every budget; 0 turns limits off (benchmarks, load tests). */
   factor: number;

@@ -36,6 +36,8 @@ export interface Metrics {
   readonly storeSeconds: Histogram<'engine' | 'method'>;
   readonly storeErrors: Counter<'engine' | 'method'>;
   readonly redisReconnects: Counter<'connection'>;
+  /** Cross-node messages this node's adapter subscriber received (fanout/redis-fanout.ts), by adapter kind. */
+  readonly adapterMessages: Counter<'adapter'>;
   readonly rateLimited: Counter<'rule'>;
 }
 
@@ -137,6 +139,12 @@ export function createMetrics(opts: MetricsOptions): Metrics {
       name: 'board_redis_reconnects_total',
       help: 'Reconnect attempts of this node\'s Redis connections, by connection',
       labelNames: ['connection'] as const,
+      registers,
+    }),
+    adapterMessages: new Counter({
+      name: 'board_adapter_messages_received_total',
+      help: 'Cross-node messages received from Redis by this node\'s Socket.IO adapter, by adapter (classic or sharded)',
+      labelNames: ['adapter'] as const,
       registers,
     }),
     rateLimited: new Counter({

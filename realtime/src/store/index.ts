@@ -3,6 +3,7 @@ import type { Config } from '../config.js';
 import type { Log } from '../socket/handle.js';
 import { createMemoryStore } from './memory.js';
 import { createRedisStore } from './redis/redis-store.js';
+import { connectCluster, type RedisClient } from './redis/connect.js';
 import type { Store } from './types.js';
 
 export type { Store } from './types.js';
@@ -20,7 +21,7 @@ export const redisOptions = {
  * ioredis emits 'error' on every failed reconnect attempt; without a listener it
  * prints each one. Log the first of a run and the recovery instead.
  */
-export function watchRedis(client: Redis, name: string, log: Log): void {
+export function watchRedis(client: RedisClient, name: string, log: Log): void {
   let down = false;
   client.on('error', (err: Error) => {
     if (down) return;
@@ -34,9 +35,10 @@ export function watchRedis(client: Redis, name: string, log: Log): void {
   });
 }
 
-export function createStoreFromConfig(config: Config, log: Log): { store: Store; redis: Redis | null } {
-  if (!config.REDIS_URL) return { store: createMemoryStore({ replayLogMax: config.REPLAY_LOG_MAX, pulseFrameMs: config.PULSE_FRAME_MS }), redis: null };
-  const redis = new Redis(config.REDIS_URL, redisOptions);
+export function createStoreFromConfig(config: Config, log: Log): { store: Store; redis: RedisClient | null } {
+  const cluster = config.REDIS_CLUSTER_NODES?.length ? config.REDIS_CLUSTER_NODES : null;
+  if (!config.REDIS_URL && !cluster) return { store: createMemoryStore({ replayLogMax: config.REPLAY_LOG_MAX, pulseFrameMs: config.PULSE_FRAME_MS }), redis: null };
+  const redis: RedisClient = cluster ? connectCluster(cluster, redisOptions) : new Redis(config.REDIS_URL!, redisOptions);
   watchRedis(redis, 'data', log);
   const store = createRedisStore({
     redis,

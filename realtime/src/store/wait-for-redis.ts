@@ -4,10 +4,10 @@
  * (main.ts turns that into one line and exit code 1). ioredis keeps reconnecting
  * by itself; this only watches its events.
  */
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis/connect.js';
 
 export interface WaitForRedisOptions {
-  /** REDIS_URL, shown with its password masked. */
+  /** REDIS_URL, shown with its password masked (or the cluster's seeds, which carry none). */
   url: string;
   /** Give up after this long (ms). */
   deadlineMs: number;
@@ -20,6 +20,8 @@ export type RedisWait = { ready: true } | { ready: false; reason: string; tries:
 
 /** The URL as it may be printed: the password (and nothing else) replaced by ***. */
 export function redactRedisUrl(url: string): string {
+  // A cluster's seed list (store/redis/connect.ts describeTarget) is no URL and carries no password.
+  if (url.startsWith('Redis Cluster (') && !url.includes('@')) return url;
   try {
     const u = new URL(url);
     if (u.password) u.password = '***';
@@ -51,7 +53,7 @@ function describe(err: Error & { code?: string }): string {
  * or with the last reason and the number of failed tries at the deadline.
  * Call it right after the client is made, so that its first failure is counted.
  */
-export function waitForRedis(redis: Redis, opts: WaitForRedisOptions): Promise<RedisWait> {
+export function waitForRedis(redis: RedisClient, opts: WaitForRedisOptions): Promise<RedisWait> {
   if (redis.status === 'ready') return Promise.resolve({ ready: true });
   return new Promise((resolve) => {
     let tries = 0;

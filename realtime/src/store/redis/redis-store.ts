@@ -5,7 +5,7 @@
  * changed version (:rvc), and a capped stream (entry id 0-<seq>) as the replay
  * log. Every write that takes a sequence number or a totals version is one Lua script.
  */
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './connect.js';
 import {
   AppError,
   Comment,
@@ -46,8 +46,8 @@ import {
 } from './scripts.js';
 
 export interface RedisStoreOptions {
-  /** Data connection; the store quits it on close() only if it owns it. */
-  redis: Redis;
+  /** Data connection (one Redis or a Cluster); the store quits it on close() only if it owns it. */
+  redis: RedisClient;
   prefix?: string;
   replayLogMax?: number;
   /** How long a (user, clientId) write is remembered for resends, in seconds. A day covers any reconnect. */
@@ -73,7 +73,7 @@ function toPulseOut(reply: number[]): PulseOut {
 /** ioredis flattens array arguments: a long list goes as one array, not spread into the call (400,000 spread values overflowed the stack). */
 type ScriptFn = (...args: (string | number | string[])[]) => Promise<unknown>;
 
-function defineScript(redis: Redis, name: string, lua: string, numberOfKeys: number): ScriptFn {
+function defineScript(redis: RedisClient, name: string, lua: string, numberOfKeys: number): ScriptFn {
   if (!(name in redis)) redis.defineCommand(name, { lua, numberOfKeys });
   const fn = (redis as unknown as Record<string, ScriptFn>)[name]!;
   return (...args) => fn.apply(redis, args);
@@ -119,7 +119,7 @@ export function createRedisStore(opts: RedisStoreOptions): Store {
   const addCommentScript = defineScript(redis, 'boardAddComment', ADD_COMMENT, 1);
   const applyReactionsScript = defineScript(redis, 'boardApplyReactions', APPLY_REACTIONS, 1);
   const totalsSinceScript = defineScript(redis, 'boardTotalsSince', TOTALS_SINCE, 1);
-  const createPostScript = defineScript(redis, 'boardCreatePost', CREATE_POST, 2);
+  const createPostScript = defineScript(redis, 'boardCreatePost', CREATE_POST, 1);
   const setPinnedScript = defineScript(redis, 'boardSetPinned', SET_PINNED, 1);
   const setHiddenScript = defineScript(redis, 'boardSetHidden', SET_HIDDEN, 1);
   const deleteCommentScript = defineScript(redis, 'boardDeleteComment', DELETE_COMMENT, 1);
@@ -187,10 +187,10 @@ export function createRedisStore(opts: RedisStoreOptions): Store {
     return { comments, at };
   };
 
+  // Presence and the node list live in different Cluster slots: two commands, not one MULTI
+  // (a count read between them is off by one heartbeat at most; they share a round trip by autopipelining).
   const sumAlive = async (postId: string): Promise<number> => {
-    const [counts, alive] = unwrap(
-      await redis.multi().hgetall(presenceKey(postId)).zrangebyscore(nodesKey, Date.now(), '+inf').exec(),
-    ) as [Record<string, string>, string[]];
+    const [counts, alive] = await Promise.all([redis.hgetall(presenceKey(postId)), redis.zrangebyscore(nodesKey, Date.now(), '+inf')]);
     const live = new Set(alive);
     let total = 0;
     for (const [node, n] of Object.entries(counts)) if (live.has(node)) total += Number(n);
@@ -214,9 +214,11 @@ export function createRedisStore(opts: RedisStoreOptions): Store {
       // Written with its page indexes from the first comment on (REINDEX_PAGES is for older posts).
       fields.push('pages', '1');
       if (input.hostId) fields.push('hostId', input.hostId);
+      // The index is in another Cluster slot than the post: listed first (NX keeps an existing
+      // post's place), written second; listPosts skips an id whose post is not (yet) there.
+      await redis.zadd(postsIndex, 'NX', record.createdAt, record.id);
       const created = await createPostScript(
         `${postBase(record.id)}:meta`,
-        postsIndex,
         record.createdAt,
         record.id,
         ...fields,
@@ -243,12 +245,15 @@ export function createRedisStore(opts: RedisStoreOptions): Store {
     async listPosts() {
       const ids = await redis.zrevrange(postsIndex, 0, -1);
       if (ids.length === 0) return [];
-      const pipe = redis.pipeline();
-      for (const id of ids) pipe.hgetall(`${postBase(id)}:meta`).lrange(`${postBase(id)}:pins`, 0, -1);
-      const replies = unwrap(await pipe.exec());
-      return ids
-        .map((_, i) => toRecord(replies[i * 2] as Record<string, string>, replies[i * 2 + 1] as string[]))
-        .filter((p): p is PostRecord => p !== null);
+      // Posts live in different Cluster slots: one command each, sent together by autopipelining
+      // (one round trip per master), not one pipeline (which must stay in one slot on a cluster).
+      const records = await Promise.all(
+        ids.map(async (id) => {
+          const [meta, pins] = await Promise.all([redis.hgetall(`${postBase(id)}:meta`), redis.lrange(`${postBase(id)}:pins`, 0, -1)]);
+          return toRecord(meta, pins);
+        }),
+      );
+      return records.filter((p): p is PostRecord => p !== null);
     },
 
     async addComment(input) {
@@ -608,7 +613,8 @@ export function createRedisStore(opts: RedisStoreOptions): Store {
 
     async heads(postIds) {
       if (postIds.length === 0) return {};
-      const seqs = await redis.mget(...postIds.map((id) => `${postBase(id)}:seq`));
+      // One GET per post (MGET across posts is cross-slot on a cluster); autopipelining batches them.
+      const seqs = await Promise.all(postIds.map((id) => redis.get(`${postBase(id)}:seq`)));
       return Object.fromEntries(postIds.map((id, i) => [id, Number(seqs[i] ?? 0)]));
     },
 

@@ -382,11 +382,13 @@ redis.call('HSET', base .. ':meta', 'pages', '1')
 return 1
 `;
 
-/** KEYS: meta hash, posts index. ARGV: 1 createdAt, 2 post id, then field/value pairs. 0 if the post exists, else 1. */
+/**
+ * KEYS: meta hash. ARGV: 1 createdAt, 2 post id, then field/value pairs. 0 if the post exists, else 1.
+ * The posts index is written apart (redis-store.ts createPost): it is in another Cluster slot.
+ */
 export const CREATE_POST = `
 if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
 redis.call('HSET', KEYS[1], unpack(ARGV, 3))
-redis.call('ZADD', KEYS[2], ARGV[1], ARGV[2])
 return 1
 `;
 
