@@ -3,7 +3,7 @@
  * A bad value stops start-up with a message that names the variable.
  */
 import { z } from 'zod';
-import { VIEWER_DELAY_MAX_MS } from '@board/shared';
+import { EDIT_WINDOW_DEFAULT_MS, VIEWER_DELAY_MAX_MS } from '@board/shared';
 import { compileTrust, type TrustProxy } from './limits/client-address.js';
 import { LOG_LEVELS } from './logging/log.js';
 
@@ -111,7 +111,7 @@ export const ConfigSchema = z.object({
    * How long after writing a comment its author may edit it (ms): 10 minutes
    * fixes a typo or a thought; later, replies may already answer the words.
    */
-  EDIT_WINDOW_MS: int(0, 7 * 86_400_000).default(600_000),
+  EDIT_WINDOW_MS: int(0, 7 * 86_400_000).default(EDIT_WINDOW_DEFAULT_MS),
   /**
    * Reports from this many different people hide a comment pending a
    * facilitator's review (the usual hide: redacted for participants). 3 keeps

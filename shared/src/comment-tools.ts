@@ -6,6 +6,9 @@
 import { z } from 'zod';
 import { CommentBody, Id } from './schemas.js';
 
+/** EDIT_WINDOW_MS's default (10 min): the page offers Edit this long; the server's setting decides. */
+export const EDIT_WINDOW_DEFAULT_MS = 600_000;
+
 /** Why a comment is reported: a short, closed list (the queue counts each). */
 export const REPORT_REASONS = ['spam', 'harassment', 'hate', 'spoiler', 'off-topic', 'other'] as const;
 export const ReportReason = z.enum(REPORT_REASONS, { error: 'Choose a reason from the list' });
