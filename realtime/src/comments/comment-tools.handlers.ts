@@ -89,7 +89,7 @@ export function registerCommentToolHandlers(socket: BoardSocket, deps: CommentTo
   socket.on(
     'comment:report',
     handle(socket, 'comment:report', ReportCommentRequest, async ({ postId, commentId, reason }, reply: (r: ReportAck) => void) => {
-      if (!socket.data.user.name) throw new AppError('NAME_REQUIRED', 'Choose a display name before reporting');
+      // Counted per identity, named or not: a report asks for no display name.
       await ctx.limits.consume('comment', socket);
       const { counted, entry } = await store.reportComment(postId, commentId, { reporterId: socket.data.user.id, reason, at: Date.now() });
       reply({ counted });
