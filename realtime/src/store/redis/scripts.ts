@@ -684,7 +684,7 @@ return out
 `;
 
 /** ARGV: 1 most rows. Returns {n, then per open row: comment id, reportRow...}, most reported first. */
-export const READ_REPORTS = APPEND + REPORT_ROW + `
+export const READ_REPORTS = REPORT_ROW + `
 local base = KEYS[1]
 local ids = redis.call('ZREVRANGE', base .. ':reports', 0, tonumber(ARGV[1]) - 1)
 local out = {#ids}
@@ -696,7 +696,7 @@ return out
 `;
 
 /** ARGV: 1 comment id, 2 'dismissed'|'confirmed'. Returns {'OK', reportRow...} | {'NO'} (not in the queue). */
-export const RESOLVE_REPORTS = APPEND + REPORT_ROW + `
+export const RESOLVE_REPORTS = REPORT_ROW + `
 local base, cid = KEYS[1], ARGV[1]
 if redis.call('ZREM', base .. ':reports', cid) == 0 then return {'NO'} end
 redis.call('HSET', base .. ':rep:' .. cid, 'status', ARGV[2])
