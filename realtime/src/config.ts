@@ -3,7 +3,7 @@
  * A bad value stops start-up with a message that names the variable.
  */
 import { z } from 'zod';
-import { VIEWER_DELAY_MAX_MS } from '@board/shared';
+import { EDIT_WINDOW_DEFAULT_MS, VIEWER_DELAY_MAX_MS } from '@board/shared';
 import { compileTrust, type TrustProxy } from './limits/client-address.js';
 import { LOG_LEVELS } from './logging/log.js';
 
@@ -120,6 +120,17 @@ export const ConfigSchema = z.object({
    * strip of 5 s bars. Changes in between wait for the next frame; none are lost.
    */
   PULSE_FRAME_MS: int(50, 10_000).default(200),
+  /**
+   * How long after writing a comment its author may edit it (ms): 10 minutes
+   * fixes a typo or a thought; later, replies may already answer the words.
+   */
+  EDIT_WINDOW_MS: int(0, 7 * 86_400_000).default(EDIT_WINDOW_DEFAULT_MS),
+  /**
+   * Reports from this many different people hide a comment pending a
+   * facilitator's review (the usual hide: redacted for participants). 3 keeps
+   * one grudge from hiding anything; a facilitator can dismiss or confirm.
+   */
+  REPORT_HIDE_THRESHOLD: int(1, 1_000).default(3),
   /** Moments a post keeps (facilitator-marked chapters); more is refused with INVALID. */
   MOMENTS_MAX: int(1, 1_000).default(100),
   /**

@@ -22,6 +22,7 @@ import { createPostBroadcaster } from './posts/post-broadcaster.js';
 import { registerPostHandlers } from './posts/posts.handlers.js';
 import { startHeadBeacon } from './posts/head-beacon.js';
 import { registerCommentHandlers } from './comments/comments.handlers.js';
+import { registerCommentToolHandlers } from './comments/comment-tools.handlers.js';
 import { createReactionPipeline } from './reactions/reaction-pipeline.js';
 import { registerReactionHandlers } from './reactions/reactions.handlers.js';
 import { registerModerationHandlers } from './moderation/moderation.handlers.js';
@@ -239,6 +240,9 @@ export function createRealtime(config: Config, deps: RealtimeDeps = {}): Realtim
     registerSessionHandlers(socket, signer, ctx);
     registerPostHandlers(socket, { store, presence, ctx, resyncTotalsMax: config.RESYNC_TOTALS_MAX, pages });
     registerCommentHandlers(socket, { store, broadcaster, presence, pulse, ctx, maxViewerDelayMs: config.MAX_VIEWER_DELAY_MS });
+    registerCommentToolHandlers(socket, {
+      io, store, broadcaster, presence, ctx, editWindowMs: config.EDIT_WINDOW_MS, reportHideThreshold: config.REPORT_HIDE_THRESHOLD,
+    });
     registerReactionHandlers(socket, { pipeline: reactions, ctx });
     registerHostingHandlers(socket, { io, store, ctx });
     registerModerationHandlers(socket, { io, store, broadcaster, presence, ctx });

@@ -21,6 +21,8 @@ export const ERROR_CODES = {
   LOCKED: 'LOCKED',
   /** The request does not fit the current state (Start on a live event, Jump on an ended one); nothing changed. */
   CONFLICT: 'CONFLICT',
+  /** An edit came after the edit window (EDIT_WINDOW_MS after the comment was written); nothing changed. */
+  EDIT_WINDOW_CLOSED: 'EDIT_WINDOW_CLOSED',
   /** Storage is unreachable; nothing was stored, the client may retry. */
   UNAVAILABLE: 'UNAVAILABLE',
   /** A bug on our side; nothing was stored. */

@@ -24,6 +24,16 @@ import { LIMITS } from './protocol.js';
 import { ClockTime, EventClock, ViewerDelay } from './event-clock.js';
 import { Moment, MomentLabel } from './moments.js';
 import { PulseBucket } from './pulse.js';
+import type {
+  DeleteOwnCommentRequest,
+  EditCommentRequest,
+  EditedComment,
+  ReportAck,
+  ReportCommentRequest,
+  ReportEntry,
+  ReportQueueRequest,
+  ResolveReportRequest,
+} from './comment-tools.js';
 
 // ---- requests (client → server), each parsed by the server before anything else
 
@@ -201,7 +211,7 @@ export const BanRequest = z.object({
 });
 export const ModLogRequest = z.object({ postId: Id });
 
-export const MOD_ACTIONS = ['claim', 'pin', 'unpin', 'hide', 'restore', 'delete', 'lock', 'unlock', 'slow-mode', 'ban', 'unban', 'remove-host', 'rotate-link'] as const;
+export const MOD_ACTIONS = ['claim', 'pin', 'unpin', 'hide', 'restore', 'delete', 'lock', 'unlock', 'slow-mode', 'ban', 'unban', 'remove-host', 'rotate-link', 'edit', 'auto-hide', 'dismiss-reports', 'confirm-report'] as const;
 export type ModAction = (typeof MOD_ACTIONS)[number];
 /** Actions the record must keep whatever the volume of routine ones (LIMITS.modLogKeptMax). */
 export const DESTRUCTIVE_MOD_ACTIONS: readonly ModAction[] = ['delete', 'ban', 'claim', 'remove-host', 'rotate-link'];
@@ -308,6 +318,8 @@ export const PostEvent = z.discriminatedUnion('type', [
   z.object({ type: z.literal('restored'), seq: z.number().int(), commentId: Id, body: z.string() }),
   /** A facilitator deleted a comment for good; it stays as a tombstone. */
   z.object({ type: z.literal('deleted'), seq: z.number().int(), commentId: Id }),
+  /** The author edited their comment: its new text and when. The earlier text goes only to facilitators' moderation log. */
+  z.object({ type: z.literal('edited'), seq: z.number().int(), commentId: Id, body: z.string(), editedAt: z.number().int() }),
   z.object({ type: z.literal('settings'), seq: z.number().int(), locked: z.boolean(), slowModeSeconds: z.number().int() }),
   /** A facilitator started, paused, resumed, moved or ended the event clock: its whole new state. */
   z.object({ type: z.literal('clock'), seq: z.number().int(), clock: EventClock }),
@@ -422,6 +434,16 @@ export interface ClientToServerEvents {
   'clock:ping': (ack: Ack<ClockPing>) => void;
   /** Facilitators only (FORBIDDEN otherwise); answered with the post's moments after the change. */
   'moment:change': (req: MomentChangeRequest, ack: Ack<Moment[]>) => void;
+  // Comment tools (comment-tools.ts). Refusals: NOT_FOUND (no such or deleted comment), FORBIDDEN (not yours),
+  // CONFLICT (hidden), EDIT_WINDOW_CLOSED, LOCKED, INVALID (body).
+  'comment:edit': (req: EditCommentRequest, ack: Ack<EditedComment>) => void;
+  'comment:delete': (req: z.input<typeof DeleteOwnCommentRequest>, ack: Ack<null>) => void;
+  /** Counted once per person; INVALID for your own comment. */
+  'comment:report': (req: ReportCommentRequest, ack: Ack<ReportAck>) => void;
+  /** Facilitators only: the open reports, most reported first. */
+  'mod:reports': (req: z.input<typeof ReportQueueRequest>, ack: Ack<ReportEntry[]>) => void;
+  /** Facilitators only: dismiss (shown again) or confirm (stays hidden); NOT_FOUND when it is not in the queue. */
+  'mod:resolve-report': (req: ResolveReportRequest, ack: Ack<ReportEntry>) => void;
 }
 
 export interface ServerToClientEvents {
@@ -456,4 +478,6 @@ export interface ServerToClientEvents {
   'lobby:stats': (stats: PostStats) => void;
   /** A discussion was created: the list shows it at the top. */
   'lobby:post': (post: PostSummary) => void;
+  /** To a post's facilitators (every tab of theirs): a row of its report queue changed (status says if it left). */
+  'mod:report': (postId: string, entry: ReportEntry) => void;
 }

@@ -116,6 +116,8 @@ export const Comment = z.object({
   hidden: z.boolean().default(false),
   /** Deleted by a facilitator: the text is gone for good; kept as a tombstone so replies stay in place. */
   deleted: z.boolean().default(false),
+  /** When its author last edited it (ms since the epoch, server clock); absent when never edited: shown as "edited". */
+  editedAt: z.number().int().optional(),
   /**
    * The idempotency key the author's client sent, so that client can match a
    * broadcast or replayed copy to its pending one. Harmless to others: keys are

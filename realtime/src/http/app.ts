@@ -45,6 +45,7 @@ const STATUS: Record<ErrorCode, number> = {
   RATE_LIMITED: 429,
   LOCKED: 423,
   CONFLICT: 409,
+  EDIT_WINDOW_CLOSED: 409,
   UNAVAILABLE: 503,
   INTERNAL: 500,
 };

@@ -44,7 +44,7 @@ export function redactEvents(events: PostEvent[], viewer: Viewer, states: Map<st
       if (now.hidden && !mayReadHidden(viewer, now.authorId)) return { ...e, comment: { ...e.comment, body: '', hidden: true } };
       return e;
     }
-    if (e.type === 'restored') {
+    if (e.type === 'restored' || e.type === 'edited') {
       const now = states.get(e.commentId);
       if (!now || now.deleted || (now.hidden && !mayReadHidden(viewer, now.authorId))) return { ...e, body: '' };
       return e;
@@ -58,7 +58,7 @@ export function textBearingIds(events: PostEvent[]): string[] {
   const ids = new Set<string>();
   for (const e of events) {
     if (e.type === 'comment') ids.add(e.comment.id);
-    else if (e.type === 'restored') ids.add(e.commentId);
+    else if (e.type === 'restored' || e.type === 'edited') ids.add(e.commentId);
   }
   return [...ids];
 }

@@ -24,6 +24,8 @@ import {
   type PostEvent,
   type Role,
   type ThreadSlice,
+  type ReportEntry,
+  type ReportReason,
 } from '@board/shared';
 import type {
   CommentPage,
@@ -38,7 +40,7 @@ import type {
   Store,
   TotalsSince,
 } from './types.js';
-import { DEFAULT_PULSE_FRAME_MS, groupPressed, newId, newPostRecord, REPLAY_MAX, sharedResults, sortHosts } from './types.js';
+import { DEFAULT_PULSE_FRAME_MS, editWindowClosed, groupPressed, newId, newPostRecord, REPLAY_MAX, sharedResults, sortHosts, sortReports } from './types.js';
 
 /** A post event before it has its sequence number (Omit distributed over the union). */
 type Unsequenced = PostEvent extends infer E ? (E extends PostEvent ? Omit<E, 'seq'> : never) : never;
@@ -79,6 +81,16 @@ interface PostState {
   pulseDirty: Set<number>;
   /** No pulse frame before this time (ms since epoch). */
   pulseGateUntil: number;
+  /** Reported comments: who reported (each counted once), per reason, and whether it waits in the queue. */
+  reports: Map<string, ReportRow>;
+}
+
+interface ReportRow {
+  reporters: Set<string>;
+  reasons: Map<ReportReason, number>;
+  lastAt: number;
+  /** In the queue until a facilitator reviews it (or it is deleted); reviewed ones count no more reports. */
+  status: ReportEntry['status'];
 }
 
 interface LoggedEntry {
@@ -183,6 +195,7 @@ export function createMemoryStore(opts: MemoryStoreOptions = {}): Store {
         pulse: new Map(),
         pulseDirty: new Set(),
         pulseGateUntil: 0,
+        reports: new Map(),
       });
       return copyRecord(record);
     },
@@ -430,23 +443,78 @@ export function createMemoryStore(opts: MemoryStoreOptions = {}): Store {
       return { seq, value: comment.body };
     },
 
-    async deleteComment(postId, commentId) {
+    async deleteComment(postId, commentId, authorId) {
       const post = requirePost(postId);
       const comment = requireComment(post, commentId);
+      if (authorId !== undefined && comment.author.id !== authorId) throw new AppError('FORBIDDEN', 'You can only delete your own comments');
       comment.deleted = true;
+      delete comment.editedAt;
+      const row = post.reports.get(commentId);
+      if (row && row.status === 'open') row.status = 'gone';
       comment.body = '';
       comment.hidden = false;
       post.record.pinned = post.record.pinned.filter((id) => id !== commentId);
       post.record.commentCount = Math.max(0, post.record.commentCount - 1);
       // The text must not survive in the replay log either; replays across this gap fall back to a snapshot.
       post.log = post.log.filter(
-        (e) => !((e.type === 'comment' && e.comment.id === commentId) || (e.type === 'restored' && e.commentId === commentId)),
+        (e) => !((e.type === 'comment' && e.comment.id === commentId) || (textEvent(e) && e.commentId === commentId)),
       );
       for (const { entry } of [...post.modLog, ...post.keptLog]) {
         if (entry.target === commentId && entry.detail !== null) entry.detail = DELETED_COMMENT_DETAIL;
       }
       const seq = append(post, { type: 'deleted', commentId });
       return { seq, value: null };
+    },
+
+    async editComment(postId, commentId, edit) {
+      const post = requirePost(postId);
+      const comment = requireComment(post, commentId);
+      if (comment.author.id !== edit.authorId) throw new AppError('FORBIDDEN', 'You can only edit your own comments');
+      if (post.banned.has(edit.authorId)) throw new AppError('FORBIDDEN', 'A facilitator removed you from this discussion');
+      if (comment.hidden) throw new AppError('CONFLICT', 'A facilitator hid this comment: it cannot be edited');
+      if (edit.at - comment.createdAt > edit.windowMs) throw editWindowClosed(edit.windowMs);
+      if (!post.hosts.has(edit.authorId) && post.record.locked) throw new AppError('LOCKED', 'This discussion is locked: no edits for now');
+      const previous = comment.body;
+      if (previous === edit.body) return { seq: null, value: { commentId, body: previous, editedAt: comment.editedAt ?? comment.createdAt, previous } };
+      comment.body = edit.body;
+      comment.editedAt = edit.at;
+      // The earlier text leaves the replay log (as a deletion's does); replays across it get a snapshot.
+      post.log = post.log.filter(
+        (e) => !((e.type === 'comment' && e.comment.id === commentId) || (textEvent(e) && e.commentId === commentId)),
+      );
+      const seq = append(post, { type: 'edited', commentId, body: edit.body, editedAt: edit.at });
+      return { seq, value: { commentId, body: edit.body, editedAt: edit.at, previous } };
+    },
+
+    async reportComment(postId, commentId, report) {
+      const post = requirePost(postId);
+      const comment = requireComment(post, commentId);
+      if (comment.author.id === report.reporterId) throw new AppError('INVALID', 'You cannot report your own comment');
+      let row = post.reports.get(commentId);
+      if (!row) post.reports.set(commentId, (row = { reporters: new Set(), reasons: new Map(), lastAt: report.at, status: 'open' }));
+      const counted = row.status === 'open' && !row.reporters.has(report.reporterId);
+      if (counted) {
+        row.reporters.add(report.reporterId);
+        row.reasons.set(report.reason, (row.reasons.get(report.reason) ?? 0) + 1);
+        row.lastAt = report.at;
+      }
+      return { counted, entry: reportEntry(commentId, row, comment) };
+    },
+
+    async reportQueue(postId, max) {
+      const post = posts.get(postId);
+      if (!post) return [];
+      const open: ReportEntry[] = [];
+      for (const [id, row] of post.reports) if (row.status === 'open') open.push(reportEntry(id, row, post.comments.get(id)!));
+      return sortReports(open).slice(0, max);
+    },
+
+    async resolveReports(postId, commentId, decision) {
+      const post = requirePost(postId);
+      const row = post.reports.get(commentId);
+      if (!row || row.status !== 'open') return null;
+      row.status = decision === 'dismiss' ? 'dismissed' : 'confirmed';
+      return reportEntry(commentId, row, post.comments.get(commentId)!);
     },
 
     async updateSettings(postId, patch) {
@@ -560,6 +628,24 @@ export function createMemoryStore(opts: MemoryStoreOptions = {}): Store {
     async ping() {},
 
     async close() {},
+  };
+}
+
+/** Events that carry a comment's text besides its `comment` event. */
+const textEvent = (e: PostEvent): e is Extract<PostEvent, { type: 'restored' | 'edited' }> => e.type === 'restored' || e.type === 'edited';
+
+function reportEntry(commentId: string, row: ReportRow, comment: Comment): ReportEntry {
+  const reasons: ReportEntry['reasons'] = {};
+  for (const [reason, n] of row.reasons) reasons[reason] = n;
+  return {
+    commentId,
+    count: row.reporters.size,
+    reasons,
+    lastAt: row.lastAt,
+    hidden: comment.hidden,
+    authorName: comment.author.name,
+    body: comment.body,
+    status: row.status,
   };
 }
 

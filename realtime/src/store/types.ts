@@ -3,7 +3,7 @@
  * suite (tests/contract) holds both to the same behaviour.
  */
 import { randomBytes } from 'node:crypto';
-import { REACTION_KINDS } from '@board/shared';
+import { AppError, REACTION_KINDS } from '@board/shared';
 import type {
   Author,
   CoHost,
@@ -23,6 +23,10 @@ import type {
   PulseBucket,
   ReactionKind,
   Role,
+  EditedComment,
+  ReportDecision,
+  ReportEntry,
+  ReportReason,
 } from '@board/shared';
 
 export type PostRecord = Omit<Post, 'viewers'>;
@@ -74,6 +78,22 @@ export interface NewComment {
    * playhead (playheadAt in shared/src/event-clock.ts). 0 or absent: the event time.
    */
   delayMs?: number;
+}
+
+export interface CommentEdit {
+  authorId: string;
+  body: string;
+  /** Server clock of the edit, ms since the epoch. */
+  at: number;
+  /** EDIT_WINDOW_MS: how long after writing a comment its author may edit it. */
+  windowMs: number;
+}
+
+export interface NewReport {
+  reporterId: string;
+  reason: ReportReason;
+  /** Server clock, ms since the epoch. */
+  at: number;
 }
 
 export interface ReactionOp {
@@ -240,11 +260,39 @@ export interface Store {
   /** Hides or restores; value is the comment's body (for the restored event). Throws NOT_FOUND. */
   setHidden(postId: string, commentId: string, hidden: boolean): Promise<Sequenced<string>>;
   /**
+   * The author's edit, as one atomic step: refused with NOT_FOUND (no such or
+   * deleted comment), FORBIDDEN (not the author, or removed), CONFLICT (hidden),
+   * EDIT_WINDOW_CLOSED (`at` is more than `windowMs` after the comment was
+   * written), LOCKED (a participant on a locked post). Takes the next seq for an
+   * `edited` event and erases the earlier text from the replay log (its comment
+   * event and earlier edited/restored events), so a replay across it falls back
+   * to a snapshot. `previous` is the earlier text (for the moderation log); seq
+   * null when the text did not change.
+   */
+  editComment(postId: string, commentId: string, edit: CommentEdit): Promise<Sequenced<EditedComment & { previous: string }>>;
+  /**
+   * Counts a report once per reporter (a set per comment), in one atomic step
+   * with its queue row. Throws NOT_FOUND (no such or deleted comment), INVALID
+   * (your own comment). Not counted once a facilitator reviewed the comment.
+   * Hiding at the threshold is the caller's (setHidden), so hides stay one path.
+   */
+  reportComment(postId: string, commentId: string, report: NewReport): Promise<{ counted: boolean; entry: ReportEntry }>;
+  /** Open report rows, most reported first (ties: latest report first), at most `max`. */
+  reportQueue(postId: string, max: number): Promise<ReportEntry[]>;
+  /**
+   * Takes the comment out of the queue as reviewed (later reports are not
+   * counted); null when it was not in the queue. Showing or hiding it is the caller's (setHidden).
+   */
+  resolveReports(postId: string, commentId: string, decision: ReportDecision): Promise<ReportEntry | null>;
+  /**
    * Deletes for good: the body is erased, the replay log entries that carried it
    * (its comment event, its restored events) removed, and earlier moderation log
-   * entries about it say DELETED_COMMENT_DETAIL instead of its first words. Throws NOT_FOUND.
+   * entries about it say DELETED_COMMENT_DETAIL instead of its first words
+   * (and earlier texts of its edits). With `authorId` (the author deleting their
+   * own), FORBIDDEN unless it is theirs, checked in the same step. Edited events
+   * go with the text; it leaves the report queue. Throws NOT_FOUND.
    */
-  deleteComment(postId: string, commentId: string): Promise<Sequenced<null>>;
+  deleteComment(postId: string, commentId: string, authorId?: string): Promise<Sequenced<null>>;
   updateSettings(postId: string, patch: Partial<PostSettings>): Promise<Sequenced<PostSettings>>;
   setBanned(postId: string, userId: string, banned: boolean): Promise<boolean>;
   /**
@@ -370,4 +418,13 @@ export function groupPressed(members: Iterable<string>): MyReactions {
 /** Co-hosts in the order both engines list them: the creator first, then by name. */
 export function sortHosts(hosts: CoHost[]): CoHost[] {
   return hosts.sort((a, b) => Number(b.creator) - Number(a.creator) || a.name.localeCompare(b.name) || a.id.localeCompare(b.id));
+}
+
+/** The refusal of an edit past the window, the same from both engines. */
+export const editWindowClosed = (windowMs: number): AppError =>
+  new AppError('EDIT_WINDOW_CLOSED', `Comments can be edited for ${Math.round(windowMs / 60_000)} minutes after posting`);
+
+/** The report queue's order on both engines: most reported first, then the latest report, then id. */
+export function sortReports(rows: ReportEntry[]): ReportEntry[] {
+  return rows.sort((a, b) => b.count - a.count || b.lastAt - a.lastAt || a.commentId.localeCompare(b.commentId));
 }

@@ -22,15 +22,20 @@ import {
   type MyReactions,
   type ReactionCounts,
   type Role,
+  type ReportEntry,
 } from '@board/shared';
 import type { CommentPage, CommentState, PostRecord, PulseOut, ReactionBatchResult, ReactionOp, Store } from '../types.js';
-import { DEFAULT_PULSE_FRAME_MS, groupPressed, newId, newPostRecord, REPLAY_MAX, sharedResults, sortHosts } from '../types.js';
+import { DEFAULT_PULSE_FRAME_MS, editWindowClosed, groupPressed, newId, newPostRecord, REPLAY_MAX, sharedResults, sortHosts, sortReports } from '../types.js';
 import {
   ADD_COMMENT,
   APPEND_MOD_LOG,
   APPLY_REACTIONS,
   CREATE_POST,
   DELETE_COMMENT,
+  EDIT_COMMENT,
+  READ_REPORTS,
+  REPORT_COMMENT,
+  RESOLVE_REPORTS,
   READ_PAGE,
   READ_REPLIES,
   REINDEX_PAGES,
@@ -103,6 +108,47 @@ function refusal(reason: string, retryAfterMs: number): AppError {
   }
 }
 
+function editRefusal(reason: string, windowMs: number): AppError {
+  switch (reason) {
+    case 'post':
+      return new AppError('NOT_FOUND', 'No such post');
+    case 'author':
+      return new AppError('FORBIDDEN', 'You can only edit your own comments');
+    case 'banned':
+      return new AppError('FORBIDDEN', 'A facilitator removed you from this discussion');
+    case 'hidden':
+      return new AppError('CONFLICT', 'A facilitator hid this comment: it cannot be edited');
+    case 'window':
+      return editWindowClosed(windowMs);
+    case 'locked':
+      return new AppError('LOCKED', 'This discussion is locked: no edits for now');
+    default:
+      return new AppError('NOT_FOUND', 'No such comment');
+  }
+}
+
+/** Values per report row in a script's reply (reportRow in scripts.ts). */
+const REPORT_ROW_VALUES = 7;
+
+/** A report row of a script's reply, from `at`. */
+function reportRowAt(out: unknown[], at: number, commentId: string): ReportEntry {
+  const reasons: ReportEntry['reasons'] = {};
+  for (const pair of String(out[at + 6] ?? '').split(',')) {
+    const [reason, n] = pair.split('=');
+    if (reason && n) reasons[reason as keyof ReportEntry['reasons']] = Number(n);
+  }
+  return {
+    commentId,
+    count: Number(out[at]),
+    lastAt: Number(out[at + 1]),
+    hidden: Number(out[at + 2]) === 1,
+    authorName: String(out[at + 3]),
+    body: String(out[at + 4]),
+    status: String(out[at + 5]) as ReportEntry['status'],
+    reasons,
+  };
+}
+
 export function createRedisStore(opts: RedisStoreOptions): Store {
   const { redis } = opts;
   const prefix = opts.prefix ?? 'board:';
@@ -138,6 +184,10 @@ export function createRedisStore(opts: RedisStoreOptions): Store {
     if (out[0] !== -2) return out;
     return (await read()) as unknown[];
   };
+  const editCommentScript = defineScript(redis, 'boardEditComment', EDIT_COMMENT, 1);
+  const reportCommentScript = defineScript(redis, 'boardReportComment', REPORT_COMMENT, 1);
+  const readReportsScript = defineScript(redis, 'boardReadReports', READ_REPORTS, 1);
+  const resolveReportsScript = defineScript(redis, 'boardResolveReports', RESOLVE_REPORTS, 1);
   const setMomentsScript = defineScript(redis, 'boardSetMoments', SET_MOMENTS, 1);
   const takePulseScript = defineScript(redis, 'boardTakePulse', TAKE_PULSE, 1);
 
@@ -517,10 +567,50 @@ export function createRedisStore(opts: RedisStoreOptions): Store {
       return { seq: seq > 0 ? seq : null, value: body };
     },
 
-    async deleteComment(postId, commentId) {
-      const [status, seq] = (await deleteCommentScript(postBase(postId), commentId, replayLogMax)) as [string, number];
+    async deleteComment(postId, commentId, authorId) {
+      const [status, seq] = (await deleteCommentScript(postBase(postId), commentId, replayLogMax, authorId ?? '')) as [string, number | string];
+      if (status === 'ERR' && seq === 'author') throw new AppError('FORBIDDEN', 'You can only delete your own comments');
       if (status === 'ERR') throw notFound();
-      return { seq, value: null };
+      return { seq: Number(seq), value: null };
+    },
+
+    async editComment(postId, commentId, edit) {
+      const [status, seq, previous, editedAt] = (await editCommentScript(
+        postBase(postId),
+        commentId,
+        edit.authorId,
+        edit.body,
+        edit.at,
+        edit.windowMs,
+        replayLogMax,
+      )) as [string, number | string, string?, string?];
+      if (status === 'ERR') throw editRefusal(String(seq), edit.windowMs);
+      const changed = Number(seq) > 0;
+      return {
+        seq: changed ? Number(seq) : null,
+        value: { commentId, body: changed ? edit.body : previous!, editedAt: Number(editedAt), previous: previous! },
+      };
+    },
+
+    async reportComment(postId, commentId, report) {
+      const out = (await reportCommentScript(postBase(postId), commentId, report.reporterId, report.reason, report.at)) as unknown[];
+      if (out[0] === 'ERR') {
+        if (out[1] === 'own') throw new AppError('INVALID', 'You cannot report your own comment');
+        throw notFound();
+      }
+      return { counted: Number(out[1]) === 1, entry: reportRowAt(out, 2, commentId) };
+    },
+
+    async reportQueue(postId, max) {
+      const out = (await readReportsScript(postBase(postId), max)) as unknown[];
+      const rows: ReportEntry[] = [];
+      for (let i = 0, at = 1; i < Number(out[0]); i++, at += 1 + REPORT_ROW_VALUES) rows.push(reportRowAt(out, at + 1, String(out[at])));
+      return sortReports(rows);
+    },
+
+    async resolveReports(postId, commentId, decision) {
+      const out = (await resolveReportsScript(postBase(postId), commentId, decision === 'dismiss' ? 'dismissed' : 'confirmed')) as unknown[];
+      return out[0] === 'OK' ? reportRowAt(out, 1, commentId) : null;
     },
 
     async updateSettings(postId, patch) {

@@ -469,29 +469,45 @@ end
 `;
 
 /**
- * ARGV: 1 comment id, 2 log length. Erases the text, keeps a tombstone, unpins,
+ * Removes from the replay log every entry that carries comment cid's text:
+ * its comment event (entry 0-<its seq>) and the restored and edited events after it.
+ */
+const SCRUB_TEXT_EVENTS = `
+local function scrubTextEvents(base, cid, cseq)
+  redis.call('XDEL', base .. ':log', '0-' .. cseq)
+  local about = '"commentId":"' .. cid .. '"'
+  for _, entry in ipairs(redis.call('XRANGE', base .. ':log', '0-' .. cseq, '+')) do
+    local e = entry[2][2]
+    if (string.find(e, '{"type":"restored"', 1, true) == 1 or string.find(e, '{"type":"edited"', 1, true) == 1)
+      and string.find(e, about, 1, true) then
+      redis.call('XDEL', base .. ':log', entry[1])
+    end
+  end
+end
+`;
+
+/**
+ * ARGV: 1 comment id, 2 log length, 3 author id or ''. Erases the text, keeps a tombstone, unpins,
  * removes the replay log entries that carried the text (its comment event and
  * any restored events after it), and scrubs its first words from the
  * moderation log. Returns {status, seq}.
  */
-export const DELETE_COMMENT = APPEND + SCRUB_MOD_LOG + `
+export const DELETE_COMMENT = APPEND + SCRUB_MOD_LOG + SCRUB_TEXT_EVENTS + `
 local base, cid = KEYS[1], ARGV[1]
 if redis.call('EXISTS', base .. ':meta') == 0 or not live(base, cid) then return {'ERR', 0} end
 local stored = cjson.decode(redis.call('HGET', base .. ':c', cid))
+-- ARGV[3]: the author deleting their own ('' for a facilitator), checked in this step.
+if ARGV[3] and ARGV[3] ~= '' and stored.author.id ~= ARGV[3] then return {'ERR', 'author'} end
 stored.body = ''
+stored.editedAt = nil
+-- It leaves the report queue (the queue row says so: 'gone').
+if redis.call('ZREM', base .. ':reports', cid) == 1 then redis.call('HSET', base .. ':rep:' .. cid, 'status', 'gone') end
 redis.call('HSET', base .. ':c', cid, cjson.encode(stored))
 redis.call('SADD', base .. ':deleted', cid)
 redis.call('SREM', base .. ':hidden', cid)
 redis.call('LREM', base .. ':pins', 0, cid)
 redis.call('HINCRBY', base .. ':meta', 'commentCount', -1)
-redis.call('XDEL', base .. ':log', '0-' .. stored.seq)
-local restored = '"commentId":"' .. cid .. '"'
-for _, entry in ipairs(redis.call('XRANGE', base .. ':log', '0-' .. stored.seq, '+')) do
-  local e = entry[2][2]
-  if string.find(e, '{"type":"restored"', 1, true) == 1 and string.find(e, restored, 1, true) then
-    redis.call('XDEL', base .. ':log', entry[1])
-  end
-end
+scrubTextEvents(base, cid, stored.seq)
 scrubModLog(base, cid)
 local seq = append(base, ARGV[2], function(s)
   return '{"type":"deleted","seq":' .. s .. ',"commentId":"' .. cid .. '"}'
@@ -591,4 +607,102 @@ local seq = append(base, ARGV[3], function(s)
   return '{"type":"clock","seq":' .. s .. ',"clock":' .. ARGV[2] .. '}'
 end)
 return {'OK', seq}
+`;
+
+/**
+ * The author's edit. ARGV: 1 comment id, 2 author id, 3 new body, 4 edit time
+ * (ms since the epoch), 5 edit window (ms), 6 log length. Checks and write in
+ * one step; the earlier text leaves the replay log (scrubTextEvents).
+ * Returns {'OK', seq (0: unchanged), previous body, editedAt} | {'ERR', 'post'|'missing'|'author'|'banned'|'hidden'|'window'|'locked'}.
+ */
+export const EDIT_COMMENT = APPEND + SCRUB_TEXT_EVENTS + `
+local base, cid, uid = KEYS[1], ARGV[1], ARGV[2]
+if redis.call('EXISTS', base .. ':meta') == 0 then return {'ERR', 'post'} end
+if not live(base, cid) then return {'ERR', 'missing'} end
+local c = cjson.decode(redis.call('HGET', base .. ':c', cid))
+if c.author.id ~= uid then return {'ERR', 'author'} end
+if redis.call('SISMEMBER', base .. ':banned', uid) == 1 then return {'ERR', 'banned'} end
+if redis.call('SISMEMBER', base .. ':hidden', cid) == 1 then return {'ERR', 'hidden'} end
+if tonumber(ARGV[4]) - c.createdAt > tonumber(ARGV[5]) then return {'ERR', 'window'} end
+if redis.call('SISMEMBER', base .. ':hosts', uid) == 0 and redis.call('HGET', base .. ':meta', 'locked') == '1' then
+  return {'ERR', 'locked'}
+end
+local previous = c.body
+if previous == ARGV[3] then return {'OK', 0, previous, tostring(c.editedAt or c.createdAt)} end
+c.body = ARGV[3]
+c.editedAt = tonumber(ARGV[4])
+redis.call('HSET', base .. ':c', cid, cjson.encode(c))
+scrubTextEvents(base, cid, c.seq)
+local seq = append(base, ARGV[6], function(s)
+  return '{"type":"edited","seq":' .. s .. ',"commentId":"' .. cid .. '","body":' .. cjson.encode(ARGV[3]) .. ',"editedAt":' .. ARGV[4] .. '}'
+end)
+return {'OK', seq, previous, ARGV[4]}
+`;
+
+/**
+ * One report row as 7 values: count, lastAt, hidden (0|1), author name, body,
+ * status, and the reasons' counts as one string 'reason=n,reason=n'.
+ * Rows live in :rep:<cid> (hash: status, lastAt, r:<reason> counts), reporters in :repu:<cid> (set),
+ * open rows in :reports (sorted set by count).
+ */
+const REPORT_ROW = `
+local function reportRow(base, cid)
+  local row = redis.call('HGETALL', base .. ':rep:' .. cid)
+  local h = {}
+  for i = 1, #row, 2 do h[row[i]] = row[i + 1] end
+  local reasons = {}
+  for k, v in pairs(h) do
+    if string.sub(k, 1, 2) == 'r:' then reasons[#reasons + 1] = string.sub(k, 3) .. '=' .. v end
+  end
+  local c = cjson.decode(redis.call('HGET', base .. ':c', cid) or '{"author":{"name":""},"body":""}')
+  return {
+    redis.call('SCARD', base .. ':repu:' .. cid), h.lastAt or '0', redis.call('SISMEMBER', base .. ':hidden', cid),
+    c.author.name, c.body, h.status or 'open', table.concat(reasons, ','),
+  }
+end
+`;
+
+/**
+ * ARGV: 1 comment id, 2 reporter id, 3 reason, 4 time (ms since the epoch).
+ * A reporter counts once (SADD); a reviewed row counts no more.
+ * Returns {'OK', counted 0|1, reportRow...} | {'ERR', 'missing'|'own'}.
+ */
+export const REPORT_COMMENT = APPEND + REPORT_ROW + `
+local base, cid, uid = KEYS[1], ARGV[1], ARGV[2]
+if redis.call('EXISTS', base .. ':meta') == 0 or not live(base, cid) then return {'ERR', 'missing'} end
+if cjson.decode(redis.call('HGET', base .. ':c', cid)).author.id == uid then return {'ERR', 'own'} end
+local rkey = base .. ':rep:' .. cid
+local status = redis.call('HGET', rkey, 'status')
+local counted = 0
+if (status == false or status == 'open') and redis.call('SADD', base .. ':repu:' .. cid, uid) == 1 then
+  counted = 1
+  redis.call('HSET', rkey, 'status', 'open', 'lastAt', ARGV[4])
+  redis.call('HINCRBY', rkey, 'r:' .. ARGV[3], 1)
+  redis.call('ZADD', base .. ':reports', redis.call('SCARD', base .. ':repu:' .. cid), cid)
+end
+local out = {'OK', counted}
+for _, v in ipairs(reportRow(base, cid)) do out[#out + 1] = v end
+return out
+`;
+
+/** ARGV: 1 most rows. Returns {n, then per open row: comment id, reportRow...}, most reported first. */
+export const READ_REPORTS = REPORT_ROW + `
+local base = KEYS[1]
+local ids = redis.call('ZREVRANGE', base .. ':reports', 0, tonumber(ARGV[1]) - 1)
+local out = {#ids}
+for _, cid in ipairs(ids) do
+  out[#out + 1] = cid
+  for _, v in ipairs(reportRow(base, cid)) do out[#out + 1] = v end
+end
+return out
+`;
+
+/** ARGV: 1 comment id, 2 'dismissed'|'confirmed'. Returns {'OK', reportRow...} | {'NO'} (not in the queue). */
+export const RESOLVE_REPORTS = REPORT_ROW + `
+local base, cid = KEYS[1], ARGV[1]
+if redis.call('ZREM', base .. ':reports', cid) == 0 then return {'NO'} end
+redis.call('HSET', base .. ':rep:' .. cid, 'status', ARGV[2])
+local out = {'OK'}
+for _, v in ipairs(reportRow(base, cid)) do out[#out + 1] = v end
+return out
 `;

@@ -4,12 +4,15 @@
  * read by each comment, so threads do not pass them down by hand.
  */
 import { createContext } from 'svelte';
+import type { CommentTools } from './comment-tools.svelte.js';
 import type { Moderation } from './moderation.svelte.js';
 import type { PostFeed } from './post-feed.svelte.js';
 
 export interface DiscussionContext {
   feed: PostFeed;
   moderation: Moderation;
+  /** Edit, delete and report (comment-tools.svelte.ts). */
+  tools: CommentTools;
 }
 
 export const [getDiscussion, setDiscussion] = createContext<DiscussionContext>();

@@ -15,7 +15,7 @@ export const PENDING_SEQ = Number.MAX_SAFE_INTEGER;
  * else the shared Comment schema grows.
  */
 export type CommentView = Pick<Comment, 'id' | 'postId' | 'parentId' | 'author' | 'createdAt' | 'seq' | 'reactions'> &
-  Partial<Pick<Comment, 'body' | 'byFacilitator' | 'hidden' | 'deleted' | 'clientId' | 'moment' | 'rootId'>>;
+  Partial<Pick<Comment, 'body' | 'byFacilitator' | 'hidden' | 'deleted' | 'clientId' | 'moment' | 'rootId' | 'editedAt'>>;
 
 export class FeedEntry {
   /**
@@ -27,6 +27,8 @@ export class FeedEntry {
   body = $state('');
   hidden = $state(false);
   deleted = $state(false);
+  /** When its author last edited it (ms since the epoch); null when never: shown as "edited". */
+  editedAt = $state<number | null>(null);
   /** Arrived live while the reader was at the top: shown with a brief highlight. */
   fresh = $state(false);
   readonly reactions: ReactionState;
@@ -38,6 +40,7 @@ export class FeedEntry {
     this.body = comment.body ?? '';
     this.hidden = comment.hidden ?? false;
     this.deleted = comment.deleted ?? false;
+    this.editedAt = comment.editedAt ?? null;
     this.reactions = new ReactionState(comment.reactions, mine);
   }
 
@@ -54,5 +57,6 @@ export class FeedEntry {
     this.body = comment.body;
     this.hidden = comment.hidden;
     this.deleted = comment.deleted;
+    this.editedAt = comment.editedAt ?? null;
   }
 }

@@ -425,6 +425,14 @@ export class PostFeed {
         }
         break;
       }
+      case 'edited': {
+        const entry = this.#find(event.commentId);
+        if (!entry || entry.deleted) break;
+        // Blank when the text is kept from me (hidden since): keep what the hide left.
+        if (event.body) entry.body = event.body;
+        entry.editedAt = event.editedAt;
+        break;
+      }
       case 'deleted': {
         this.post.commentCount = Math.max(0, this.post.commentCount - 1);
         const entry = this.#find(event.commentId);
@@ -432,6 +440,7 @@ export class PostFeed {
           entry.deleted = true;
           entry.hidden = false;
           entry.body = '';
+          entry.editedAt = null;
         }
         this.post.pinned = this.post.pinned.filter((id) => id !== event.commentId);
         break;
