@@ -32,6 +32,7 @@ import { createLog, lazyChild, type Log } from './logging/log.js';
 import { createMetrics, watchServer, type Metrics } from './metrics/metrics.js';
 import { timedStore } from './metrics/timed-store.js';
 import { registerMomentHandlers } from './moments/moments.handlers.js';
+import { registerDigestHandlers } from './digest/digest.handlers.js';
 import { createPulseRelay } from './pulse/pulse-relay.js';
 import { InFlight } from './socket/in-flight.js';
 import { createRateLimits } from './limits/rate-limits.js';
@@ -258,6 +259,7 @@ export function createRealtime(config: Config, deps: RealtimeDeps = {}): Realtim
     registerModerationHandlers(socket, { io, store, broadcaster, presence, ctx });
     registerClockHandlers(socket, { io, store, broadcaster, ctx });
     registerMomentHandlers(socket, { store, broadcaster, ctx, max: config.MOMENTS_MAX });
+    registerDigestHandlers(socket, { store, ctx, readMax: config.DIGEST_READ_MAX });
   });
 
   /**
