@@ -24,7 +24,7 @@ export type DigestRequest = z.input<typeof DigestRequest>;
 export const Digest = z.object({
   /** Comments written after sinceSeq and not hidden or deleted (of the ones read, see `complete`). */
   count: z.number().int().nonnegative(),
-  /** Up to DIGEST_TOP of them, most reactions first (ties: the newer first), redacted for the viewer. */
+  /** Up to DIGEST_TOP of them with a reaction or more, most reactions first (ties: the newer first), redacted for the viewer. */
   top: z.array(Comment),
   /** False when more comments came than the server reads for a digest: `count` then includes unread ones unchecked, `top` is of the ones read (the oldest of the gap). */
   complete: z.boolean(),

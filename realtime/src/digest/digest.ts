@@ -29,7 +29,8 @@ export async function digestFor(store: Store, postId: string, sinceSeq: number, 
   const shown = read.comments.filter((c) => !c.hidden && !c.deleted);
   return {
     count: shown.length + read.remaining,
-    top: redactFor(mostReacted(shown, DIGEST_TOP), viewer),
+    // "Most reacted" means reacted to at all: a quiet gap lists none.
+    top: redactFor(mostReacted(shown.filter((c) => reactionTotal(c) > 0), DIGEST_TOP), viewer),
     complete: read.remaining === 0,
     seq: read.seq,
   };
