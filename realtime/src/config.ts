@@ -150,6 +150,8 @@ export const ConfigSchema = z.object({
    * busiest two minutes' gap to be exact; a longer gap is counted but not read.
    */
   DIGEST_READ_MAX: int(10, 20_000).default(2_000),
+  /** How long a transcript download link works, s: long enough to click, short enough that a leaked link is stale. */
+  TRANSCRIPT_LINK_S: int(5, 3_600).default(60),
   /** Comments per store read while a transcript streams (transcript/, ADR 20): memory per download follows this, not the event. */
   TRANSCRIPT_PAGE: int(10, 5_000).default(500),
   /** Events kept per post for "give me everything after seq N" resyncs. Older gaps reload the snapshot. */

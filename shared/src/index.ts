@@ -9,3 +9,4 @@ export * from './pulse.js';
 export * from './moments.js';
 export * from './reconnect.js';
 export * from './digest.js';
+export * from './transcript.js';
