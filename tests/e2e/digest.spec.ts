@@ -5,14 +5,17 @@
  * the test through localStorage (AWAY_MS_KEY), comes back to a digest with the
  * right count, the most reacted comments, the new pin and moment and the event
  * time; "Show all" and "Jump to live" dismiss it, and the resync underneath still
- * brings every missed comment into the list.
+ * brings every missed comment into the list. And a facilitator's transcript
+ * download from the facilitator tools (the file itself: tests/integration/transcript.test.ts).
  */
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
 import { expect, test } from './support/fixtures.js';
 import { BoardClient } from './support/board-socket.js';
 import { PostPage, unique } from './support/post-page.js';
 import { checkWcag } from './support/axe.js';
+import { test as eventTest } from './support/event-clock.js';
 
 const AWAY_MS = 1_000;
 const screenshots = join(import.meta.dirname, '../../docs/screenshots');
@@ -103,4 +106,22 @@ test('a viewer back after an absence gets a digest of what they missed, then the
 
   host.close();
   await context.close();
+});
+
+eventTest('a facilitator downloads the transcript from the facilitator tools', async ({ host, baseURL }) => {
+  const writer = await BoardClient.connect(baseURL!, 'Wren');
+  await writer.join(host.postId);
+  await writer.comment(host.postId, 'A comment for the record');
+  writer.close();
+  const tools = host.page.getByRole('region', { name: 'Facilitator tools' });
+  await expect(host.comment('A comment for the record')).toBeVisible();
+  await tools.screenshot({ path: test.info().outputPath('transcript-control.png') });
+  const [download] = await Promise.all([
+    host.page.waitForEvent('download'),
+    tools.getByRole('button', { name: 'Download transcript as Markdown' }).click(),
+  ]);
+  expect(download.suggestedFilename()).toBe(`transcript-${host.postId}.md`);
+  const text = await readFile(await download.path(), 'utf8');
+  expect(text).toMatch(/^# Match night/);
+  expect(text).toContain('- **Wren**: A comment for the record');
 });

@@ -1,5 +1,6 @@
 /**
- * `post:transcript`: validate → facilitator of the post → a one-minute
+ * `post:transcript`: validate → facilitator of the post, within the moderation
+ * budget → a one-minute
  * download link (download-ticket.ts) → ack. The file comes over HTTP.
  */
 import { TranscriptRequest, type TranscriptLink } from '@board/shared';
@@ -15,6 +16,8 @@ export function registerTranscriptHandlers(socket: BoardSocket, deps: { store: S
     'post:transcript',
     handle(socket, 'post:transcript', TranscriptRequest, async ({ postId, format }, reply: (r: TranscriptLink) => void) => {
       await requireFacilitator(store, socket, postId);
+      // A transcript reads the whole discussion: links come out of the moderation budget.
+      await ctx.limits.consume('mod', socket);
       const ticket = tickets.sign(postId, socket.data.user.id);
       reply({ url: `/api/posts/${encodeURIComponent(postId)}/transcript?format=${format}&ticket=${encodeURIComponent(ticket)}` });
     }, ctx),
