@@ -117,6 +117,11 @@ describe.each<Engine>(['memory', 'redis'])('transcript of a small event (%s engi
       status: 403,
       body: { error: { code: 'FORBIDDEN' } },
     });
+    // A co-host's link stops working once the role is taken back: the route checks the role again.
+    await board.store.addHost('cup', guest.session.user.id, 'Guest');
+    const cohostLink = await link(guest, 'cup', 'md');
+    await board.store.removeHost('cup', guest.session.user.id);
+    expect(await refused(cohostLink)).toMatchObject({ status: 403, body: { error: { code: 'FORBIDDEN' } } });
     // The facilitator's session works the same way (an API client's road).
     expect((await fetch(`${board.url}/api/posts/cup/transcript?format=json`, { headers: { authorization: `Bearer ${host.session.token}` } })).status).toBe(200);
     // Nobody, a forged ticket, another post's ticket, a bad format.
