@@ -89,6 +89,14 @@ describe.each<Engine>(['memory', 'redis'])('transcript of a small event (%s engi
     );
   });
 
+  it('writes a discussion without an event with neither headings nor stamps', async () => {
+    await board.store.createPost({ id: 'chat', title: 'Just chat', hostId: host.session.user.id });
+    await board.store.addComment({ postId: 'chat', parentId: null, body: 'Hello', author: alice, clientId: 'seed-chat-xxxxxxxx' });
+    const text = await (await fetch(board.url + (await link(host, 'chat', 'md')))).text();
+    expect(text).toContain('\n- **Alice**: Hello\n');
+    expect(text).not.toContain('##');
+  });
+
   it('downloads JSON in the API shapes, in thread order', async () => {
     const res = await fetch(board.url + (await link(host, 'cup', 'json')));
     expect(res.headers.get('content-type')).toBe('application/json; charset=utf-8');

@@ -80,7 +80,8 @@ export async function writeTranscript(
   const headingsBefore = async (at: number | null | undefined) => {
     if (!md) return;
     if (at === null || at === undefined) {
-      if (!beforeEvent && nextMoment === 0) await out('\n## Before the event\n\n');
+      // Unstamped in an event's discussion: written before it started. Without an event, no headings at all.
+      if (post.clock !== null && !beforeEvent && nextMoment === 0) await out('\n## Before the event\n\n');
       beforeEvent = true;
       return;
     }

@@ -70,13 +70,17 @@ export class AwayDigest {
     const onVisibility = () => {
       this.visible = document.visibilityState === 'visible';
       if (!this.visible) this.leave();
+      // Hidden tabs' timers are throttled: a long gap since then is not sleep.
+      else this.#tick = this.#here(Date.now());
     };
     const onOffline = () => this.leave();
     const tick = () => {
       const now = Date.now();
-      // Asleep since the last tick: away from then, with what the feed had then.
-      if (this.#tick && now - this.#tick.since >= this.#thresholdMs && !this.#away) this.#away = this.#tick;
+      const slept = this.visible && !this.#away && this.#tick !== null && now - this.#tick.since >= this.#thresholdMs;
+      if (slept) this.#away = this.#tick;
       this.#tick = this.#here(now);
+      // Asleep since the last tick, and the socket survived it: nothing else will say we are back.
+      if (slept && connection.status === 'online' && this.#feed.joined) void this.back();
     };
     onVisibility();
     tick();
@@ -103,6 +107,7 @@ export class AwayDigest {
     const away = this.#away;
     if (!away || this.#asking) return;
     this.#away = null;
+    this.#tick = this.#here(Date.now());
     const awayMs = Date.now() - away.since;
     if (awayMs < this.#thresholdMs) return;
     this.#asking = true;
