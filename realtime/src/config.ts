@@ -169,6 +169,15 @@ export const ConfigSchema = z.object({
   PAGE_REPLIES: int(0, 100).default(3),
   /** Replies per "N more replies" request: a long thread comes in a few of these. */
   REPLIES_PAGE: int(1, 1_000).default(100),
+  /**
+   * Comments the away digest reads at most (post:digest, ADR 20): enough for the
+   * busiest two minutes' gap to be exact; a longer gap is counted but not read.
+   */
+  DIGEST_READ_MAX: int(10, 20_000).default(2_000),
+  /** How long a transcript download link works, s: long enough to click, short enough that a leaked link is stale. */
+  TRANSCRIPT_LINK_S: int(5, 3_600).default(60),
+  /** Comments per store read while a transcript streams (transcript/, ADR 20): memory per download follows this, not the event. */
+  TRANSCRIPT_PAGE: int(10, 5_000).default(500),
   /** Events kept per post for "give me everything after seq N" resyncs. Older gaps reload the snapshot. */
   REPLAY_LOG_MAX: int(100, 1_000_000).default(10_000),
   /** How often each room hears the post's latest sequence number (ms): the longest a lost broadcast stays unnoticed in a quiet room. */

@@ -33,6 +33,11 @@ import { createLog, lazyChild, type Log } from './logging/log.js';
 import { createMetrics, watchServer, type Metrics } from './metrics/metrics.js';
 import { timedStore } from './metrics/timed-store.js';
 import { registerMomentHandlers } from './moments/moments.handlers.js';
+import { registerDigestHandlers } from './digest/digest.handlers.js';
+import { Router } from 'express';
+import { createTicketSigner } from './transcript/download-ticket.js';
+import { registerTranscriptHandlers } from './transcript/transcript.handlers.js';
+import { mountTranscript } from './transcript/transcript.routes.js';
 import { createPulseRelay } from './pulse/pulse-relay.js';
 import { InFlight } from './socket/in-flight.js';
 import { createRateLimits } from './limits/rate-limits.js';
@@ -129,6 +134,8 @@ export function createRealtime(config: Config, deps: RealtimeDeps = {}): Realtim
 
   // Every viewer's read is a page of this size, whatever the post's history.
   const pages = { threads: config.PAGE_THREADS, replies: config.PAGE_REPLIES, repliesPage: config.REPLIES_PAGE };
+  // Filled once the secret is known (below): the transcript download.
+  const apiRoutes = Router();
   const app = createHttpApp({
     store,
     pages,
@@ -140,6 +147,7 @@ export function createRealtime(config: Config, deps: RealtimeDeps = {}): Realtim
     allowedOrigins: () => origins,
     draining: () => draining,
     fallback: deps.webHandler,
+    apiRoutes,
   });
   const http = createServer(app);
 
@@ -195,6 +203,8 @@ export function createRealtime(config: Config, deps: RealtimeDeps = {}): Realtim
   });
   const sharedCtx: HandlerContext = { log, metrics, inflight, limits, guard };
   const signer = createSessionSigner(secret, config.SESSION_TTL_S * 1_000);
+  const tickets = createTicketSigner(secret, config.TRANSCRIPT_LINK_S * 1_000);
+  mountTranscript(apiRoutes, { store, tickets, sessions: signer, pageSize: config.TRANSCRIPT_PAGE, log });
   const broadcaster = createPostBroadcaster(io, {
     batchAbovePerS: config.BROADCAST_BATCH_ABOVE_PER_S,
     tickMs: config.BROADCAST_TICK_MS,
@@ -248,6 +258,8 @@ export function createRealtime(config: Config, deps: RealtimeDeps = {}): Realtim
     registerModerationHandlers(socket, { io, store, broadcaster, presence, ctx });
     registerClockHandlers(socket, { io, store, broadcaster, ctx });
     registerMomentHandlers(socket, { store, broadcaster, ctx, max: config.MOMENTS_MAX });
+    registerDigestHandlers(socket, { store, ctx, readMax: config.DIGEST_READ_MAX });
+    registerTranscriptHandlers(socket, { store, tickets, ctx });
   });
 
   /**

@@ -4,6 +4,8 @@
  */
 import { z } from 'zod';
 import type { Result } from './errors.js';
+import type { Digest, DigestRequest } from './digest.js';
+import type { TranscriptLink, TranscriptRequest } from './transcript.js';
 import {
   Author,
   ClientId,
@@ -403,6 +405,10 @@ export interface ClientToServerEvents {
   'post:replies': (req: RepliesRequest, ack: Ack<ReplyPage>) => void;
   /** The pinned comments of a joined post, in pin order: for a pin of a comment the page has not loaded. */
   'post:pins': (req: z.input<typeof PinsRequest>, ack: Ack<Comment[]>) => void;
+  /** What happened on a joined post since a sequence number: the away digest (shared/src/digest.ts). */
+  'post:digest': (req: DigestRequest, ack: Ack<Digest>) => void;
+  /** Facilitators only (FORBIDDEN otherwise): a one-minute link that downloads the transcript (shared/src/transcript.ts). */
+  'post:transcript': (req: TranscriptRequest, ack: Ack<TranscriptLink>) => void;
   'lobby:join': (ack: Ack<null>) => void;
   'lobby:leave': (ack?: Ack<null>) => void;
   'comment:create': (req: CreateCommentRequest, ack: Ack<Comment>) => void;

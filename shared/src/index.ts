@@ -9,3 +9,5 @@ export * from './pulse.js';
 export * from './moments.js';
 export * from './reconnect.js';
 export * from './comment-tools.js';
+export * from './digest.js';
+export * from './transcript.js';

@@ -4,7 +4,7 @@
  * Errors are always JSON { error: { code, message } }.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
-import express, { type ErrorRequestHandler, type RequestHandler, type Response } from 'express';
+import express, { type ErrorRequestHandler, type RequestHandler, type Response, type Router } from 'express';
 import { AppError, Id, type ErrorCode, type PostSummary } from '@board/shared';
 import type { Store } from '../store/types.js';
 import { pageFor, type PageSizes } from '../posts/pages.js';
@@ -28,6 +28,8 @@ export interface HttpDeps {
   allowedOrigins: () => string[];
   /** True once a shutdown has begun. */
   draining: () => boolean;
+  /** More /api routes a capability mounts (transcript/): tried before the API's 404. */
+  apiRoutes?: Router;
   /** Serves everything that is not /api, /healthz, /readyz or /metrics (the SvelteKit handler). */
   fallback?: RequestHandler;
 }
@@ -155,6 +157,7 @@ export function createHttpApp(deps: HttpDeps): express.Express {
     res.json({ post: { ...post, viewers: viewers[id.data] ?? 0 }, ...read, serverTime: Date.now() });
   });
 
+  if (deps.apiRoutes) api.use(deps.apiRoutes);
   api.use((_req, _res, next) => next(new AppError('NOT_FOUND', 'No such endpoint')));
   app.use('/api', api);
 

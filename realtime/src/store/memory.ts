@@ -323,6 +323,15 @@ export function createMemoryStore(opts: MemoryStoreOptions = {}): Store {
       return { rootId, replies: replies.map(copy), remaining: thread.length - start - replies.length, seq: post.seq };
     },
 
+    async commentsAfter(postId, afterSeq, limit, scope) {
+      const post = posts.get(postId);
+      if (!post) return null;
+      const list = scope === 'threads' ? post.roots : post.order;
+      const start = firstAtOrAbove(list, afterSeq + 1);
+      const comments = list.slice(start, start + limit);
+      return { comments: comments.map(copy), remaining: list.length - start - comments.length, seq: post.seq };
+    },
+
     async applyReactions(postId: string, ops: ReactionOp[]): Promise<ReactionBatchResult> {
       const post = requirePost(postId);
       const touched = new Set<string>();

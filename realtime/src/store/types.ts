@@ -159,6 +159,15 @@ export interface CommentPage {
   totalsVersion: number;
 }
 
+/** Comments after a sequence number, oldest first (Store.commentsAfter). */
+export interface CommentsAfter {
+  comments: Comment[];
+  /** Comments after these (in the same scope). */
+  remaining: number;
+  /** The post's sequence number the read is consistent with. */
+  seq: number;
+}
+
 export interface PageQuery {
   sort: ThreadSort;
   /** Threads ranked below this (threadRank); absent for the first page. */
@@ -221,6 +230,14 @@ export interface Store {
    * thread's first comment.
    */
   readReplies(postId: string, rootId: string, after: number, limit: number): Promise<ReplyPage | null>;
+
+  /**
+   * Up to `limit` comments with seq > `afterSeq`, oldest first, unredacted, with
+   * their counts now, in one read whose cost follows `limit`, not history:
+   * `scope` 'all' (every comment) or 'threads' (first comments of threads only).
+   * Null if no such post. For the away digest and the transcript.
+   */
+  commentsAfter(postId: string, afterSeq: number, limit: number, scope: 'all' | 'threads'): Promise<CommentsAfter | null>;
 
   /**
    * Applies reaction settings in order as one atomic step (one Lua script on

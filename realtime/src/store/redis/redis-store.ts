@@ -38,6 +38,7 @@ import {
   RESOLVE_REPORTS,
   READ_PAGE,
   READ_REPLIES,
+  COMMENTS_AFTER,
   REINDEX_PAGES,
   REMOVE_HOST,
   SET_HIDDEN,
@@ -177,6 +178,7 @@ export function createRedisStore(opts: RedisStoreOptions): Store {
   const readPageScript = defineScript(redis, 'boardReadPage', READ_PAGE, 1);
   const readRepliesScript = defineScript(redis, 'boardReadReplies', READ_REPLIES, 1);
   const reindexScript = defineScript(redis, 'boardReindexPages', REINDEX_PAGES, 1);
+  const commentsAfterScript = defineScript(redis, 'boardCommentsAfter', COMMENTS_AFTER, 1);
 
   /** Runs a page read, building the post's page indexes first if it predates them (REINDEX_PAGES). */
   const pageRead = async (read: () => Promise<unknown>): Promise<unknown[]> => {
@@ -426,6 +428,17 @@ export function createRedisStore(opts: RedisStoreOptions): Store {
       });
       if (out[0] === -1) return null;
       return { rootId, replies: pulled(out, 3, Number(out[1])).comments, remaining: Number(out[0]), seq: Number(out[2]) };
+    },
+
+    async commentsAfter(postId, afterSeq, limit, scope) {
+      const base = postBase(postId);
+      const out = await pageRead(async () => {
+        const got = (await commentsAfterScript(base, scope, afterSeq, limit)) as unknown[];
+        if (got[0] === -2) await reindexScript(base);
+        return got;
+      });
+      if (out[0] === -1) return null;
+      return { comments: pulled(out, 3, Number(out[1])).comments, remaining: Number(out[0]), seq: Number(out[2]) };
     },
 
     async applyReactions(postId: string, ops: ReactionOp[]): Promise<ReactionBatchResult> {

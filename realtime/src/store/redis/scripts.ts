@@ -345,6 +345,25 @@ return out
 `;
 
 /**
+ * Comments after a seq, oldest first: ARGV 1 'all' (:order) | 'threads' (:threads),
+ * 2 seq to stay above, 3 limit. Commands grow with the limit, never with history.
+ * Returns {comments after these, n, seq, then each comment (pushComment)};
+ * {-1} when the post is missing, {-2} when its page indexes were never built.
+ */
+export const COMMENTS_AFTER = PUSH_COMMENT + `
+local base = KEYS[1]
+if redis.call('EXISTS', base .. ':meta') == 0 then return {-1} end
+if ARGV[1] == 'threads' and redis.call('HGET', base .. ':meta', 'pages') ~= '1' then return {-2} end
+local key = base .. (ARGV[1] == 'threads' and ':threads' or ':order')
+local ids = redis.call('ZRANGEBYSCORE', key, '(' .. ARGV[2], '+inf', 'WITHSCORES', 'LIMIT', 0, tonumber(ARGV[3]))
+local remaining = 0
+if #ids > 0 then remaining = redis.call('ZCOUNT', key, '(' .. ids[#ids], '+inf') end
+local out = {remaining, #ids / 2, redis.call('GET', base .. ':seq') or '0'}
+for i = 1, #ids, 2 do pushComment(out, base, ids[i]) end
+return out
+`;
+
+/**
  * Builds the page indexes of a post written before they existed, once: every
  * comment in seq order gets its thread (and a rootId in its JSON), threads
  * their Top rank. O(history) in one step, so it runs once per such post, on its

@@ -143,6 +143,11 @@ export class PostFeed {
     });
   }
 
+  /** The last sequence number applied: where a resync, or an away digest (digest/), starts from. */
+  get lastSeq(): number {
+    return this.#lastSeq;
+  }
+
   /** Browser only: join the room and follow it until stop(). */
   start(): void {
     if (this.#cleanup) return;
