@@ -6,17 +6,17 @@
 import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
 import { AppError } from '@board/shared';
 import type { Store } from '@board/realtime';
-import { makeStore, type Engine } from '../support/board.js';
+import { CONTRACT_ENGINES, contractStore } from '../support/board.js';
 
 const alice = { id: 'u_alice', name: 'Alice' };
 const bob = { id: 'u_bob', name: 'Bob' };
 const WINDOW = 600_000;
 
-for (const engine of ['memory', 'redis'] as Engine[]) {
+for (const engine of CONTRACT_ENGINES) {
   describe(`comment tools storage: ${engine}`, () => {
     let store: Store;
     beforeEach(async () => {
-      store = makeStore(engine, engine === 'redis' ? inject('redisUrl') : '');
+      store = contractStore(engine, { redisUrl: inject('redisUrl'), clusterNodes: inject('redisClusterNodes') });
       await store.createPost({ id: 'p1', title: 'One', hostId: 'u_host', hostName: 'Host' });
     });
     afterEach(() => store.close());

@@ -6,11 +6,11 @@
 import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
 import type { Comment } from '@board/shared';
 import type { Store } from '@board/realtime';
-import { makeStore, type Engine } from '../support/board.js';
+import { CONTRACT_ENGINES, contractStore } from '../support/board.js';
 
 const alice = { id: 'u_alice', name: 'Alice' };
 
-for (const engine of ['memory', 'redis'] as Engine[]) {
+for (const engine of CONTRACT_ENGINES) {
   describe(`comments after a seq: ${engine}`, () => {
     let store: Store;
     let n = 0;
@@ -18,7 +18,7 @@ for (const engine of ['memory', 'redis'] as Engine[]) {
       (await store.addComment({ postId: 'ca', parentId, body, author: alice, clientId: `k-${++n}` })).comment;
 
     beforeEach(async () => {
-      store = makeStore(engine, inject('redisUrl'));
+      store = contractStore(engine, { redisUrl: inject('redisUrl'), clusterNodes: inject('redisClusterNodes') });
       await store.createPost({ id: 'ca', title: 'After' });
     });
     afterEach(() => store.close());

@@ -85,6 +85,15 @@ export function testRedis(kind: 'redis' | 'redis-cluster', target: string): Redi
   return kind === 'redis' ? new Redis(target, redisOptions) : new Cluster(clusterSeeds(target.split(',')), clusterOptions(redisOptions));
 }
 
+/** Every engine a storage contract runs on: the memory engine, one Redis, a Redis Cluster. */
+export const CONTRACT_ENGINES = ['memory', 'redis', 'redis-cluster'] as const;
+export type ContractEngine = (typeof CONTRACT_ENGINES)[number];
+
+/** A bare store of `engine`; `targets` are the run's Redis URL and cluster seeds (vitest's inject). */
+export function contractStore(engine: ContractEngine, targets: { redisUrl: string; clusterNodes: string }, opts: { replayLogMax?: number } = {}): Store {
+  return engine === 'redis-cluster' ? makeClusterStore(targets.clusterNodes, opts) : makeStore(engine, targets.redisUrl, opts);
+}
+
 /** A bare store on a Redis Cluster ("host:port,..." seeds), with its own connection and prefix. */
 export function makeClusterStore(nodes: string, opts: { replayLogMax?: number } = {}): Store {
   return createRedisStore({
