@@ -39,6 +39,9 @@ import { compileTrust } from './limits/client-address.js';
 import { installConnectionCap } from './limits/connection-cap.js';
 import { createIdentityGuard } from './limits/identity-guard.js';
 import type { BoardServer } from './socket/types.js';
+import { createIdentityGate } from './sso/identity-gate.js';
+import { createHostTokenVerifier } from './sso/host-token.js';
+import { registerSsoHandlers } from './sso/sso.handlers.js';
 
 /** Longest wait (ms) at shutdown for an adapter connection that is reconnecting; past it, Redis counts as down. */
 const ADAPTER_READY_WAIT_MS = 2_000;
@@ -206,8 +209,15 @@ export function createRealtime(config: Config, deps: RealtimeDeps = {}): Realtim
     newSessionCommentsPerAddress: config.NEW_SESSION_COMMENTS_PER_ADDRESS,
     metrics,
   });
-  const sharedCtx: HandlerContext = { log, metrics, inflight, limits, guard };
-  const signer = createSessionSigner(secret, config.SESSION_TTL_S * 1_000);
+  const identity = createIdentityGate(store, config.SSO_POLICY_CACHE_MS);
+  const sharedCtx: HandlerContext = { log, metrics, inflight, limits, guard, identity };
+  const ssoHosts = new Map(config.SSO_HOSTS.map((h) => [h.id, h.name]));
+  const signer = createSessionSigner(secret, config.SESSION_TTL_S * 1_000, Date.now, (id) => ssoHosts.get(id));
+  const verifyHostToken = createHostTokenVerifier({
+    hosts: config.SSO_HOSTS,
+    maxAgeS: config.SSO_TOKEN_MAX_AGE_S,
+    clockToleranceS: config.SSO_CLOCK_TOLERANCE_S,
+  });
   const broadcaster = createPostBroadcaster(io, {
     batchAbovePerS: config.BROADCAST_BATCH_ABOVE_PER_S,
     tickMs: config.BROADCAST_TICK_MS,
@@ -258,6 +268,7 @@ export function createRealtime(config: Config, deps: RealtimeDeps = {}): Realtim
     registerModerationHandlers(socket, { io, store, broadcaster, presence, ctx });
     registerClockHandlers(socket, { io, store, broadcaster, ctx });
     registerMomentHandlers(socket, { store, broadcaster, ctx, max: config.MOMENTS_MAX });
+    registerSsoHandlers(socket, { io, store, signer, verify: verifyHostToken, gate: identity, ctx });
   });
 
   /**

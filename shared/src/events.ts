@@ -24,6 +24,7 @@ import { LIMITS } from './protocol.js';
 import { ClockTime, EventClock, ViewerDelay } from './event-clock.js';
 import { Moment, MomentLabel } from './moments.js';
 import { PulseBucket } from './pulse.js';
+import type { IdentityPolicy, IdentityPolicyRead, IdentityPolicyRequest, SsoExchangeRequest } from './identity.js';
 
 // ---- requests (client → server), each parsed by the server before anything else
 
@@ -31,7 +32,7 @@ export const HandshakeAuth = z.object({
   /** PROTOCOL_VERSION the client was built with. */
   v: z.number().int(),
   /** Signed session token from an earlier `session` event; absent on a first visit. */
-  token: z.string().max(1_000).optional(),
+  token: z.string().max(2_000).optional(),
 });
 export type HandshakeAuth = z.infer<typeof HandshakeAuth>;
 
@@ -422,6 +423,16 @@ export interface ClientToServerEvents {
   'clock:ping': (ack: Ack<ClockPing>) => void;
   /** Facilitators only (FORBIDDEN otherwise); answered with the post's moments after the change. */
   'moment:change': (req: MomentChangeRequest, ack: Ack<Moment[]>) => void;
+  /**
+   * Exchanges a host's signed token (single sign-on) for a board session marked
+   * "verified by <host>"; TOKEN_* codes say why one is refused. The client keeps
+   * the new token and reconnects with it.
+   */
+  'session:sso': (req: SsoExchangeRequest, ack: Ack<SessionInfo>) => void;
+  /** Who may comment and react on a post (guests can always read). */
+  'post:policy': (req: z.input<typeof IdentityPolicyRead>, ack: Ack<IdentityPolicy>) => void;
+  /** Facilitators only (FORBIDDEN otherwise): require verified identities to comment and/or react; the post hears `post:policy`. */
+  'mod:identity': (req: IdentityPolicyRequest, ack: Ack<IdentityPolicy>) => void;
 }
 
 export interface ServerToClientEvents {
@@ -456,4 +467,6 @@ export interface ServerToClientEvents {
   'lobby:stats': (stats: PostStats) => void;
   /** A discussion was created: the list shows it at the top. */
   'lobby:post': (post: PostSummary) => void;
+  /** A facilitator changed who may comment and react on the post. */
+  'post:policy': (postId: string, policy: IdentityPolicy) => void;
 }

@@ -24,6 +24,8 @@ import {
   type PostEvent,
   type Role,
   type ThreadSlice,
+  openPolicy,
+  type IdentityPolicy,
 } from '@board/shared';
 import type {
   CommentPage,
@@ -38,7 +40,7 @@ import type {
   Store,
   TotalsSince,
 } from './types.js';
-import { DEFAULT_PULSE_FRAME_MS, groupPressed, newId, newPostRecord, REPLAY_MAX, sharedResults, sortHosts } from './types.js';
+import { DEFAULT_PULSE_FRAME_MS, definedOnly, groupPressed, newId, newPostRecord, REPLAY_MAX, sharedResults, sortHosts } from './types.js';
 
 /** A post event before it has its sequence number (Omit distributed over the union). */
 type Unsequenced = PostEvent extends infer E ? (E extends PostEvent ? Omit<E, 'seq'> : never) : never;
@@ -101,6 +103,8 @@ export function createMemoryStore(opts: MemoryStoreOptions = {}): Store {
   const pulseFrameMs = opts.pulseFrameMs ?? DEFAULT_PULSE_FRAME_MS;
   const posts = new Map<string, PostState>();
   const viewersByNode = new Map<string, Map<string, number>>();
+  /** Posts' identity policies (sso/); absent: the open policy. */
+  const policies = new Map<string, IdentityPolicy>();
 
   const requirePost = (postId: string): PostState => {
     const post = posts.get(postId);
@@ -405,6 +409,17 @@ export function createMemoryStore(opts: MemoryStoreOptions = {}): Store {
 
     async setHostTokenHash(postId, hash) {
       requirePost(postId).hostTokenHash = hash;
+    },
+
+    async identityPolicy(postId) {
+      return { ...(policies.get(postId) ?? openPolicy()) };
+    },
+
+    async setIdentityPolicy(postId, patch) {
+      requirePost(postId);
+      const next = { ...(policies.get(postId) ?? openPolicy()), ...definedOnly(patch) };
+      policies.set(postId, next);
+      return { ...next };
     },
 
     async setPinned(postId, commentId, pinned, maxPins) {

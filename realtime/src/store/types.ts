@@ -23,6 +23,8 @@ import type {
   PulseBucket,
   ReactionKind,
   Role,
+  IdentityPolicy,
+  IdentityPolicyPatch,
 } from '@board/shared';
 
 export type PostRecord = Omit<Post, 'viewers'>;
@@ -271,6 +273,11 @@ export interface Store {
    */
   setMoments(postId: string, expected: Moment[], next: Moment[]): Promise<Sequenced<Moment[]> | null>;
 
+  /** Who may comment and react on the post (shared/src/identity.ts); the open policy when none was set or no such post. */
+  identityPolicy(postId: string): Promise<IdentityPolicy>;
+  /** Changes the fields given and returns the whole policy after. Throws NOT_FOUND for no such post. */
+  setIdentityPolicy(postId: string, patch: IdentityPolicyPatch): Promise<IdentityPolicy>;
+
   /** Every pulse bucket of the post with anything in it, by index; empty for no such post. */
   pulse(postId: string): Promise<PulseBucket[]>;
   /** Sends what waits for a pulse frame if the gate is open (see PulseOut). */
@@ -370,4 +377,9 @@ export function groupPressed(members: Iterable<string>): MyReactions {
 /** Co-hosts in the order both engines list them: the creator first, then by name. */
 export function sortHosts(hosts: CoHost[]): CoHost[] {
   return hosts.sort((a, b) => Number(b.creator) - Number(a.creator) || a.name.localeCompare(b.name) || a.id.localeCompare(b.id));
+}
+
+/** A patch without its absent fields, so `{ host: undefined }` changes nothing in either engine. */
+export function definedOnly<T extends object>(patch: T): Partial<T> {
+  return Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
