@@ -10,6 +10,8 @@ import type { PostFeed } from './post-feed.svelte.js';
 export interface DiscussionContext {
   feed: PostFeed;
   moderation: Moderation;
+  /** Inside another site's frame (/embed/): actions that remove or hide something ask first (clickjacking). */
+  framed?: boolean;
 }
 
 export const [getDiscussion, setDiscussion] = createContext<DiscussionContext>();
