@@ -65,9 +65,10 @@ export function createHttpApp(deps: HttpDeps): express.Express {
 
   // For every response, pages included: no framing (facilitator controls cannot be
   // clickjacked), no MIME sniffing, no referrer leaving the board.
-  app.use((_req, res, next) => {
+  // /embed/ pages are the exception: their CSP frame-ancestors names EMBED_ORIGINS (web/src/hooks.server.ts).
+  app.use((req, res, next) => {
+    if (!req.path.startsWith('/embed/')) res.set('X-Frame-Options', 'DENY');
     res.set({
-      'X-Frame-Options': 'DENY',
       'X-Content-Type-Options': 'nosniff',
       'Referrer-Policy': 'no-referrer',
       'Cross-Origin-Opener-Policy': 'same-origin',
