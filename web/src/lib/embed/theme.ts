@@ -4,18 +4,19 @@
  * preference); an accent colour with readable text on it.
  */
 import type { EmbedTheme } from '@board/shared';
-import { textOn } from './embed-options';
+import { readableAccent, textOn } from './embed-options';
 
 export function applyTheme(theme: EmbedTheme, accent: string | null): void {
   const root = document.documentElement;
   if (theme === 'auto') delete root.dataset.theme;
   else root.dataset.theme = theme;
   root.style.colorScheme = theme === 'auto' ? '' : theme;
-  if (accent) {
-    root.style.setProperty('--accent', accent);
-    root.style.setProperty('--focus', accent);
-    root.style.setProperty('--accent-text', textOn(accent));
-  } else {
-    for (const p of ['--accent', '--focus', '--accent-text']) root.style.removeProperty(p);
-  }
+  for (const p of ['--accent', '--focus', '--accent-text']) root.style.removeProperty(p);
+  if (!accent) return;
+  // Read against this theme's own backgrounds (the properties as app.css sets them).
+  const style = getComputedStyle(root);
+  const colour = readableAccent(accent, ['--bg', '--surface', '--surface-sunken', '--accent-soft', '--pressed-bg'].map((p) => style.getPropertyValue(p).trim()));
+  root.style.setProperty('--accent', colour);
+  root.style.setProperty('--focus', colour);
+  root.style.setProperty('--accent-text', textOn(colour));
 }
