@@ -24,6 +24,9 @@ test.beforeAll(async () => {
   postId = (await guest.createPost('Finale night', 'The fanzine watches the finale')).post.id;
   await guest.join(postId);
   await guest.comment(postId, 'Kettle on, snacks out. Who else is in?');
+  // The event belongs to the Fanzine: facilitators it signs facilitate it.
+  const set = await guest.socket.emitWithAck('mod:identity', { postId, host: 'fanzine' });
+  if (!set.ok) throw new Error(set.error.message);
   guest.socket.disconnect();
 });
 test.afterAll(() => host.close());
@@ -114,4 +117,25 @@ test('framing is refused for an origin not in EMBED_ORIGINS, and for every page 
   await page.goto(`${host.origin}/?frame=${encodeURIComponent(`/posts/${postId}`)}`);
   expect((await refused).text()).toContain(`"frame-ancestors 'none'"`);
   await expect.poll(() => child()?.url()).toBe('chrome-error://chromewebdata/');
+});
+
+test("a facilitator the host signs in moderates inside the frame, and hiding asks first", async ({ page }) => {
+  await page.goto(`${host.origin}/?post=${postId}&theme=light&role=facilitator`);
+  const frame = page.frameLocator('iframe[data-board-embed]');
+  await expect(frame.getByRole('status').filter({ hasText: 'Signed in as' })).toContainText('verified by Fanzine');
+  // The policy controls are here; the rest of the facilitator tools stay on the board.
+  await expect(frame.getByRole('group', { name: /Only people signed in/ })).toBeVisible();
+  await expect(frame.getByRole('button', { name: 'Moderation log' })).toHaveCount(0);
+
+  const comment = frame.locator('article', { hasText: 'Kettle on, snacks out.' });
+  await comment.getByRole('button', { name: 'Moderate' }).click();
+  await comment.getByRole('button', { name: 'Hide' }).click();
+  const dialog = frame.getByRole('dialog', { name: 'Hide this comment?' });
+  await expect(dialog).toBeVisible();
+  await dialog.getByRole('button', { name: 'Cancel' }).click();
+  await expect(dialog).toBeHidden();
+  await expect(comment.getByText('Hidden', { exact: true })).toHaveCount(0);
+  await comment.getByRole('button', { name: 'Hide' }).click();
+  await frame.getByRole('dialog', { name: 'Hide this comment?' }).getByRole('button', { name: 'Hide comment' }).click();
+  await expect(comment.getByText('Hidden', { exact: true })).toBeVisible();
 });

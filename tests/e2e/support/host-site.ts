@@ -28,7 +28,7 @@ export interface HostSite {
   close(): Promise<void>;
 }
 
-const page = (board: string, post: string, theme: string, accent: string, frameOnly: string | null) =>
+const page = (board: string, post: string, theme: string, accent: string, frameOnly: string | null, ssoUrl: string) =>
   frameOnly
     ? `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Framing test</title></head>
 <body><iframe id="raw" title="Framed page" src="${board}${frameOnly}" style="width:100%;height:400px"></iframe></body></html>`
@@ -47,7 +47,7 @@ const page = (board: string, post: string, theme: string, accent: string, frameO
   <h1>Finale night: watch it with us</h1>
   <p>The whole fanzine is watching the finale together tonight. Say hello below — you are signed in, so your comments carry your Fanzine name.</p>
   <div class="frame-box">
-    <script src="${board}/embed.js" data-post="${post}" data-theme="${theme}" data-accent="${accent}" data-sso-url="/token" data-title="Finale night discussion" async></script>
+    <script src="${board}/embed.js" data-post="${post}" data-theme="${theme}" data-accent="${accent}" data-sso-url="${ssoUrl}" data-title="Finale night discussion" async></script>
   </div>
 </article>
 </body></html>`;
@@ -58,7 +58,9 @@ export function startHostSite(port: number, board: string): Promise<HostSite> {
     const url = new URL(req.url ?? '/', `http://${req.headers.host}`);
     if (url.pathname === '/token') {
       // The host's backend signs a short-lived token for the user it has logged in.
-      void new SignJWT({ name: HOST_USER.name })
+      // ?role=facilitator: the host signs its user as a facilitator of its events.
+      const role = url.searchParams.get('role') === 'facilitator' ? { role: 'facilitator' } : {};
+      void new SignJWT({ name: HOST_USER.name, ...role })
         .setProtectedHeader({ alg: 'HS256' })
         .setIssuer(HOST_SITE.id)
         .setAudience(HOST_SITE.audience)
@@ -78,6 +80,7 @@ export function startHostSite(port: number, board: string): Promise<HostSite> {
       url.searchParams.get('theme') ?? 'auto',
       url.searchParams.get('accent') ?? '',
       url.searchParams.get('frame'),
+      url.searchParams.get('role') === 'facilitator' ? '/token?role=facilitator' : '/token',
     );
     res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
     res.end(html);
