@@ -119,7 +119,7 @@ test('framing is refused for an origin not in EMBED_ORIGINS, and for every page 
   await expect.poll(() => child()?.url()).toBe('chrome-error://chromewebdata/');
 });
 
-test("a facilitator the host signs in moderates inside the frame, and hiding asks first", async ({ page }) => {
+test("a facilitator the host signs in moderates inside the frame: hiding asks first, and verified-only commenting reaches guests live", async ({ page, browser }) => {
   await page.goto(`${host.origin}/?post=${postId}&theme=light&role=facilitator`);
   const frame = page.frameLocator('iframe[data-board-embed]');
   await expect(frame.getByRole('status').filter({ hasText: 'Signed in as' })).toContainText('verified by Fanzine');
@@ -138,4 +138,17 @@ test("a facilitator the host signs in moderates inside the frame, and hiding ask
   await comment.getByRole('button', { name: 'Hide' }).click();
   await frame.getByRole('dialog', { name: 'Hide this comment?' }).getByRole('button', { name: 'Hide comment' }).click();
   await expect(comment.getByText('Hidden', { exact: true })).toBeVisible();
+
+  // Only verified people may comment now: a guest on the board's own page sees why, live, and can still read.
+  const guestContext = await browser.newContext();
+  const guest = await guestContext.newPage();
+  await guest.goto(`${board}/posts/${postId}`);
+  await expect(guest.getByRole('textbox', { name: 'Write a comment' })).toBeVisible();
+  await frame.getByRole('checkbox', { name: 'comment' }).check();
+  await expect(guest.getByTestId('verified-only')).toContainText('Only people signed in through the site hosting this discussion can comment');
+  await expect(guest.getByRole('textbox', { name: 'Write a comment' })).toHaveCount(0);
+  await expect(guest.getByRole('log', { name: 'Comments' }).locator('article').first()).toBeVisible();
+  // The facilitator still writes.
+  await expect(frame.getByRole('textbox', { name: 'Write a comment' })).toBeVisible();
+  await guestContext.close();
 });
