@@ -24,7 +24,8 @@ const config = {
         // The hash is app.html's <noscript> style (comments shown in full without JavaScript).
         'style-src': ['self', 'sha256-loATjbPTjtUni7e70cycd23WEuA7BVCNpUvL8KFWIyw='],
         'style-src-attr': ['unsafe-inline'],
-        'img-src': ['self', 'data:'],
+        // https: for the pictures SSO hosts give their users (https only, no referrer: lib/components/Avatar.svelte).
+        'img-src': ['self', 'data:', 'https:'],
         'font-src': ['self'],
         // The realtime socket is on this origin (ws: / wss: included by 'self').
         'connect-src': ['self'],

@@ -3,7 +3,8 @@
  * A bad value stops start-up with a message that names the variable.
  */
 import { z } from 'zod';
-import { EDIT_WINDOW_DEFAULT_MS, VIEWER_DELAY_MAX_MS } from '@board/shared';
+import { EDIT_WINDOW_DEFAULT_MS, VIEWER_DELAY_MAX_MS, parseOrigins } from '@board/shared';
+import { SsoHostsSchema } from './sso/sso-hosts.js';
 import { compileTrust, type TrustProxy } from './limits/client-address.js';
 import { LOG_LEVELS } from './logging/log.js';
 
@@ -283,6 +284,32 @@ export const ConfigSchema = z.object({
   PAGE_CACHE_MS: int(0, 60_000).default(1_000),
   /** Most post pages kept in that cache at once (~100 KB each). */
   PAGE_CACHE_ENTRIES: int(1, 10_000).default(200),
+  /**
+   * Sites whose signed-in users may sign in here (single sign-on): a JSON array of
+   * { id, name, audience, secret (HS256) | alg RS256/ES256 + publicKey (PEM or JWK) }
+   * (sso/sso-hosts.ts). Unset: guests only.
+   */
+  SSO_HOSTS: SsoHostsSchema,
+  /** Longest a host's token may live, from its iat (s): tokens are for one sign-in, not sessions. 10 minutes. */
+  SSO_TOKEN_MAX_AGE_S: int(10, 86_400).default(600),
+  /** Leeway for a host's clock on exp, nbf and iat (s). */
+  SSO_CLOCK_TOLERANCE_S: int(0, 300).default(30),
+  /**
+   * How long a node reuses a post's identity policy for guests' reaction clicks (ms):
+   * a change made on another node holds for clicks here within this time (comments at once).
+   */
+  SSO_POLICY_CACHE_MS: int(0, 60_000).default(2_000),
+  /**
+   * Origins allowed to frame /embed/ pages (Content-Security-Policy frame-ancestors),
+   * comma separated, e.g. https://fanzine.example. Empty: no site may frame the board.
+   * Read by the web app too (web/src/hooks.server.ts), from the same variable.
+   */
+  EMBED_ORIGINS: z.string().default('').transform((v, ctx) => {
+    const parsed = parseOrigins(v);
+    if (parsed.ok) return parsed.origins;
+    ctx.addIssue({ code: 'custom', message: `EMBED_ORIGINS: "${parsed.bad}" is not an origin (scheme://host[:port], nothing after it)` });
+    return z.NEVER;
+  }),
 }).refine((c) => c.DRAIN_NOTICE_MS < c.DRAIN_DEADLINE_MS, {
   message: 'DRAIN_NOTICE_MS must be shorter than DRAIN_DEADLINE_MS (the notice is part of the drain)',
   path: ['DRAIN_NOTICE_MS'],

@@ -45,6 +45,9 @@ import { compileTrust } from './limits/client-address.js';
 import { installConnectionCap } from './limits/connection-cap.js';
 import { createIdentityGuard } from './limits/identity-guard.js';
 import type { BoardServer } from './socket/types.js';
+import { createIdentityGate } from './sso/identity-gate.js';
+import { createHostTokenVerifier } from './sso/host-token.js';
+import { registerSsoHandlers } from './sso/sso.handlers.js';
 
 /** Longest wait (ms) at shutdown for an adapter connection that is reconnecting; past it, Redis counts as down. */
 const ADAPTER_READY_WAIT_MS = 2_000;
@@ -201,8 +204,15 @@ export function createRealtime(config: Config, deps: RealtimeDeps = {}): Realtim
     newSessionCommentsPerAddress: config.NEW_SESSION_COMMENTS_PER_ADDRESS,
     metrics,
   });
-  const sharedCtx: HandlerContext = { log, metrics, inflight, limits, guard };
-  const signer = createSessionSigner(secret, config.SESSION_TTL_S * 1_000);
+  const identity = createIdentityGate(store, config.SSO_POLICY_CACHE_MS);
+  const sharedCtx: HandlerContext = { log, metrics, inflight, limits, guard, identity };
+  const ssoHosts = new Map(config.SSO_HOSTS.map((h) => [h.id, h.name]));
+  const signer = createSessionSigner(secret, config.SESSION_TTL_S * 1_000, Date.now, (id) => ssoHosts.get(id));
+  const verifyHostToken = createHostTokenVerifier({
+    hosts: config.SSO_HOSTS,
+    maxAgeS: config.SSO_TOKEN_MAX_AGE_S,
+    clockToleranceS: config.SSO_CLOCK_TOLERANCE_S,
+  });
   const tickets = createTicketSigner(secret, config.TRANSCRIPT_LINK_S * 1_000);
   mountTranscript(apiRoutes, { store, tickets, sessions: signer, pageSize: config.TRANSCRIPT_PAGE, log });
   const broadcaster = createPostBroadcaster(io, {
@@ -260,6 +270,7 @@ export function createRealtime(config: Config, deps: RealtimeDeps = {}): Realtim
     registerMomentHandlers(socket, { store, broadcaster, ctx, max: config.MOMENTS_MAX });
     registerDigestHandlers(socket, { store, ctx, readMax: config.DIGEST_READ_MAX });
     registerTranscriptHandlers(socket, { store, tickets, ctx });
+    registerSsoHandlers(socket, { io, store, signer, verify: verifyHostToken, gate: identity, ctx });
   });
 
   /**

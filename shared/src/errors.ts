@@ -27,6 +27,23 @@ export const ERROR_CODES = {
   UNAVAILABLE: 'UNAVAILABLE',
   /** A bug on our side; nothing was stored. */
   INTERNAL: 'INTERNAL',
+  // Signed identities (`session:sso`, realtime/src/sso/): why a host's token was refused.
+  /** The host's token is past its `exp`, or was issued longer ago than SSO_TOKEN_MAX_AGE_S. */
+  TOKEN_EXPIRED: 'TOKEN_EXPIRED',
+  /** The host's token has an `nbf` (or `iat`) in the future. */
+  TOKEN_NOT_YET_VALID: 'TOKEN_NOT_YET_VALID',
+  /** The host's token names another audience than the host's configured one. */
+  TOKEN_WRONG_AUDIENCE: 'TOKEN_WRONG_AUDIENCE',
+  /** The host's token uses another algorithm than the host's key (`none`, HS256 for an RS256 host…). */
+  TOKEN_WRONG_ALGORITHM: 'TOKEN_WRONG_ALGORITHM',
+  /** The host's token's signature does not verify with the host's key. */
+  TOKEN_BAD_SIGNATURE: 'TOKEN_BAD_SIGNATURE',
+  /** The host's token names (`iss`) no host this board knows. */
+  TOKEN_UNKNOWN_HOST: 'TOKEN_UNKNOWN_HOST',
+  /** The host's token is not a JWT, or lacks or mistypes a claim (sub, name, picture, role). */
+  TOKEN_MALFORMED: 'TOKEN_MALFORMED',
+  /** The discussion lets only people signed in through a host comment (or react) here; guests can read. */
+  VERIFIED_REQUIRED: 'VERIFIED_REQUIRED',
 } as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[keyof typeof ERROR_CODES];

@@ -36,6 +36,7 @@ import type {
   ReportQueueRequest,
   ResolveReportRequest,
 } from './comment-tools.js';
+import type { IdentityPolicy, IdentityPolicyRead, IdentityPolicyRequest, SsoExchangeRequest } from './identity.js';
 
 // ---- requests (client → server), each parsed by the server before anything else
 
@@ -43,7 +44,7 @@ export const HandshakeAuth = z.object({
   /** PROTOCOL_VERSION the client was built with. */
   v: z.number().int(),
   /** Signed session token from an earlier `session` event; absent on a first visit. */
-  token: z.string().max(1_000).optional(),
+  token: z.string().max(2_000).optional(),
 });
 export type HandshakeAuth = z.infer<typeof HandshakeAuth>;
 
@@ -450,6 +451,16 @@ export interface ClientToServerEvents {
   'mod:reports': (req: z.input<typeof ReportQueueRequest>, ack: Ack<ReportEntry[]>) => void;
   /** Facilitators only: dismiss (shown again) or confirm (stays hidden); NOT_FOUND when it is not in the queue. */
   'mod:resolve-report': (req: ResolveReportRequest, ack: Ack<ReportEntry>) => void;
+  /**
+   * Exchanges a host's signed token (single sign-on) for a board session marked
+   * "verified by <host>"; TOKEN_* codes say why one is refused. The client keeps
+   * the new token and reconnects with it.
+   */
+  'session:sso': (req: SsoExchangeRequest, ack: Ack<SessionInfo>) => void;
+  /** Who may comment and react on a post (guests can always read). */
+  'post:policy': (req: z.input<typeof IdentityPolicyRead>, ack: Ack<IdentityPolicy>) => void;
+  /** Facilitators only (FORBIDDEN otherwise): require verified identities to comment and/or react; the post hears `post:policy`. */
+  'mod:identity': (req: IdentityPolicyRequest, ack: Ack<IdentityPolicy>) => void;
 }
 
 export interface ServerToClientEvents {
@@ -486,4 +497,6 @@ export interface ServerToClientEvents {
   'lobby:post': (post: PostSummary) => void;
   /** To a post's facilitators (every tab of theirs): a row of its report queue changed (status says if it left). */
   'mod:report': (postId: string, entry: ReportEntry) => void;
+  /** A facilitator changed who may comment and react on the post. */
+  'post:policy': (postId: string, policy: IdentityPolicy) => void;
 }

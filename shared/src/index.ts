@@ -11,3 +11,4 @@ export * from './reconnect.js';
 export * from './comment-tools.js';
 export * from './digest.js';
 export * from './transcript.js';
+export * from './identity.js';

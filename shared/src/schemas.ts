@@ -86,7 +86,14 @@ export const ReactionCounts = z.object({
 export type ReactionCounts = z.infer<typeof ReactionCounts>;
 export const emptyCounts = (): ReactionCounts => ({ like: 0, love: 0, laugh: 0, wow: 0 });
 
-export const Author = z.object({ id: Id, name: z.string() });
+export const Author = z.object({
+  id: Id,
+  name: z.string(),
+  /** Signed in through a host (single sign-on): the host's name, shown as "verified by <host>". Absent for guests. */
+  verifiedBy: z.string().optional(),
+  /** The host's avatar for them (https only, shared/src/identity.ts PictureUrl). */
+  picture: z.string().optional(),
+});
 export type Author = z.infer<typeof Author>;
 
 export const Comment = z.object({
@@ -170,7 +177,14 @@ export type Post = z.infer<typeof Post>;
 export const Role = z.enum(['facilitator', 'participant', 'removed']);
 export type Role = z.infer<typeof Role>;
 
-export const User = z.object({ id: Id, name: z.string().nullable() });
+export const User = z.object({
+  id: Id,
+  name: z.string().nullable(),
+  /** Signed in through a host: its name ("verified by <host>"); absent for guests. */
+  verifiedBy: z.string().optional(),
+  /** The host's avatar for them, https only. */
+  picture: z.string().optional(),
+});
 export type User = z.infer<typeof User>;
 
 export const NewPostInput = z.object({

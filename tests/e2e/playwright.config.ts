@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { defineConfig, devices } from '@playwright/test';
 import { BIG_POST_COMMENTS } from './support/big-post.js';
+import { hostSsoConfig } from './support/host-site.js';
 
 const repoRoot = resolve(import.meta.dirname, '../..');
 
@@ -20,6 +21,8 @@ const baseURL = `http://127.0.0.1:${port}`;
 /** A second board with one big discussion and nothing else (big-discussion.spec.ts), so the other screens stay as they are. */
 const bigPort = Number((process.env.E2E_BIG_PORT ??= String(freePort())));
 const bigDataDir = (process.env.E2E_BIG_DATA_DIR ??= mkdtempSync(join(tmpdir(), 'board-e2e-big-')));
+/** The site that embeds the board (embed.spec.ts, support/host-site.ts): its port, and so its origin in EMBED_ORIGINS. */
+const embedHostPort = Number((process.env.E2E_EMBED_HOST_PORT ??= String(freePort())));
 
 
 /** Asks the OS for a free port (synchronously: the config must be a plain object). */
@@ -85,6 +88,9 @@ export default defineConfig({
         // Tests write fast and from one address; slow mode is a per-post setting and is not scaled.
         RATE_LIMIT_FACTOR: '100',
         WEB_HANDLER: join(repoRoot, 'web/build/handler.js'),
+        // Only the host site's localhost origin may frame /embed/ pages; its users sign in with its tokens.
+        EMBED_ORIGINS: `http://localhost:${embedHostPort}`,
+        SSO_HOSTS: hostSsoConfig(),
       },
     },
     {

@@ -4,9 +4,10 @@
  * client's doing: one log line with its code, no stack trace, so probes and
  * bots cannot flood the log. Anything else is ours and is logged in full.
  */
-import type { HandleServerError } from '@sveltejs/kit';
-import type { ErrorCode } from '@board/shared';
+import type { Handle, HandleServerError } from '@sveltejs/kit';
+import { sequence } from '@sveltejs/kit/hooks';
 import { env } from '$env/dynamic/private';
+import { EmbedTheme, parseOrigins, type ErrorCode } from '@board/shared';
 import { createPageCache } from '$lib/server/page-cache';
 
 const CODES: Record<number, ErrorCode> = { 400: 'INVALID', 401: 'UNAUTHENTICATED', 403: 'FORBIDDEN', 404: 'NOT_FOUND', 405: 'INVALID' };
@@ -21,10 +22,33 @@ export const handleError: HandleServerError = ({ error, event, status, message }
   return { message: 'Something went wrong on our side.' };
 };
 
+/**
+ * Every page refuses to be framed (kit.csp frame-ancestors 'none', and the
+ * service's X-Frame-Options) except /embed/ pages, which the sites in
+ * EMBED_ORIGINS may frame. The theme a host asked for is in the first HTML
+ * byte, so a dark host page never flashes a light frame.
+ */
+const embedFraming: Handle = async ({ event, resolve }) => {
+  if (!event.url.pathname.startsWith('/embed/')) return resolve(event);
+  const theme = EmbedTheme.safeParse(event.url.searchParams.get('theme'));
+  const response = await resolve(event, {
+    transformPageChunk: ({ html }) =>
+      theme.success && theme.data !== 'auto' ? html.replace('<html lang="en">', `<html lang="en" data-theme="${theme.data}">`) : html,
+  });
+  const csp = response.headers.get('content-security-policy');
+  const allowed = parseOrigins(env.EMBED_ORIGINS);
+  // A bad EMBED_ORIGINS stops the service at start-up; should one get here anyway, framing stays refused.
+  const ancestors = allowed.ok && allowed.origins.length > 0 ? allowed.origins.join(' ') : "'none'";
+  if (csp) response.headers.set('content-security-policy', csp.replace(/frame-ancestors [^;]*/, `frame-ancestors ${ancestors}`));
+  return response;
+};
+
 // The service sets these from its validated config (realtime/src/config.ts, PAGE_CACHE_*) before it
 // loads this app; absent (vite dev, a bare adapter-node start) they mean no cache. Read per request:
 // $env is filled in when the server starts, after this module may have been imported.
-export const handle = createPageCache(() => ({
+const sharedPages = createPageCache(() => ({
   ttlMs: Number(env.PAGE_CACHE_MS ?? 0) || 0,
   maxEntries: Number(env.PAGE_CACHE_ENTRIES ?? 0) || 0,
 }));
+
+export const handle = sequence(sharedPages, embedFraming);

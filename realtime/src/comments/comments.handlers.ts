@@ -1,4 +1,4 @@
-import { AppError, CreateCommentRequest, clampDelay, type Comment } from '@board/shared';
+import { AppError, CreateCommentRequest, clampDelay, type Author, type Comment, type User } from '@board/shared';
 import type { PostBroadcaster } from '../posts/post-broadcaster.js';
 import type { Presence } from '../presence/presence.js';
 import type { PulseRelay } from '../pulse/pulse-relay.js';
@@ -16,6 +16,11 @@ export interface CommentDeps {
   maxViewerDelayMs: number;
 }
 
+/** The author as stored: a verified person's host mark and picture travel with each comment. */
+function authorOf(user: User, name: string): Author {
+  return { id: user.id, name, ...(user.verifiedBy ? { verifiedBy: user.verifiedBy } : {}), ...(user.picture ? { picture: user.picture } : {}) };
+}
+
 export function registerCommentHandlers(socket: BoardSocket, deps: CommentDeps): void {
   const { store, broadcaster, presence, pulse, ctx, maxViewerDelayMs } = deps;
 
@@ -23,17 +28,18 @@ export function registerCommentHandlers(socket: BoardSocket, deps: CommentDeps):
     'comment:create',
     handle(socket, 'comment:create', CreateCommentRequest, async (req, reply: (c: Comment) => void) => {
       // authorize: the name comes from the signed session, never from the payload
-      const { id, name } = socket.data.user;
+      const { name } = socket.data.user;
       if (!name) throw new AppError('INVALID', 'Choose a display name before commenting');
       await ctx.limits.consume('comment', socket);
       await ctx.guard.comment(socket, req.postId);
+      await ctx.identity.require(socket, req.postId, 'comment');
 
       // act: stored (and given its sequence number) before anyone hears of it
       const { comment, duplicate, pulse: counted } = await store.addComment({
         postId: req.postId,
         parentId: req.parentId,
         body: req.body,
-        author: { id, name },
+        author: authorOf(socket.data.user, name),
         clientId: req.clientId,
         // Stamped with the writer's playhead: the moment they saw, bounded here and by the clock in the store.
         delayMs: clampDelay(req.delayMs ?? 0, maxViewerDelayMs),

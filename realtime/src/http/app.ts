@@ -50,6 +50,14 @@ const STATUS: Record<ErrorCode, number> = {
   EDIT_WINDOW_CLOSED: 409,
   UNAVAILABLE: 503,
   INTERNAL: 500,
+  TOKEN_EXPIRED: 401,
+  TOKEN_NOT_YET_VALID: 401,
+  TOKEN_WRONG_AUDIENCE: 401,
+  TOKEN_WRONG_ALGORITHM: 401,
+  TOKEN_BAD_SIGNATURE: 401,
+  TOKEN_UNKNOWN_HOST: 401,
+  TOKEN_MALFORMED: 400,
+  VERIFIED_REQUIRED: 403,
 };
 
 export function createHttpApp(deps: HttpDeps): express.Express {
@@ -60,9 +68,10 @@ export function createHttpApp(deps: HttpDeps): express.Express {
 
   // For every response, pages included: no framing (facilitator controls cannot be
   // clickjacked), no MIME sniffing, no referrer leaving the board.
-  app.use((_req, res, next) => {
+  // /embed/ pages are the exception: their CSP frame-ancestors names EMBED_ORIGINS (web/src/hooks.server.ts).
+  app.use((req, res, next) => {
+    if (!req.path.startsWith('/embed/')) res.set('X-Frame-Options', 'DENY');
     res.set({
-      'X-Frame-Options': 'DENY',
       'X-Content-Type-Options': 'nosniff',
       'Referrer-Policy': 'no-referrer',
       'Cross-Origin-Opener-Policy': 'same-origin',

@@ -46,6 +46,7 @@ export function registerPostHandlers(
       socket.data.posts.add(postId);
       presence.touched(postId);
       const userId = socket.data.user.id;
+      await ctx.identity.beforeJoin(socket, postId); // a host-signed facilitator of this event's host: sso/identity-gate.ts
       const [mine, storedRole] = await Promise.all([store.myReactions(postId, userId), store.role(postId, userId)]);
       const role = await ctx.guard.joined(socket, postId, storedRole);
 

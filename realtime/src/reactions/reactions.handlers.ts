@@ -25,7 +25,10 @@ export function registerReactionHandlers(socket: BoardSocket, deps: { pipeline: 
       (req, call: Call<ReactionSetResult>) => {
         ctx.guard.reaction(socket, req); // name, removal by address, per-address budget: limits/identity-guard.ts
         const limited = ctx.limits.consume('reaction', socket);
-        if (limited) limited.then(() => submit(req, call), (err: unknown) => call.answer(err));
+        // A guest's click on a post that lets only verified people react: VERIFIED_REQUIRED (sso/identity-gate.ts).
+        const gated = socket.data.sso ? undefined : ctx.identity.require(socket, req.postId, 'react');
+        const wait = limited && gated ? Promise.all([limited, gated]) : (limited ?? gated);
+        if (wait) wait.then(() => submit(req, call), (err: unknown) => call.answer(err));
         else submit(req, call);
       },
       ctx,

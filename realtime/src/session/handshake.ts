@@ -29,6 +29,7 @@ export function installHandshake(io: BoardServer, signer: SessionSigner, trust: 
     const session = verified ?? signer.mint();
     socket.data.user = session.user;
     socket.data.since = session.since;
+    if (session.sso) socket.data.sso = session.sso;
     socket.data.posts = new Set();
     socket.data.address = clientAddress(socket.request, trust);
     next();

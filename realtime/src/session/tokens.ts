@@ -19,16 +19,33 @@ const Payload = z.object({
   t: z.number().int(),
   /** session began, ms since epoch (absent in tokens issued before it was added: then t) */
   c: z.number().int().optional(),
+  /** Signed in through this SSO host (its id, realtime/src/sso/); absent for guests. */
+  h: z.string().max(64).optional(),
+  /** The host's avatar for them (https). */
+  p: z.string().max(500).optional(),
+  /** 1: the host signed them as a facilitator of its events. */
+  f: z.literal(1).optional(),
 });
 
 /** Only what sign() writes: base64url, one dot, a 32-byte MAC in canonical base64url (43 characters). */
-const TOKEN_SHAPE = /^[A-Za-z0-9_-]{1,900}\.[A-Za-z0-9_-]{43}$/;
+// 1,500: a verified session carries its host and a picture URL (at most 500 characters) too.
+const TOKEN_SHAPE = /^[A-Za-z0-9_-]{1,1500}\.[A-Za-z0-9_-]{43}$/;
 
 export interface Session {
   user: User;
   /** When this identity was first minted, ms since epoch. */
   since: number;
+  /** Signed in through a host (SSO): which one, and whether it made them a facilitator of its events. */
+  sso?: SsoSession;
 }
+
+export interface SsoSession {
+  host: string;
+  facilitator: boolean;
+}
+
+/** The display name of a configured SSO host; undefined when the board no longer knows it. */
+export type HostName = (hostId: string) => string | undefined;
 
 export interface SessionSigner {
   sign(session: Session): string;
@@ -40,12 +57,14 @@ export interface SessionSigner {
   mint(): Session;
 }
 
-export function createSessionSigner(secret: string, ttlMs: number, now: () => number = Date.now): SessionSigner {
+export function createSessionSigner(secret: string, ttlMs: number, now: () => number = Date.now, hostName: HostName = () => undefined): SessionSigner {
   const mac = (data: string) => createHmac('sha256', secret).update(data).digest('base64url');
 
   return {
-    sign({ user, since }) {
-      const body = Buffer.from(JSON.stringify({ u: user.id, n: user.name, t: now(), c: since })).toString('base64url');
+    sign({ user, since, sso }) {
+      const fields: z.input<typeof Payload> = { u: user.id, n: user.name, t: now(), c: since };
+      if (sso) Object.assign(fields, { h: sso.host, p: user.picture, f: sso.facilitator ? 1 : undefined });
+      const body = Buffer.from(JSON.stringify(fields)).toString('base64url');
       return `${body}.${mac(body)}`;
     },
 
@@ -65,8 +84,15 @@ export function createSessionSigner(secret: string, ttlMs: number, now: () => nu
         return null;
       }
       if (!payload.success) return null;
-      const { u, n, t, c } = payload.data;
+      const { u, n, t, c, h, p, f } = payload.data;
       if (now() - t > ttlMs) return 'expired';
+      if (h !== undefined) {
+        // A host the board no longer trusts (removed from SSO_HOSTS): a fresh guest instead.
+        const verifiedBy = hostName(h);
+        if (verifiedBy === undefined || n === null) return null;
+        const user = { id: u, name: n, verifiedBy, ...(p ? { picture: p } : {}) };
+        return { user, since: c ?? t, sso: { host: h, facilitator: f === 1 } };
+      }
       // A name signed under older rules that today's would refuse is asked for again.
       const name = n === null ? null : DisplayName.safeParse(n);
       return { user: { id: u, name: name?.success ? name.data : null }, since: c ?? t };

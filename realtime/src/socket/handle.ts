@@ -10,6 +10,7 @@ import type { BoardSocket } from './types.js';
 import type { InFlight } from './in-flight.js';
 import type { RateLimits } from '../limits/rate-limits.js';
 import type { IdentityGuard } from '../limits/identity-guard.js';
+import type { IdentityGate } from '../sso/identity-gate.js';
 import { isStorageDown, lazyChild, type Log } from '../logging/log.js';
 import type { Metrics } from '../metrics/metrics.js';
 
@@ -26,6 +27,8 @@ export interface HandlerContext {
   limits: RateLimits;
   /** Per-address checks that fresh guest sessions cannot reset. */
   guard: IdentityGuard;
+  /** Who may comment and react per post (verified identities only?): sso/identity-gate.ts. */
+  identity: IdentityGate;
 }
 
 /** Maps a thrown value to the Result a client sees; unexpected ones are logged, never leaked. */

@@ -1,5 +1,6 @@
 import type { Server, Socket } from 'socket.io';
 import type { ClientToServerEvents, ServerToClientEvents, User } from '@board/shared';
+import type { SsoSession } from '../session/tokens.js';
 
 export interface SocketData {
   user: User;
@@ -13,6 +14,8 @@ export interface SocketData {
   removedFrom: string[];
   /** Posts this socket has joined, for presence bookkeeping on disconnect. */
   posts: Set<string>;
+  /** Signed in through an SSO host (realtime/src/sso/): which, and whether as its facilitator. Absent for guests. */
+  sso?: SsoSession;
 }
 
 // No events travel between nodes other than the adapter's own broadcasts.

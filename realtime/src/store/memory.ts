@@ -26,6 +26,8 @@ import {
   type ThreadSlice,
   type ReportEntry,
   type ReportReason,
+  openPolicy,
+  type IdentityPolicy,
 } from '@board/shared';
 import type {
   CommentPage,
@@ -40,7 +42,7 @@ import type {
   Store,
   TotalsSince,
 } from './types.js';
-import { DEFAULT_PULSE_FRAME_MS, editWindowClosed, groupPressed, newId, newPostRecord, REPLAY_MAX, sharedResults, sortHosts, sortReports } from './types.js';
+import { DEFAULT_PULSE_FRAME_MS, definedOnly, editWindowClosed, groupPressed, newId, newPostRecord, REPLAY_MAX, sharedResults, sortHosts, sortReports } from './types.js';
 
 /** A post event before it has its sequence number (Omit distributed over the union). */
 type Unsequenced = PostEvent extends infer E ? (E extends PostEvent ? Omit<E, 'seq'> : never) : never;
@@ -113,6 +115,8 @@ export function createMemoryStore(opts: MemoryStoreOptions = {}): Store {
   const pulseFrameMs = opts.pulseFrameMs ?? DEFAULT_PULSE_FRAME_MS;
   const posts = new Map<string, PostState>();
   const viewersByNode = new Map<string, Map<string, number>>();
+  /** Posts' identity policies (sso/); absent: the open policy. */
+  const policies = new Map<string, IdentityPolicy>();
 
   const requirePost = (postId: string): PostState => {
     const post = posts.get(postId);
@@ -427,6 +431,17 @@ export function createMemoryStore(opts: MemoryStoreOptions = {}): Store {
 
     async setHostTokenHash(postId, hash) {
       requirePost(postId).hostTokenHash = hash;
+    },
+
+    async identityPolicy(postId) {
+      return { ...(policies.get(postId) ?? openPolicy()) };
+    },
+
+    async setIdentityPolicy(postId, patch) {
+      requirePost(postId);
+      const next = { ...(policies.get(postId) ?? openPolicy()), ...definedOnly(patch) };
+      policies.set(postId, next);
+      return { ...next };
     },
 
     async setPinned(postId, commentId, pinned, maxPins) {

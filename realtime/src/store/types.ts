@@ -27,6 +27,8 @@ import type {
   ReportDecision,
   ReportEntry,
   ReportReason,
+  IdentityPolicy,
+  IdentityPolicyPatch,
 } from '@board/shared';
 
 export type PostRecord = Omit<Post, 'viewers'>;
@@ -336,6 +338,11 @@ export interface Store {
    */
   setMoments(postId: string, expected: Moment[], next: Moment[]): Promise<Sequenced<Moment[]> | null>;
 
+  /** Who may comment and react on the post (shared/src/identity.ts); the open policy when none was set or no such post. */
+  identityPolicy(postId: string): Promise<IdentityPolicy>;
+  /** Changes the fields given and returns the whole policy after. Throws NOT_FOUND for no such post. */
+  setIdentityPolicy(postId: string, patch: IdentityPolicyPatch): Promise<IdentityPolicy>;
+
   /** Every pulse bucket of the post with anything in it, by index; empty for no such post. */
   pulse(postId: string): Promise<PulseBucket[]>;
   /** Sends what waits for a pulse frame if the gate is open (see PulseOut). */
@@ -444,4 +451,9 @@ export const editWindowClosed = (windowMs: number): AppError =>
 /** The report queue's order on both engines: most reported first, then the latest report, then id. */
 export function sortReports(rows: ReportEntry[]): ReportEntry[] {
   return rows.sort((a, b) => b.count - a.count || b.lastAt - a.lastAt || a.commentId.localeCompare(b.commentId));
+}
+
+/** A patch without its absent fields, so `{ host: undefined }` changes nothing in either engine. */
+export function definedOnly<T extends object>(patch: T): Partial<T> {
+  return Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined)) as Partial<T>;
 }

@@ -23,6 +23,7 @@ import {
   type ReactionCounts,
   type Role,
   type ReportEntry,
+  type IdentityPolicy,
 } from '@board/shared';
 import type { CommentPage, CommentState, PostRecord, PulseOut, ReactionBatchResult, ReactionOp, Store } from '../types.js';
 import { DEFAULT_PULSE_FRAME_MS, editWindowClosed, groupPressed, newId, newPostRecord, REPLAY_MAX, sharedResults, sortHosts, sortReports } from '../types.js';
@@ -49,6 +50,7 @@ import {
   TAKE_PULSE,
   TOTALS_SINCE,
   UPDATE_SETTINGS,
+  SET_IDENTITY_POLICY,
 } from './scripts.js';
 
 export interface RedisStoreOptions {
@@ -179,6 +181,13 @@ export function createRedisStore(opts: RedisStoreOptions): Store {
   const readRepliesScript = defineScript(redis, 'boardReadReplies', READ_REPLIES, 1);
   const reindexScript = defineScript(redis, 'boardReindexPages', REINDEX_PAGES, 1);
   const commentsAfterScript = defineScript(redis, 'boardCommentsAfter', COMMENTS_AFTER, 1);
+  const setIdentityPolicyScript = defineScript(redis, 'boardSetIdentityPolicy', SET_IDENTITY_POLICY, 2);
+  /** The policy hash's fields (1/0 flags, host id) as a policy; missing fields are the open policy's. */
+  const policyOf = (h: Record<string, string>): IdentityPolicy => ({
+    verifiedToComment: h.comment === '1',
+    verifiedToReact: h.react === '1',
+    host: h.host ?? null,
+  });
 
   /** Runs a page read, building the post's page indexes first if it predates them (REINDEX_PAGES). */
   const pageRead = async (read: () => Promise<unknown>): Promise<unknown[]> => {
@@ -560,6 +569,23 @@ export function createRedisStore(opts: RedisStoreOptions): Store {
     async setHostTokenHash(postId, hash) {
       const set = (await setHostTokenScript(`${postBase(postId)}:meta`, hash)) as number;
       if (set === 0) throw new AppError('NOT_FOUND', 'No such post');
+    },
+
+    async identityPolicy(postId) {
+      return policyOf(await redis.hgetall(`${postBase(postId)}:identity`));
+    },
+
+    async setIdentityPolicy(postId, patch) {
+      const base = postBase(postId);
+      const args: string[] = [];
+      if (patch.verifiedToComment !== undefined) args.push('comment', patch.verifiedToComment ? '1' : '0');
+      if (patch.verifiedToReact !== undefined) args.push('react', patch.verifiedToReact ? '1' : '0');
+      if (patch.host !== undefined) args.push('host', patch.host ?? '');
+      const out = (await setIdentityPolicyScript(`${base}:meta`, `${base}:identity`, ...args)) as number | string[];
+      if (out === 0 || !Array.isArray(out)) throw new AppError('NOT_FOUND', 'No such post');
+      const fields: Record<string, string> = {};
+      for (let i = 0; i < out.length; i += 2) fields[out[i]!] = out[i + 1]!;
+      return policyOf(fields);
     },
 
     async setPinned(postId, commentId, pinned, maxPins) {

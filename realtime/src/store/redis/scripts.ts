@@ -725,3 +725,16 @@ local out = {'OK'}
 for _, v in ipairs(reportRow(base, cid)) do out[#out + 1] = v end
 return out
 `;
+
+/**
+ * A post's identity policy (sso/): the fields given, only if the post exists.
+ * KEYS[1] meta, KEYS[2] policy hash; ARGV field, value pairs ('' clears host).
+ * Returns 0 for no such post, else the policy hash after (HGETALL's flat list), read in the same step.
+ */
+export const SET_IDENTITY_POLICY = `
+if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+for i = 1, #ARGV, 2 do
+  if ARGV[i + 1] == '' then redis.call('HDEL', KEYS[2], ARGV[i]) else redis.call('HSET', KEYS[2], ARGV[i], ARGV[i + 1]) end
+end
+return redis.call('HGETALL', KEYS[2])
+`;

@@ -170,6 +170,16 @@ class Connection {
     return res;
   }
 
+  /**
+   * Becomes the person a host signed in (single sign-on, lib/identity/sso.ts):
+   * keeps the new session and reconnects with it, so the server reads the new
+   * identity at the handshake; rooms are joined again as after any reconnect.
+   */
+  switchSession(info: SessionInfo): void {
+    this.#adoptSession(info);
+    this.#socket?.disconnect().connect();
+  }
+
   #open(): BoardSocket {
     this.rememberedName = loadName();
     const socket: BoardSocket = io({

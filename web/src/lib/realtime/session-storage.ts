@@ -7,15 +7,22 @@
 const TOKEN_KEY = 'board.session-token';
 const NAME_KEY = 'board.display-name';
 
+/**
+ * This tab's copy: with storage denied (an embed whose host's visitors block
+ * third-party storage) the session still lasts as long as the tab, across reconnects.
+ */
+const tabCopy = new Map<string, string>();
+
 function read(key: string): string | null {
   try {
-    return globalThis.localStorage?.getItem(key) ?? null;
+    return globalThis.localStorage?.getItem(key) ?? tabCopy.get(key) ?? null;
   } catch {
-    return null;
+    return tabCopy.get(key) ?? null;
   }
 }
 
 function write(key: string, value: string): void {
+  tabCopy.set(key, value);
   try {
     globalThis.localStorage?.setItem(key, value);
   } catch {
@@ -26,6 +33,7 @@ function write(key: string, value: string): void {
 export const loadToken = () => read(TOKEN_KEY) ?? undefined;
 export const saveToken = (token: string) => write(TOKEN_KEY, token);
 export const forgetToken = () => {
+  tabCopy.delete(TOKEN_KEY);
   try {
     globalThis.localStorage?.removeItem(TOKEN_KEY);
   } catch {
