@@ -24,6 +24,7 @@ import { LIMITS } from './protocol.js';
 import { ClockTime, EventClock, ViewerDelay } from './event-clock.js';
 import { Moment, MomentLabel } from './moments.js';
 import { PulseBucket } from './pulse.js';
+import { EventTimeMs, type RangePage, type RangeRequest } from './replay.js';
 
 // ---- requests (client → server), each parsed by the server before anything else
 
@@ -138,6 +139,12 @@ export const CreateCommentRequest = z.object({
    * bounded. The moment itself is never taken from a client (no such field).
    */
   delayMs: ViewerDelay.optional(),
+  /**
+   * Written while watching later: the writer's replay playhead, ms. The server
+   * bounds it to the event's length so far (a later value is clamped, not
+   * refused) and marks the comment `replayed`; CONFLICT when the event never started.
+   */
+  replayAtMs: EventTimeMs.optional(),
 });
 export type CreateCommentRequest = z.input<typeof CreateCommentRequest>;
 
@@ -391,6 +398,8 @@ export interface ClientToServerEvents {
   'post:replies': (req: RepliesRequest, ack: Ack<ReplyPage>) => void;
   /** The pinned comments of a joined post, in pin order: for a pin of a comment the page has not loaded. */
   'post:pins': (req: z.input<typeof PinsRequest>, ack: Ack<Comment[]>) => void;
+  /** Watch later: a page of a joined post's comments stamped in [fromMs, toMs), in (moment, seq) order. */
+  'post:range': (req: RangeRequest, ack: Ack<RangePage>) => void;
   'lobby:join': (ack: Ack<null>) => void;
   'lobby:leave': (ack?: Ack<null>) => void;
   'comment:create': (req: CreateCommentRequest, ack: Ack<Comment>) => void;

@@ -8,3 +8,4 @@ export * from './event-clock.js';
 export * from './pulse.js';
 export * from './moments.js';
 export * from './reconnect.js';
+export * from './replay.js';

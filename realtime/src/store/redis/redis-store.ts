@@ -32,7 +32,9 @@ import {
   CREATE_POST,
   DELETE_COMMENT,
   READ_PAGE,
+  READ_RANGE,
   READ_REPLIES,
+  REINDEX_MOMENTS,
   REINDEX_PAGES,
   REMOVE_HOST,
   SET_HIDDEN,
@@ -131,6 +133,8 @@ export function createRedisStore(opts: RedisStoreOptions): Store {
   const readPageScript = defineScript(redis, 'boardReadPage', READ_PAGE, 1);
   const readRepliesScript = defineScript(redis, 'boardReadReplies', READ_REPLIES, 1);
   const reindexScript = defineScript(redis, 'boardReindexPages', REINDEX_PAGES, 1);
+  const readRangeScript = defineScript(redis, 'boardReadRange', READ_RANGE, 1);
+  const reindexMomentsScript = defineScript(redis, 'boardReindexMoments', REINDEX_MOMENTS, 1);
 
   /** Runs a page read, building the post's page indexes first if it predates them (REINDEX_PAGES). */
   const pageRead = async (read: () => Promise<unknown>): Promise<unknown[]> => {
@@ -213,6 +217,8 @@ export function createRedisStore(opts: RedisStoreOptions): Store {
       if (input.hostTokenHash) fields.push('hostTokenHash', input.hostTokenHash);
       // Written with its page indexes from the first comment on (REINDEX_PAGES is for older posts).
       fields.push('pages', '1');
+      // ...and its moment index (REINDEX_MOMENTS is for older posts).
+      fields.push('mindex', '1');
       if (input.hostId) fields.push('hostId', input.hostId);
       const created = await createPostScript(
         `${postBase(record.id)}:meta`,
@@ -276,6 +282,7 @@ export function createRedisStore(opts: RedisStoreOptions): Store {
         acceptedAt,
         input.delayMs ?? 0,
         pulseFrameMs,
+        input.replayAtMs === undefined ? '' : Math.floor(input.replayAtMs),
       )) as [string, string, (number | number[])?];
       if (status === 'ERR') throw refusal(value, Number(retryMs ?? 0));
       if (status === 'OK') {
@@ -371,6 +378,35 @@ export function createRedisStore(opts: RedisStoreOptions): Store {
       });
       if (out[0] === -1) return null;
       return { rootId, replies: pulled(out, 3, Number(out[1])).comments, remaining: Number(out[0]), seq: Number(out[2]) };
+    },
+
+    async readMomentRange(postId, query) {
+      const base = postBase(postId);
+      const after = query.after;
+      const read = () =>
+        readRangeScript(
+          base,
+          query.fromMs,
+          query.toMs,
+          after ? `${String(after.seq).padStart(15, '0')}|${after.id}` : '',
+          after ? after.moment : 0,
+          query.limit,
+        ) as Promise<unknown[]>;
+      let out = await read();
+      if (out[0] === -2) {
+        await reindexMomentsScript(base);
+        out = await read();
+      }
+      if (out[0] === -1) return null;
+      if (out[0] === -3) throw new AppError('INVALID', 'Not a valid range cursor');
+      const comments = pulled(out, 4, Number(out[3])).comments;
+      const last = comments.at(-1);
+      return {
+        comments,
+        next: Number(out[2]) === 1 && last ? { moment: last.moment!, seq: last.seq, id: last.id } : null,
+        seq: Number(out[0]),
+        totalsVersion: Number(out[1]),
+      };
     },
 
     async applyReactions(postId: string, ops: ReactionOp[]): Promise<ReactionBatchResult> {
