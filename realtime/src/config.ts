@@ -145,6 +145,11 @@ export const ConfigSchema = z.object({
   PAGE_REPLIES: int(0, 100).default(3),
   /** Replies per "N more replies" request: a long thread comes in a few of these. */
   REPLIES_PAGE: int(1, 1_000).default(100),
+  /**
+   * Comments per page of a moment range (watch later, `post:range`): a busy
+   * minute of an event; the client asks at most a minute ahead of its playhead.
+   */
+  REPLAY_PAGE: int(1, 2_000).default(200),
   /** Events kept per post for "give me everything after seq N" resyncs. Older gaps reload the snapshot. */
   REPLAY_LOG_MAX: int(100, 1_000_000).default(10_000),
   /** How often each room hears the post's latest sequence number (ms): the longest a lost broadcast stays unnoticed in a quiet room. */

@@ -39,6 +39,7 @@ import { compileTrust } from './limits/client-address.js';
 import { installConnectionCap } from './limits/connection-cap.js';
 import { createIdentityGuard } from './limits/identity-guard.js';
 import type { BoardServer } from './socket/types.js';
+import { registerReplayHandlers } from './replay/replay.handlers.js';
 
 /** Longest wait (ms) at shutdown for an adapter connection that is reconnecting; past it, Redis counts as down. */
 const ADAPTER_READY_WAIT_MS = 2_000;
@@ -258,6 +259,7 @@ export function createRealtime(config: Config, deps: RealtimeDeps = {}): Realtim
     registerModerationHandlers(socket, { io, store, broadcaster, presence, ctx });
     registerClockHandlers(socket, { io, store, broadcaster, ctx });
     registerMomentHandlers(socket, { store, broadcaster, ctx, max: config.MOMENTS_MAX });
+    registerReplayHandlers(socket, { store, ctx, pageSize: config.REPLAY_PAGE });
   });
 
   /**
