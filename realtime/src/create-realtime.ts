@@ -155,6 +155,7 @@ export function createRealtime(config: Config, deps: RealtimeDeps = {}): Realtim
     allowedOrigins: () => origins,
     draining: () => draining,
     fallback: deps.webHandler,
+    replayPage: config.REPLAY_PAGE,
   });
   const http = createServer(app);
 

@@ -50,6 +50,13 @@ export const JoinPostRequest = z.object({
    * comments whose counts changed after it; without it, of every comment with reactions.
    */
   sinceTotals: z.number().int().nonnegative().optional(),
+  /**
+   * Watch later (ADR 19): open the post for moment-range reads (`post:range`)
+   * and comments, without its room's live events and with no comments in the
+   * answer (a snapshot with an empty page and no pins): nothing ahead of the
+   * replay playhead is sent. A later join without it follows the post live again.
+   */
+  replay: z.boolean().optional(),
 });
 export type JoinPostRequest = z.infer<typeof JoinPostRequest>;
 

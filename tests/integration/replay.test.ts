@@ -7,7 +7,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { clampDelay, type Comment, type RangePage } from '@board/shared';
-import { ask, clientId, connect, join, nextPostEvent, unwrap, clockControl, eventPost, type Client } from '../support/clients.js';
+import { ask, clientId, connect, join, nextPostEvent, postComment, recordEvents, unwrap, clockControl, eventPost, type Client } from '../support/clients.js';
 import { boardForSuite, twoNodesForSuite } from '../support/suite-board.js';
 import type { Board, Engine } from '../support/board.js';
 
@@ -105,6 +105,32 @@ describe.each<Engine>(['memory', 'redis'])('watch later (%s engine)', (engine) =
     expect(around[1]?.replayed).toBe(true);
     // The delay rule is untouched: no replayAtMs, no mark.
     expect((unwrap(await send(guest, postId, { delayMs: clampDelay(5_000) })) as Comment).replayed).toBeUndefined();
+  });
+
+  it('a replay join sends no comment and no live events; the HTTP range read pages like the socket one', async () => {
+    const host = await connect(board.url, { name: 'Hana Host' });
+    const later = await connect(board.url, { name: 'Lee Later' });
+    const { postId, seeded } = await liveEvent(board, host);
+    unwrap(await host.emitWithAck('mod:pin', { postId, commentId: seeded[29]!.id, pinned: true }));
+    await join(host, postId);
+    const answer = unwrap(await later.emitWithAck('post:join', { postId, replay: true }));
+    expect(answer).toMatchObject({ mode: 'snapshot', pinned: [], page: { threads: [] } });
+    expect(JSON.stringify(answer)).not.toContain('at 290 s');
+    const heard = recordEvents(later);
+    await postComment(host, postId, 'live now, ahead of any replay');
+    // Frames of one connection arrive in order: a broadcast sent before this answer would be here by now.
+    unwrap(await later.emitWithAck('post:range', { postId, fromMs: 0, toMs: 1_000 }));
+    expect(heard).toEqual([]);
+    // Written in replay without the room: stored, stamped, acked.
+    expect(unwrap(await send(later, postId, { replayAtMs: 12_000 }))).toMatchObject({ moment: 12_000, replayed: true });
+
+    const res = await fetch(`${board.url}/api/posts/${postId}/range?fromMs=0&toMs=60000`);
+    const page = (await res.json()) as RangePage;
+    expect(page.comments.map((c) => c.moment)).toEqual([0, 10_000, 12_000, 20_000]);
+    expect(page.next).not.toBeNull();
+    const rest = (await (await fetch(`${board.url}/api/posts/${postId}/range?fromMs=0&toMs=60000&cursor=${page.next}`)).json()) as RangePage;
+    expect(rest.comments.map((c) => c.moment)).toEqual([30_000, 40_000, 50_000]);
+    expect((await fetch(`${board.url}/api/posts/${postId}/range?fromMs=9&toMs=1`)).status).toBe(400);
   });
 
   it('refuses a comment in replay before the event started, storing nothing', async () => {
