@@ -14,6 +14,7 @@ import type { Result } from '@board/shared';
 import { expect, test } from './support/fixtures.js';
 import { BoardClient } from './support/board-socket.js';
 import { unique } from './support/post-page.js';
+import { checkWcag } from './support/axe.js';
 
 test.describe.configure({ timeout: 90_000 });
 
@@ -152,6 +153,12 @@ test('a comment written while watching later is seen live by another browser wit
   const mine = replayList(page).getByRole('article').filter({ hasText: text });
   await expect(mine).toContainText('Added while watching later');
   await expect(mine).toHaveAttribute('data-moment-ms', '50000');
+  // The player and the replayed discussion pass axe, in light and dark, at phone width too.
+  expect((await checkWcag(page)).serious).toEqual([]);
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await page.setViewportSize({ width: 390, height: 844 });
+  expect((await checkWcag(page)).serious).toEqual([]);
+  await page.screenshot({ path: test.info().outputPath('replay-phone-dark.png'), fullPage: true });
   // ...and live in the other browser, with its moment chip and the mark.
   const seen = live.comment(text);
   await expect(seen).toBeVisible();
