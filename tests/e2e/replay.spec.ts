@@ -119,6 +119,7 @@ test('a ?t= link opens replay at 1:00 with nothing after it on screen and nothin
   await bar.getByRole('button', { name: 'Pause' }).click();
   expect((await momentsShown(page)).slice(0, 2).map((ms) => Math.floor(ms / 1_000))).toEqual([66, 62]);
   await expect(page.getByText("Reaction totals are today's totals")).toBeVisible();
+  await expect(bar.getByRole('button', { name: /^Copy link at 1:0\d$/ })).toBeVisible();
   await page.screenshot({ path: resolve(import.meta.dirname, '../../docs/screenshots/replay.png'), fullPage: true });
 
   // Back to live: the whole discussion again, spoilers and all, and the address says live.
