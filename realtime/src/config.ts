@@ -179,6 +179,11 @@ export const ConfigSchema = z.object({
   TRANSCRIPT_LINK_S: int(5, 3_600).default(60),
   /** Comments per store read while a transcript streams (transcript/, ADR 20): memory per download follows this, not the event. */
   TRANSCRIPT_PAGE: int(10, 5_000).default(500),
+  /**
+   * Comments per page of a moment range (watch later, `post:range`): a busy
+   * minute of an event; the client asks at most a minute ahead of its playhead.
+   */
+  REPLAY_PAGE: int(1, 2_000).default(200),
   /** Events kept per post for "give me everything after seq N" resyncs. Older gaps reload the snapshot. */
   REPLAY_LOG_MAX: int(100, 1_000_000).default(10_000),
   /** How often each room hears the post's latest sequence number (ms): the longest a lost broadcast stays unnoticed in a quiet room. */

@@ -48,6 +48,7 @@ import type { BoardServer } from './socket/types.js';
 import { createIdentityGate } from './sso/identity-gate.js';
 import { createHostTokenVerifier } from './sso/host-token.js';
 import { registerSsoHandlers } from './sso/sso.handlers.js';
+import { registerReplayHandlers } from './replay/replay.handlers.js';
 
 /** Longest wait (ms) at shutdown for an adapter connection that is reconnecting; past it, Redis counts as down. */
 const ADAPTER_READY_WAIT_MS = 2_000;
@@ -151,6 +152,7 @@ export function createRealtime(config: Config, deps: RealtimeDeps = {}): Realtim
     draining: () => draining,
     fallback: deps.webHandler,
     apiRoutes,
+    replayPage: config.REPLAY_PAGE,
   });
   const http = createServer(app);
 
@@ -271,6 +273,7 @@ export function createRealtime(config: Config, deps: RealtimeDeps = {}): Realtim
     registerDigestHandlers(socket, { store, ctx, readMax: config.DIGEST_READ_MAX });
     registerTranscriptHandlers(socket, { store, tickets, ctx });
     registerSsoHandlers(socket, { io, store, signer, verify: verifyHostToken, gate: identity, ctx });
+    registerReplayHandlers(socket, { store, ctx, pageSize: config.REPLAY_PAGE });
   });
 
   /**

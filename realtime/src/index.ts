@@ -5,7 +5,7 @@ export { createRedisStore } from './store/redis/redis-store.js';
 export { redisOptions } from './store/index.js';
 export { clusterOptions, clusterSeeds, connectCluster, isCluster, type RedisClient } from './store/redis/connect.js';
 export { createRateLimits } from './limits/rate-limits.js';
-export type { Store, ReactionOp, PostRecord, NewComment, PageQuery, PulseOut } from './store/types.js';
+export type { Store, ReactionOp, PostRecord, NewComment, PageQuery, PulseOut, MomentRangeQuery, StoredRange } from './store/types.js';
 export { MAX_REACTION_BATCH } from './store/types.js';
 export { seedDemoData } from './seed/demo-data.js';
 export { silentLog, createLog, type Log, type LogLevel } from './logging/log.js';

@@ -37,6 +37,7 @@ import type {
   ResolveReportRequest,
 } from './comment-tools.js';
 import type { IdentityPolicy, IdentityPolicyRead, IdentityPolicyRequest, SsoExchangeRequest } from './identity.js';
+import { EventTimeMs, type RangePage, type RangeRequest } from './replay.js';
 
 // ---- requests (client → server), each parsed by the server before anything else
 
@@ -62,6 +63,13 @@ export const JoinPostRequest = z.object({
    * comments whose counts changed after it; without it, of every comment with reactions.
    */
   sinceTotals: z.number().int().nonnegative().optional(),
+  /**
+   * Watch later (ADR 19): open the post for moment-range reads (`post:range`)
+   * and comments, without its room's live events and with no comments in the
+   * answer (a snapshot with an empty page and no pins): nothing ahead of the
+   * replay playhead is sent. A later join without it follows the post live again.
+   */
+  replay: z.boolean().optional(),
 });
 export type JoinPostRequest = z.infer<typeof JoinPostRequest>;
 
@@ -151,6 +159,12 @@ export const CreateCommentRequest = z.object({
    * bounded. The moment itself is never taken from a client (no such field).
    */
   delayMs: ViewerDelay.optional(),
+  /**
+   * Written while watching later: the writer's replay playhead, ms. The server
+   * bounds it to the event's length so far (a later value is clamped, not
+   * refused) and marks the comment `replayed`; CONFLICT when the event never started.
+   */
+  replayAtMs: EventTimeMs.optional(),
 });
 export type CreateCommentRequest = z.input<typeof CreateCommentRequest>;
 
@@ -410,6 +424,8 @@ export interface ClientToServerEvents {
   'post:digest': (req: DigestRequest, ack: Ack<Digest>) => void;
   /** Facilitators only (FORBIDDEN otherwise): a one-minute link that downloads the transcript (shared/src/transcript.ts). */
   'post:transcript': (req: TranscriptRequest, ack: Ack<TranscriptLink>) => void;
+  /** Watch later: a page of a joined post's comments stamped in [fromMs, toMs), in (moment, seq) order. */
+  'post:range': (req: RangeRequest, ack: Ack<RangePage>) => void;
   'lobby:join': (ack: Ack<null>) => void;
   'lobby:leave': (ack?: Ack<null>) => void;
   'comment:create': (req: CreateCommentRequest, ack: Ack<Comment>) => void;

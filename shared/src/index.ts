@@ -12,3 +12,4 @@ export * from './comment-tools.js';
 export * from './digest.js';
 export * from './transcript.js';
 export * from './identity.js';
+export * from './replay.js';

@@ -136,6 +136,11 @@ export const Comment = z.object({
    * post's event was not live or paused then. Never taken from a client.
    */
   moment: z.number().int().nonnegative().nullable().default(null),
+  /**
+   * Written while watching later (replay): stamped with the writer's replay
+   * playhead, bounded by the server to the event's length. Absent otherwise.
+   */
+  replayed: z.literal(true).optional(),
 });
 export type Comment = z.infer<typeof Comment>;
 

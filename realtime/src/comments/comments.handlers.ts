@@ -5,6 +5,7 @@ import type { PulseRelay } from '../pulse/pulse-relay.js';
 import type { Store } from '../store/types.js';
 import { handle, type HandlerContext } from '../socket/handle.js';
 import type { BoardSocket } from '../socket/types.js';
+import { requireReplayable } from '../replay/ranges.js';
 
 export interface CommentDeps {
   store: Store;
@@ -33,6 +34,8 @@ export function registerCommentHandlers(socket: BoardSocket, deps: CommentDeps):
       await ctx.limits.consume('comment', socket);
       await ctx.guard.comment(socket, req.postId);
       await ctx.identity.require(socket, req.postId, 'comment');
+      // Written while watching later: only an event that started has a playhead to write at.
+      if (req.replayAtMs !== undefined) await requireReplayable(store, req.postId);
 
       // act: stored (and given its sequence number) before anyone hears of it
       const { comment, duplicate, pulse: counted } = await store.addComment({
@@ -43,6 +46,8 @@ export function registerCommentHandlers(socket: BoardSocket, deps: CommentDeps):
         clientId: req.clientId,
         // Stamped with the writer's playhead: the moment they saw, bounded here and by the clock in the store.
         delayMs: clampDelay(req.delayMs ?? 0, maxViewerDelayMs),
+        // ...or with their replay playhead, cut by the store to the event time (never later than said live).
+        replayAtMs: req.replayAtMs,
       });
 
       reply(comment);

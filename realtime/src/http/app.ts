@@ -5,9 +5,10 @@
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import express, { type ErrorRequestHandler, type RequestHandler, type Response, type Router } from 'express';
-import { AppError, Id, type ErrorCode, type PostSummary } from '@board/shared';
+import { AppError, Id, RangeRequest, type ErrorCode, type PostSummary } from '@board/shared';
 import type { Store } from '../store/types.js';
 import { pageFor, type PageSizes } from '../posts/pages.js';
+import { rangeFor } from '../replay/ranges.js';
 import { toFailure, type Log } from '../socket/handle.js';
 import type { TrustFn } from '../limits/client-address.js';
 import { lazyChild } from '../logging/log.js';
@@ -32,6 +33,8 @@ export interface HttpDeps {
   apiRoutes?: Router;
   /** Serves everything that is not /api, /healthz, /readyz or /metrics (the SvelteKit handler). */
   fallback?: RequestHandler;
+  /** Comments per page of a moment range (config REPLAY_PAGE). */
+  replayPage?: number;
 }
 
 /** A storage ping slower than this counts as unreachable (ms). */
@@ -167,6 +170,16 @@ export function createHttpApp(deps: HttpDeps): express.Express {
   });
 
   if (deps.apiRoutes) api.use(deps.apiRoutes);
+  // Watch later: a page of comments stamped in [fromMs, toMs), anonymous (the `?t=` server render).
+  api.get('/posts/:id/range', async (req, res) => {
+    const q = req.query;
+    const num = (v: unknown) => (typeof v === 'string' && /^\d{1,9}$/.test(v) ? Number(v) : v);
+    const range = RangeRequest.safeParse({ postId: req.params.id, fromMs: num(q.fromMs), toMs: num(q.toMs), cursor: q.cursor });
+    if (!range.success) throw new AppError('INVALID', range.error.issues[0]?.message ?? 'Not a valid range');
+    const { postId, ...bounds } = range.data;
+    res.json(await rangeFor(store, postId, { userId: null, role: 'participant' }, bounds, deps.replayPage ?? 200));
+  });
+
   api.use((_req, _res, next) => next(new AppError('NOT_FOUND', 'No such endpoint')));
   app.use('/api', api);
 

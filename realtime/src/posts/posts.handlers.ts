@@ -18,6 +18,7 @@ import { redactEvents, textBearingIds } from './redact.js';
 import type { Store } from '../store/types.js';
 import { handle, type HandlerContext } from '../socket/handle.js';
 import type { BoardSocket } from '../socket/types.js';
+import { replayJoin } from '../replay/ranges.js';
 
 /** A socket may watch a handful of posts at once (tabs share nothing); more is abuse. */
 const MAX_JOINED_POSTS = 20;
@@ -32,7 +33,7 @@ export function registerPostHandlers(
 
   socket.on(
     'post:join',
-    handle(socket, 'post:join', JoinPostRequest, async ({ postId, sinceSeq, sinceTotals }, reply: (r: JoinResult) => void) => {
+    handle(socket, 'post:join', JoinPostRequest, async ({ postId, sinceSeq, sinceTotals, replay }, reply: (r: JoinResult) => void) => {
       // A join sends a page and the pins: still, looping ones are refused per connection and per address.
       await ctx.limits.consume('join', socket);
       const post = await store.getPost(postId);
@@ -40,6 +41,8 @@ export function registerPostHandlers(
       if (!socket.data.posts.has(postId) && socket.data.posts.size >= MAX_JOINED_POSTS) {
         throw new AppError('INVALID', `A connection can watch at most ${MAX_JOINED_POSTS} posts`);
       }
+      // Watching later: readable by moment range, out of the room, and no comment in the answer.
+      if (replay) return reply(await replayJoin(store, socket, post, ctx, { pages, pulse: await pulseOf(post) }));
       // Join before reading: an event stored meanwhile is both broadcast to us and
       // maybe in the read; the client's sequence buffer drops the double.
       await socket.join(rooms.post(postId));

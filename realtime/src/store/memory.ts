@@ -9,6 +9,7 @@ import {
   DESTRUCTIVE_MOD_ACTIONS,
   emptyCounts,
   momentAt,
+  replayMomentAt,
   threadRank,
   pulseBucketOf,
   PULSE_COMMENTS_AT,
@@ -54,6 +55,8 @@ interface PostState {
   order: Comment[];
   /** Top-level comments in seq order: the threads. */
   roots: Comment[];
+  /** Stamped comments in (moment, seq) order: the index of moment-range reads. */
+  byMoment: Comment[];
   /** Thread's first comment id → its replies (every descendant) in seq order. */
   replies: Map<string, Comment[]>;
   /** userId → the `${commentId}|${kind}` members that person has pressed. */
@@ -181,6 +184,7 @@ export function createMemoryStore(opts: MemoryStoreOptions = {}): Store {
         comments: new Map(),
         order: [],
         roots: [],
+        byMoment: [],
         replies: new Map(),
         pressed: new Map(),
         totalsVersion: 0,
@@ -249,9 +253,17 @@ export function createMemoryStore(opts: MemoryStoreOptions = {}): Store {
         clientId: input.clientId,
         moment: momentAt(post.record.clock, acceptedAt, input.delayMs ?? 0),
       };
+      if (input.replayAtMs !== undefined) {
+        const moment = replayMomentAt(post.record.clock, acceptedAt, input.replayAtMs);
+        if (moment !== null) Object.assign(comment, { moment, replayed: true });
+      }
       append(post, { type: 'comment', comment: copy(comment) });
       post.comments.set(comment.id, comment);
       post.order.push(comment);
+      if (comment.moment !== null) {
+        // Live comments come in moment order (an append); a replayed one or one after a Jump back goes in between.
+        post.byMoment.splice(firstAfterPlace(post.byMoment, comment.moment, comment.seq), 0, comment);
+      }
       if (comment.rootId === null) post.roots.push(comment);
       else {
         let thread = post.replies.get(comment.rootId);
@@ -334,6 +346,30 @@ export function createMemoryStore(opts: MemoryStoreOptions = {}): Store {
       const start = firstAtOrAbove(list, afterSeq + 1);
       const comments = list.slice(start, start + limit);
       return { comments: comments.map(copy), remaining: list.length - start - comments.length, seq: post.seq };
+    },
+
+    async readMomentRange(postId, query) {
+      const post = posts.get(postId);
+      if (!post) return null;
+      const list = post.byMoment;
+      let start = firstAfterPlace(list, query.fromMs, 0);
+      if (query.after) {
+        const { moment, seq, id } = query.after;
+        const named = post.comments.get(id);
+        if (!named || named.seq !== seq || named.moment !== moment) throw new AppError('INVALID', 'Not a valid range cursor');
+        start = Math.max(start, firstAfterPlace(list, moment, seq));
+      }
+      const page: Comment[] = [];
+      let i = start;
+      for (; i < list.length && page.length < query.limit && list[i]!.moment! < query.toMs; i++) page.push(copy(list[i]!));
+      const more = i < list.length && list[i]!.moment! < query.toMs;
+      const last = page.at(-1);
+      return {
+        comments: page,
+        next: more && last ? { moment: last.moment!, seq: last.seq, id: last.id } : null,
+        seq: post.seq,
+        totalsVersion: post.totalsVersion,
+      };
     },
 
     async applyReactions(postId: string, ops: ReactionOp[]): Promise<ReactionBatchResult> {
@@ -680,6 +716,19 @@ function firstAtOrAbove(list: readonly Comment[], seq: number): number {
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
     if (list[mid]!.seq < seq) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** Index of the first comment after place (moment, seq) in a (moment, seq)-ordered list (binary search). */
+function firstAfterPlace(list: readonly Comment[], moment: number, seq: number): number {
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    const c = list[mid]!;
+    if (c.moment! < moment || (c.moment === moment && c.seq <= seq)) lo = mid + 1;
     else hi = mid;
   }
   return lo;

@@ -12,6 +12,7 @@ import type {
   EventClock,
   ModLogEntry,
   Moment,
+  MomentCursor,
   MyReactions,
   Post,
   PostEvent,
@@ -80,6 +81,34 @@ export interface NewComment {
    * playhead (playheadAt in shared/src/event-clock.ts). 0 or absent: the event time.
    */
   delayMs?: number;
+  /**
+   * Written while watching later: the writer's replay playhead, ms. The store
+   * stamps the comment with it, cut to the event time at acceptance (the
+   * event's length so far), and marks it `replayed`, in the same atomic write;
+   * the caller checked that the event has started. Overrides delayMs.
+   */
+  replayAtMs?: number;
+}
+
+/** A page of a moment range (Store.readMomentRange). */
+export interface MomentRangeQuery {
+  /** Comments stamped at or after this event time, ms. */
+  fromMs: number;
+  /** ...and before this one, ms. */
+  toMs: number;
+  /** Continue after this comment (the previous page's last); absent for the first page. */
+  after?: MomentCursor;
+  /** Most comments in the page. */
+  limit: number;
+}
+
+/** Comments in (moment, seq) order as stored (unredacted: pass them through posts/redact.ts). */
+export interface StoredRange {
+  comments: Comment[];
+  /** Where the next page of the same range starts; null when the range has no more. */
+  next: MomentCursor | null;
+  seq: number;
+  totalsVersion: number;
 }
 
 export interface CommentEdit {
@@ -232,6 +261,13 @@ export interface Store {
    * thread's first comment.
    */
   readReplies(postId: string, rootId: string, after: number, limit: number): Promise<ReplyPage | null>;
+  /**
+   * Up to `limit` comments stamped in [fromMs, toMs) (moment not null), in
+   * (moment, seq) order, after the cursor, unredacted, in one consistent read
+   * whose cost follows the page (an index by moment), not the post. Null if no
+   * such post; throws INVALID for a cursor naming no stored comment at that place.
+   */
+  readMomentRange(postId: string, query: MomentRangeQuery): Promise<StoredRange | null>;
 
   /**
    * Up to `limit` comments with seq > `afterSeq`, oldest first, unredacted, with

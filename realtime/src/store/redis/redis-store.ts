@@ -38,8 +38,10 @@ import {
   REPORT_COMMENT,
   RESOLVE_REPORTS,
   READ_PAGE,
+  READ_RANGE,
   READ_REPLIES,
   COMMENTS_AFTER,
+  REINDEX_MOMENTS,
   REINDEX_PAGES,
   REMOVE_HOST,
   SET_HIDDEN,
@@ -188,6 +190,8 @@ export function createRedisStore(opts: RedisStoreOptions): Store {
     verifiedToReact: h.react === '1',
     host: h.host ?? null,
   });
+  const readRangeScript = defineScript(redis, 'boardReadRange', READ_RANGE, 1);
+  const reindexMomentsScript = defineScript(redis, 'boardReindexMoments', REINDEX_MOMENTS, 1);
 
   /** Runs a page read, building the post's page indexes first if it predates them (REINDEX_PAGES). */
   const pageRead = async (read: () => Promise<unknown>): Promise<unknown[]> => {
@@ -274,6 +278,8 @@ export function createRedisStore(opts: RedisStoreOptions): Store {
       if (input.hostTokenHash) fields.push('hostTokenHash', input.hostTokenHash);
       // Written with its page indexes from the first comment on (REINDEX_PAGES is for older posts).
       fields.push('pages', '1');
+      // ...and its moment index (REINDEX_MOMENTS is for older posts).
+      fields.push('mindex', '1');
       if (input.hostId) fields.push('hostId', input.hostId);
       // The index is in another Cluster slot than the post: listed first (NX keeps an existing
       // post's place), written second; listPosts skips an id whose post is not (yet) there.
@@ -342,6 +348,7 @@ export function createRedisStore(opts: RedisStoreOptions): Store {
         acceptedAt,
         input.delayMs ?? 0,
         pulseFrameMs,
+        input.replayAtMs === undefined ? '' : Math.floor(input.replayAtMs),
       )) as [string, string, (number | number[])?];
       if (status === 'ERR') throw refusal(value, Number(retryMs ?? 0));
       if (status === 'OK') {
@@ -448,6 +455,35 @@ export function createRedisStore(opts: RedisStoreOptions): Store {
       });
       if (out[0] === -1) return null;
       return { comments: pulled(out, 3, Number(out[1])).comments, remaining: Number(out[0]), seq: Number(out[2]) };
+    },
+
+    async readMomentRange(postId, query) {
+      const base = postBase(postId);
+      const after = query.after;
+      const read = () =>
+        readRangeScript(
+          base,
+          query.fromMs,
+          query.toMs,
+          after ? `${String(after.seq).padStart(15, '0')}|${after.id}` : '',
+          after ? after.moment : 0,
+          query.limit,
+        ) as Promise<unknown[]>;
+      let out = await read();
+      if (out[0] === -2) {
+        await reindexMomentsScript(base);
+        out = await read();
+      }
+      if (out[0] === -1) return null;
+      if (out[0] === -3) throw new AppError('INVALID', 'Not a valid range cursor');
+      const comments = pulled(out, 4, Number(out[3])).comments;
+      const last = comments.at(-1);
+      return {
+        comments,
+        next: Number(out[2]) === 1 && last ? { moment: last.moment!, seq: last.seq, id: last.id } : null,
+        seq: Number(out[0]),
+        totalsVersion: Number(out[1]),
+      };
     },
 
     async applyReactions(postId: string, ops: ReactionOp[]): Promise<ReactionBatchResult> {

@@ -47,8 +47,9 @@ end
  * ARGV: 1 write key (userId:clientId), 2 comment id, 3 parent id or '',
  * 4 comment JSON without seq/reactions/flags/moment, 5 idempotency TTL (s), 6 replay log length, 7 user id,
  * 8 acceptance time (ms since the epoch; the comment's moment is the writer's playhead then),
- * 9 the writer's stream delay (ms, already bounded), 10 least gap between pulse frames (ms).
- * A stamped comment is counted into its pulse bucket.
+ * 9 the writer's stream delay (ms, already bounded), 10 least gap between pulse frames (ms),
+ * 11 the writer's replay playhead (ms) or '' (not watching later).
+ * A stamped comment is counted into its pulse bucket and indexed by moment (:m).
  * Returns {'OK', json, pulseOut} | {'DUP', json} | {'ERR', 'post'|'parent'|'banned'|'locked'} | {'ERR', 'slow', pttl}.
  * Order matters: a resend of a stored comment is answered before any rule that
  * could refuse it now (slow mode, lock).
@@ -83,6 +84,7 @@ local seq = redis.call('INCR', base .. ':seq')
 -- The writer's playhead at the acceptance time (ARGV[8]) with their delay (ARGV[9]),
 -- as momentAt() / playheadAt() in shared/src/event-clock.ts.
 local moment = 'null'
+local replayed = false
 local clockJson = redis.call('HGET', base .. ':meta', 'clock')
 if clockJson then
   local c = cjson.decode(clockJson)
@@ -94,14 +96,23 @@ if clockJson then
     end
     local elapsed = math.max(0, tonumber(ARGV[8]) - c.changedAt)
     local at = math.floor(math.min(stop, math.max(0, c.positionMs + elapsed - (tonumber(ARGV[9]) or 0))))
-    if c.state ~= 'ended' or at < c.positionMs then
+    local stamped = c.state ~= 'ended' or at < c.positionMs
+    -- Written while watching later (ARGV[11]): the replay playhead, cut to the event time now, as replayMomentAt().
+    if ARGV[11] ~= '' then
+      at = math.max(0, math.min(math.floor(tonumber(ARGV[11])), eventTime(c, tonumber(ARGV[8]))))
+      stamped, replayed = true, true
+    end
+    if stamped then
       moment = string.format('%d', at)
       pulseCount(base, pulseBucket(at), 'c', 1)
+      -- The moment index (READ_RANGE): ties of one moment in seq order (same score: members compare as text).
+      redis.call('ZADD', base .. ':m', at, string.format('%015d', seq) .. '|' .. ARGV[2])
     end
   end
 end
 local json = string.sub(ARGV[4], 1, -2) .. ',"seq":' .. seq .. ',"byFacilitator":' .. (host and 'true' or 'false')
-  .. ',"moment":' .. moment .. ',"rootId":' .. (root == '' and 'null' or ('"' .. root .. '"')) .. '}'
+  .. ',"moment":' .. moment .. ',"rootId":' .. (root == '' and 'null' or ('"' .. root .. '"'))
+  .. (replayed and ',"replayed":true' or '') .. '}'
 redis.call('HSET', base .. ':c', ARGV[2], json)
 redis.call('ZADD', base .. ':order', seq, ARGV[2])
 -- The page indexes (READ_PAGE): threads by seq and by Top rank (no reactions yet: the seq), replies per thread.
@@ -361,6 +372,64 @@ if #ids > 0 then remaining = redis.call('ZCOUNT', key, '(' .. ids[#ids], '+inf')
 local out = {remaining, #ids / 2, redis.call('GET', base .. ':seq') or '0'}
 for i = 1, #ids, 2 do pushComment(out, base, ids[i]) end
 return out
+`;
+
+/**
+ * A page of a moment range without reading the post: ARGV 1 from (ms, inclusive),
+ * 2 to (ms, exclusive), 3 the cursor's member (zero-padded seq|id) or '', 4 the
+ * cursor's moment, 5 most comments. :m holds stamped comments by moment, ties
+ * in seq order, so a page is one rank lookup and one index range: O(log n + page).
+ * Returns {seq, totals version, 1 if more follow in the range else 0, n, then n
+ * comments (pushComment)}; {-1} no such post, {-2} index never built
+ * (REINDEX_MOMENTS), {-3} the cursor names no comment at that moment.
+ */
+export const READ_RANGE = PUSH_COMMENT + `
+local base = KEYS[1]
+if redis.call('EXISTS', base .. ':meta') == 0 then return {-1} end
+if redis.call('HGET', base .. ':meta', 'mindex') ~= '1' then return {-2} end
+local key = base .. ':m'
+local start = redis.call('ZCOUNT', key, '-inf', '(' .. ARGV[1])
+if ARGV[3] ~= '' then
+  local score = redis.call('ZSCORE', key, ARGV[3])
+  if not score or tonumber(score) ~= tonumber(ARGV[4]) then return {-3} end
+  local after = redis.call('ZRANK', key, ARGV[3]) + 1
+  if after > start then start = after end
+end
+local limit, to = tonumber(ARGV[5]), tonumber(ARGV[2])
+-- One more than the page: whether the range goes on.
+local got = redis.call('ZRANGE', key, start, start + limit, 'WITHSCORES')
+local ids, more = {}, 0
+for i = 1, #got, 2 do
+  if tonumber(got[i + 1]) >= to then break end
+  if #ids == limit then more = 1; break end
+  local bar = string.find(got[i], '|', 1, true)
+  ids[#ids + 1] = string.sub(got[i], bar + 1)
+end
+local out = {redis.call('GET', base .. ':seq') or '0', redis.call('GET', base .. ':rv') or '0', more, #ids}
+for _, cid in ipairs(ids) do pushComment(out, base, cid) end
+return out
+`;
+
+/**
+ * Builds the moment index (:m) of a post written before it existed, once, on
+ * its first range read: every stamped comment by moment. O(history) in one
+ * step; new posts are marked indexed when created. Returns 1, or 0 for no such post.
+ */
+export const REINDEX_MOMENTS = `
+local base = KEYS[1]
+if redis.call('EXISTS', base .. ':meta') == 0 then return 0 end
+if redis.call('HGET', base .. ':meta', 'mindex') == '1' then return 1 end
+for _, cid in ipairs(redis.call('ZRANGE', base .. ':order', 0, -1)) do
+  local json = redis.call('HGET', base .. ':c', cid)
+  if json then
+    local c = cjson.decode(json)
+    if type(c.moment) == 'number' then
+      redis.call('ZADD', base .. ':m', c.moment, string.format('%015d', c.seq) .. '|' .. cid)
+    end
+  end
+end
+redis.call('HSET', base .. ':meta', 'mindex', '1')
+return 1
 `;
 
 /**

@@ -15,7 +15,7 @@ export const PENDING_SEQ = Number.MAX_SAFE_INTEGER;
  * else the shared Comment schema grows.
  */
 export type CommentView = Pick<Comment, 'id' | 'postId' | 'parentId' | 'author' | 'createdAt' | 'seq' | 'reactions'> &
-  Partial<Pick<Comment, 'body' | 'byFacilitator' | 'hidden' | 'deleted' | 'clientId' | 'moment' | 'rootId' | 'editedAt'>>;
+  Partial<Pick<Comment, 'body' | 'byFacilitator' | 'hidden' | 'deleted' | 'clientId' | 'moment' | 'rootId' | 'editedAt' | 'replayed'>>;
 
 export class FeedEntry {
   /**

@@ -148,8 +148,13 @@ export class PostFeed {
     return this.#lastSeq;
   }
 
-  /** Browser only: join the room and follow it until stop(). */
-  start(): void {
+  /**
+   * Browser only: join the room and follow it until stop(). `fresh`: the first
+   * join asks for a snapshot, not the events since this feed's seq (back from
+   * watching later, whose page held no comments).
+   */
+  start(opts: { fresh?: boolean } = {}): void {
+    let fresh = opts.fresh ?? false;
     if (this.#cleanup) return;
     const socket = connection.socket;
     const postId = this.post.id;
@@ -191,7 +196,10 @@ export class PostFeed {
     socket.on('presence', onPresence);
     socket.on('post:role', onRole);
     // Every (re)connect starts in no rooms: rejoin from the last applied event.
-    const offConnect = connection.onConnect(() => void this.#join(this.#lastSeq));
+    const offConnect = connection.onConnect(() => {
+      void this.#join(fresh ? undefined : this.#lastSeq);
+      fresh = false;
+    });
 
     this.#cleanup = () => {
       offConnect();

@@ -6,7 +6,7 @@
  */
 import { env } from '$env/dynamic/private';
 import { error } from '@sveltejs/kit';
-import { Comment, Post, PostSummary, ThreadPage } from '@board/shared';
+import { Comment, Post, PostSummary, RangePage, ThreadPage } from '@board/shared';
 import { z } from 'zod';
 
 const PostListResponse = z.object({
@@ -50,3 +50,7 @@ export const fetchPostList = (fetch: Fetch) => getJson(fetch, '/api/posts', Post
 
 export const fetchPostPage = (fetch: Fetch, id: string) =>
   getJson(fetch, `/api/posts/${encodeURIComponent(id)}`, PostPageResponse);
+
+/** Watch later: the first page of comments stamped in [fromMs, toMs) (anonymous, redacted). */
+export const fetchRange = (fetch: Fetch, id: string, fromMs: number, toMs: number) =>
+  getJson(fetch, `/api/posts/${encodeURIComponent(id)}/range?fromMs=${fromMs}&toMs=${toMs}`, RangePage);
