@@ -53,6 +53,8 @@ interface Member {
 const RECEIVED_CAPACITY = 4_096;
 
 let members: Member[] = [];
+/** Comments a snapshot resync left behind "Load earlier comments" (older than the newest page it sent). */
+let earlier = 0;
 /** Per comment n posted: when (performance clock, ms). */
 const postedAt = new Map<number, number>();
 /** Arrival of comment n at a member, ms after it was posted; split by whether the member was connected then. */
@@ -160,8 +162,21 @@ function connectAndJoin(m: Member, timeoutMs: number): Promise<'snapshot' | 'rep
               for (const { e, at: when } of m.early) if (e.seq > m.fromSeq) receive(m, e, when);
               m.early = [];
             }
-            // On a resync (a gap too old to replay) the newest page stands in for the events: what it shows counts as received.
-            else for (const c of res.data.page.threads.flatMap((t) => [t.root, ...t.replies])) receive(m, { seq: c.seq, comment: c }, at);
+            // On a resync (a gap too old to replay) the newest page stands in for the events: what it shows counts as
+            // received, and what it does not (older than its threads) sits behind "Load earlier comments", as in the
+            // web client: counted apart, not as lost.
+            else {
+              const shown = res.data.page.threads.flatMap((t) => [t.root, ...t.replies]);
+              for (const c of shown) receive(m, { seq: c.seq, comment: c }, at);
+              const oldestShown = Math.min(...shown.map((c) => c.seq));
+              for (let seq = m.fromSeq + 1; seq < oldestShown; seq++) {
+                const i = seq - m.fromSeq - 1;
+                if (i < m.received.length && m.received[i] === 0) {
+                  m.received[i] = 1;
+                  earlier++;
+                }
+              }
+            }
           } else for (const e of res.data.events) receive(m, e, at);
           m.totalsVersion = res.data.totalsVersion;
           m.connected = true;
@@ -224,7 +239,8 @@ async function rush(args: { ports: number[]; count: number; spreadMs: number; pa
         m.totalsVersion = Number(at[2]);
       }
       const mode = await connectAndJoin(m, 60_000);
-      joinModes[mode] = (joinModes[mode] ?? 0) + 1;
+      const how = at ? mode : `${mode} (no seq in the page)`;
+      joinModes[how] = (joinModes[how] ?? 0) + 1;
       joined.add(now() - m.startedAt);
       members.push(m);
     } catch (err) {
@@ -331,7 +347,7 @@ async function settle() {
     lost += mine;
     if (mine > 0) membersLosing++;
   }
-  return { lost, membersLosing, receivedTwice: twice, lastSeq: lastPostedSeq, live: during.live.summary(), cameBack: during.cameBack.summary() };
+  return { lost, membersLosing, behindLoadEarlier: earlier, receivedTwice: twice, lastSeq: lastPostedSeq, live: during.live.summary(), cameBack: during.cameBack.summary() };
 }
 
 // ---------------------------------------------------------------- the poster

@@ -73,6 +73,8 @@ export interface CrowdResult {
     attempts: number;
     lost: number;
     membersLosing: number;
+    /** Comments a snapshot resync left behind "Load earlier comments" (not lost: one click away). */
+    behindLoadEarlier: number;
     receivedTwice: number;
     live: LatencySummary;
     cameBack: LatencySummary;
@@ -178,12 +180,12 @@ export async function runCrowd(root: string, say: (line: string) => void = conso
     const { onDeadNode } = await crowd.call<{ onDeadNode: number }>('expectDeath', { deadPorts: [ports[0]], survivors: [ports[1]] });
     nodes[0]!.proc.kill('SIGKILL');
     await nodes[0]!.exited;
-    const resynced = await crowd.call<Omit<CrowdResult['storm'], 'onDeadNode' | 'lost' | 'membersLosing' | 'receivedTwice' | 'live' | 'cameBack'>>(
+    const resynced = await crowd.call<Omit<CrowdResult['storm'], 'onDeadNode' | 'lost' | 'membersLosing' | 'behindLoadEarlier' | 'receivedTwice' | 'live' | 'cameBack'>>(
       'stormResult',
       { timeoutMs: 120_000 },
       150_000,
     );
-    const settled = await crowd.call<Pick<CrowdResult['storm'], 'lost' | 'membersLosing' | 'receivedTwice' | 'live' | 'cameBack'>>('settle', {}, 60_000);
+    const settled = await crowd.call<Pick<CrowdResult['storm'], 'lost' | 'membersLosing' | 'behindLoadEarlier' | 'receivedTwice' | 'live' | 'cameBack'>>('settle', {}, 60_000);
     say(`  crowd: storm: ${resynced.resynced}/${resynced.dropped} resynced, p99 ${ms(resynced.resync.p99)} ms, ${settled.lost} lost`);
     return { settings: s, seedS, uncached, pages, rush, memory, storm: { onDeadNode, ...resynced, ...settled }, loadAverage: { start: load0, end: loadAverage() } };
   } finally {
@@ -231,7 +233,11 @@ export function crowdTable(r: CrowdResult): string {
         .join(', ')}; ${storm.attempts} attempts)`,
       'all, p99 ≤ 10,000',
     ],
-    ['storm: comments lost / delivered twice, live and in the resync (all viewers; the client keeps one by seq)', `${storm.lost} (${storm.membersLosing} viewers) / ${storm.receivedTwice}`, '0 lost'],
+    [
+      'storm: comments lost / behind "Load earlier" after a snapshot / delivered twice on the wire (all viewers, rush included; the client keeps one by seq)',
+      `${storm.lost} (${storm.membersLosing} viewers) / ${storm.behindLoadEarlier} / ${storm.receivedTwice}`,
+      '0 lost, 0 shown twice',
+    ],
     [
       'storm: comment posted during it → viewer, p99 ms: connected / coming back',
       `${ms(storm.live.p99)} (${storm.live.count.toLocaleString('en-US')}) / ${ms(storm.cameBack.p99)} (${storm.cameBack.count.toLocaleString('en-US')})`,
