@@ -223,7 +223,7 @@ export function createRealtime(config: Config, deps: RealtimeDeps = {}): Realtim
     maxEventsPerFrame: config.BROADCAST_MAX_EVENTS_PER_FRAME,
     metrics,
   });
-  const presence = createPresence({ io, store, nodeId, log });
+  const presence = createPresence({ io, store, nodeId, log, frameMs: config.PRESENCE_FRAME_MS });
   const pulse = createPulseRelay({
     store,
     broadcast: (postId, buckets) => io.to(rooms.post(postId)).emit('post:pulse', postId, buckets),

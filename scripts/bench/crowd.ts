@@ -110,6 +110,14 @@ async function pageLoads(url: string, perS: number, seconds: number): Promise<Cr
   return { served: true, bytes, latency: latency.summary(), failed };
 }
 
+/**
+ * A node's first render loads the page's modules and compiles their code (~300 ms): a few requests
+ * first, so the figures are of a node that has been serving, not of its first second.
+ */
+async function warmUp(url: string): Promise<void> {
+  for (let i = 0; i < 5; i++) await (await fetch(url)).arrayBuffer();
+}
+
 export async function runCrowd(root: string, say: (line: string) => void = console.log, s: CrowdSettings = CROWD_DEFAULTS): Promise<CrowdResult> {
   const pin = pinning(describeMachine());
   const load0 = loadAverage();
@@ -126,7 +134,8 @@ export async function runCrowd(root: string, say: (line: string) => void = conso
   try {
     const secret = `crowd-secret-${Date.now()}-0123456789abcdef0123456789`;
     // The flags production runs with (scripts/start.sh), and gc for the memory figure.
-    const flags = ['--expose-gc', '--max-semi-space-size=128', '--single-threaded-gc'];
+    const profile = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
+    const flags = ['--expose-gc', '--max-semi-space-size=128', '--single-threaded-gc', ...profile];
     const nodes = [start('node0', 'server-child.ts', pin.server, flags), start('node1', 'server-child.ts', pin.server, flags)];
     const ports: number[] = [];
     for (const [i, node] of nodes.entries()) {
@@ -152,11 +161,13 @@ export async function runCrowd(root: string, say: (line: string) => void = conso
         { kind: 'board', redisUrl: redis.url, redisPrefix: 'crowd:', nodeId: 'crowd-node-uncached', sessionSecret: secret, rateLimitFactor: 1_000, webHandler, pageCacheMs: 0 },
         60_000,
       );
+      await warmUp(`http://127.0.0.1:${port}${pagePath}`);
       uncached = await pageLoads(`http://127.0.0.1:${port}${pagePath}`, s.pageLoadsPerS, s.pageLoadSeconds);
       say(`  crowd: ${s.pageLoadsPerS} page loads/s, every one rendered: p99 ${ms(uncached.latency.p99)} ms, ${uncached.failed} failed`);
       await plain.stop();
       children.splice(children.indexOf(plain), 1);
     }
+    for (const port of ports) await warmUp(`http://127.0.0.1:${port}${pagePath}`);
     const pages = await pageLoads(`http://127.0.0.1:${ports[0]}${pagePath}`, s.pageLoadsPerS, s.pageLoadSeconds);
     pages.served = webHandler !== undefined;
     say(`  crowd: ${s.pageLoadsPerS} page loads/s: p99 ${ms(pages.latency.p99)} ms, ${(pages.bytes / 1024).toFixed(1)} KB, ${pages.failed} failed`);

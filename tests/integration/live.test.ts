@@ -135,6 +135,28 @@ describe.each<Engine>(['memory', 'redis'])('live comments and reactions (%s engi
     await one;
   });
 
+  it("sends a crowd's arrivals as a few presence frames that end on the right count", async () => {
+    // The default PRESENCE_FRAME_MS (2 s): the room hears a count at most once per that time.
+    const postId = `crowd-${engine}`;
+    await board.store.createPost({ id: postId, title: 'Crowd' });
+    const watcher = await connect(board.url);
+    await join(watcher, postId);
+    const counts: number[] = [];
+    watcher.on('presence', (p) => p.postId === postId && counts.push(p.viewers));
+    const started = Date.now();
+    const all = waitFor(watcher, 'presence', (p) => p.postId === postId && p.viewers === 11);
+    // Arrivals spread over more than the 250 ms presence flushes, so that without the
+    // spacing each flush would change the count and send a frame (about ten of them).
+    for (let i = 0; i < 10; i++) {
+      await join(await connect(board.url), postId);
+      await new Promise((r) => setTimeout(r, 300));
+    }
+    await all;
+    const elapsedMs = Date.now() - started;
+    expect(counts.at(-1)).toBe(11);
+    expect(counts.length).toBeLessThanOrEqual(Math.floor(elapsedMs / 2_000) + 2);
+  });
+
   it('counts a person with several tabs open once', async () => {
     await board.store.createPost({ id: `tabs-${engine}`, title: 'T' });
     const postId = `tabs-${engine}`;

@@ -796,7 +796,9 @@ export function createRedisStore(opts: RedisStoreOptions): Store {
       const entries = await redis.xrange(`${base}:log`, `(0-${sinceSeq}`, '+', 'COUNT', REPLAY_MAX + 1);
       const events = entries.map(([, fields]) => PostEvent.parse(JSON.parse(fields[1]!)));
       // Trimmed past sinceSeq, or an entry scrubbed by a deletion: not contiguous, so the caller sends a snapshot.
-      const contiguous = events.length === seq - sinceSeq && events.every((e, i) => e.seq === sinceSeq + 1 + i);
+      // Events appended between the two reads are welcome (the log only grows at its end): under load that gap
+      // is long enough that counting them as a break sent ~10 % of a crowd's rejoins a snapshot (pnpm bench --only=crowd).
+      const contiguous = events.length >= seq - sinceSeq && events.every((e, i) => e.seq === sinceSeq + 1 + i);
       return contiguous ? events : null;
     },
 
