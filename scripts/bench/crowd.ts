@@ -269,7 +269,9 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const root = join(import.meta.dirname, '..', '..');
   const viewers = Number(process.env.BENCH_CROWD_VIEWERS ?? CROWD_DEFAULTS.viewers);
   const history = Number(process.env.BENCH_CROWD_HISTORY ?? CROWD_DEFAULTS.history);
-  runCrowd(root, console.log, { ...CROWD_DEFAULTS, viewers, history }).then(
+  // BENCH_CROWD_SPREAD_S: the rush over more seconds, to find the rate one server core absorbs.
+  const spreadS = Number(process.env.BENCH_CROWD_SPREAD_S ?? CROWD_DEFAULTS.spreadS);
+  runCrowd(root, console.log, { ...CROWD_DEFAULTS, viewers, history, spreadS }).then(
     (r) => {
       console.log(crowdTable(r));
       process.exit(0);
