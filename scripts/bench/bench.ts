@@ -30,6 +30,7 @@ async function startRedis(cpu: number | null): Promise<BenchRedis> {
 import type { CommentsResult, GcPauses, ReactionResult } from './results.js';
 import { bigPostTable, runBigPost } from './bigpost.js';
 import { crowdTable, runCrowd } from './crowd.js';
+import { replayTable, runReplay } from './replay.js';
 import { runSharding, shardingSettings, shardingTable } from './sharding.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -120,11 +121,12 @@ const S = {
   nodeFlags: setting('NODE_FLAGS', ''),
   /**
    * Sections to run; `bigpost` (bytes and Redis commands of a 50,000-comment post) runs alone in about a minute,
-   * `crowd` (page loads, a 5,000-viewer rush and a node killed under them, scripts/bench/crowd.ts) in about three.
+   * `crowd` (page loads, a 5,000-viewer rush and a node killed under them, scripts/bench/crowd.ts) in about two,
+   * `replay` (opening watch-later on a 20,000-comment event against reading the whole post) in under one.
    * `sharding` (classic vs sharded adapter on a Redis Cluster, scripts/bench/sharding.ts; --shard-viewers,
    * --shard-comments, --shard-spread) runs only when named.
    */
-  only: setting('ONLY', 'broadcast,spike,reactions,idle,nodes,bigpost,crowd').split(','),
+  only: setting('ONLY', 'broadcast,spike,reactions,idle,nodes,bigpost,crowd,replay').split(','),
 };
 const runs = (name: string) => S.only.includes(name);
 
@@ -563,6 +565,7 @@ async function main(): Promise<void> {
   // Counts, not times: the same on a busy machine as on an idle one.
   const bigPostRows = runs('bigpost') ? await attempt('big post', () => runBigPost(root, say)) : null;
   const crowd = runs('crowd') ? await attempt('crowd', () => runCrowd(root, say)) : null;
+  const replayRows = runs('replay') ? await attempt('replay', () => runReplay(say)) : null;
   const shardingSet = runs('sharding') ? shardingSettings(setting) : null;
   const shardingRows = shardingSet ? await attempt('sharding', () => runSharding(shardingSet, say)) : null;
   if (runs('nodes')) {
@@ -893,6 +896,11 @@ async function main(): Promise<void> {
       `${mark(storm.resynced === storm.dropped && storm.resync.p99 <= 10_000 && storm.lost === 0)}  storm: ${storm.resynced}/${storm.dropped} resynced, p99 ${fmtInt(storm.resync.p99)} ms, ${storm.lost} lost (goal all, ≤ 10,000, 0)`,
     );
     goals.push(`${mark(storm.live.p99 <= 2_000)}  comment during the storm to connected viewers: p99 ${fmtInt(storm.live.p99)} ms (goal ≤ 2,000)`);
+  }
+
+  if (replayRows) {
+    out.push('### Watch later on an event of 20,000 comments: opening replay against reading the whole post');
+    out.push('', replayTable(replayRows), '');
   }
 
   if (shardingRows && shardingSet) {
