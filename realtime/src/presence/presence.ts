@@ -57,9 +57,10 @@ export function createPresence(opts: PresenceOptions): Presence {
   const due = new Map<string, ReturnType<typeof setTimeout>>();
   const frameMs = opts.frameMs ?? 0;
 
-  const send = (postId: string) => {
+  /** `again`: send even the count the room last heard (a deferred frame: people who joined since read an older count). */
+  const send = (postId: string, again = false) => {
     const total = lastTotal.get(postId) ?? 0;
-    if (sentTotal.get(postId) === total || (total === 0 && !sentTotal.has(postId))) return;
+    if ((!again && sentTotal.get(postId) === total) || (total === 0 && !sentTotal.has(postId))) return;
     if (total === 0) {
       sentTotal.delete(postId);
       sentAt.delete(postId);
@@ -90,7 +91,7 @@ export function createPresence(opts: PresenceOptions): Presence {
     if (wait <= 0) return send(postId);
     const timer = setTimeout(() => {
       due.delete(postId);
-      send(postId);
+      send(postId, true);
     }, wait);
     timer.unref();
     due.set(postId, timer);
