@@ -6,22 +6,19 @@
  */
 import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
 import { AppError, type EventClock } from '@board/shared';
-import { createRedisStore, type Store } from '@board/realtime';
-import { makeStore, testRedis, uniquePrefix } from '../support/board.js';
+import type { Store } from '@board/realtime';
+import { CONTRACT_ENGINES, contractStore, uniquePrefix } from '../support/board.js';
 
 const alice = { id: 'u_alice', name: 'Alice' };
 
 // Redis also as a 3-master cluster (docs/decisions/0024-redis-cluster.md).
-for (const engine of ['memory', 'redis', 'redis-cluster'] as const) {
+for (const engine of CONTRACT_ENGINES) {
   describe(`event clock storage: ${engine}`, () => {
     let store: Store;
     const opened: Store[] = [];
     let prefix = '';
     const open = (): Store => {
-      const s =
-        engine === 'memory'
-          ? makeStore('memory', '')
-          : createRedisStore({ redis: testRedis(engine, inject(engine === 'redis' ? 'redisUrl' : 'redisClusterNodes')), prefix, ownsConnection: true });
+      const s = contractStore(engine, { redisUrl: inject('redisUrl'), clusterNodes: inject('redisClusterNodes') }, { prefix });
       opened.push(s);
       return s;
     };

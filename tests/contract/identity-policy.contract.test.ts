@@ -4,8 +4,8 @@
  * reads back through a second store on the same data, and no such post is NOT_FOUND.
  */
 import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
-import { createRedisStore, type Store } from '@board/realtime';
-import { CONTRACT_ENGINES, makeStore, testRedis, uniquePrefix } from '../support/board.js';
+import type { Store } from '@board/realtime';
+import { CONTRACT_ENGINES, contractStore, uniquePrefix } from '../support/board.js';
 
 for (const engine of CONTRACT_ENGINES) {
   describe(`identity policy storage: ${engine}`, () => {
@@ -13,10 +13,7 @@ for (const engine of CONTRACT_ENGINES) {
     const opened: Store[] = [];
     let prefix = '';
     const open = (): Store => {
-      const s =
-        engine === 'memory'
-          ? makeStore('memory', '')
-          : createRedisStore({ redis: testRedis(engine, engine === 'redis' ? inject('redisUrl') : inject('redisClusterNodes')), prefix, ownsConnection: true });
+      const s = contractStore(engine, { redisUrl: inject('redisUrl'), clusterNodes: inject('redisClusterNodes') }, { prefix });
       opened.push(s);
       return s;
     };

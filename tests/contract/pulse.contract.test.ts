@@ -16,23 +16,20 @@ import {
   type Moment,
   type PulseBucket,
 } from '@board/shared';
-import { createMemoryStore, createRedisStore, type PulseOut, type ReactionOp, type Store } from '@board/realtime';
-import { testRedis, uniquePrefix } from '../support/board.js';
+import type { PulseOut, ReactionOp, Store } from '@board/realtime';
+import { CONTRACT_ENGINES, contractStore, uniquePrefix } from '../support/board.js';
 
 const alice = { id: 'u_alice', name: 'Alice' };
 
 // Redis also as a 3-master cluster (docs/decisions/0024-redis-cluster.md).
-for (const engine of ['memory', 'redis', 'redis-cluster'] as const) {
+for (const engine of CONTRACT_ENGINES) {
   describe(`pulse and moments storage: ${engine}`, () => {
     let store: Store;
     const opened: Store[] = [];
     let prefix = '';
     /** A store; on Redis a second one on the same data stands for a second node. */
     const open = (pulseFrameMs = 200): Store => {
-      const s =
-        engine === 'memory'
-          ? createMemoryStore({ pulseFrameMs })
-          : createRedisStore({ redis: testRedis(engine, inject(engine === 'redis' ? 'redisUrl' : 'redisClusterNodes')), prefix, ownsConnection: true, pulseFrameMs });
+      const s = contractStore(engine, { redisUrl: inject('redisUrl'), clusterNodes: inject('redisClusterNodes') }, { prefix, pulseFrameMs });
       opened.push(s);
       return s;
     };

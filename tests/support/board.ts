@@ -69,20 +69,20 @@ export async function startBoard(opts: BoardOptions): Promise<Board> {
   };
 }
 
-/** A bare store for the contract suite, with its own connection and prefix. */
-export function makeStore(engine: Engine, redisUrl: string, opts: { replayLogMax?: number } = {}): Store {
-  if (engine === 'memory') return createMemoryStore(opts);
-  return createRedisStore({
-    redis: new Redis(redisUrl, redisOptions),
-    prefix: uniquePrefix(),
-    ownsConnection: true,
-    ...opts,
-  });
+/**
+ * Options of a bare test store. `prefix`: the keys it works under (default: a fresh one); a second
+ * store given the same prefix sees the same data, as a second node or a restart would.
+ */
+export interface TestStoreOptions {
+  replayLogMax?: number;
+  pulseFrameMs?: number;
+  prefix?: string;
 }
 
-/** A new data connection for a contract test: one Redis, or the test run's Redis Cluster. */
-export function testRedis(kind: 'redis' | 'redis-cluster', target: string): Redis | Cluster {
-  return kind === 'redis' ? new Redis(target, redisOptions) : new Cluster(clusterSeeds(target.split(',')), clusterOptions(redisOptions));
+/** A bare store for the contract suite, with its own connection and prefix. */
+export function makeStore(engine: Engine, redisUrl: string, opts: TestStoreOptions = {}): Store {
+  if (engine === 'memory') return createMemoryStore(opts);
+  return createRedisStore({ redis: new Redis(redisUrl, redisOptions), prefix: uniquePrefix(), ownsConnection: true, ...opts });
 }
 
 /** Every engine a storage contract runs on: the memory engine, one Redis, a Redis Cluster. */
@@ -90,16 +90,11 @@ export const CONTRACT_ENGINES = ['memory', 'redis', 'redis-cluster'] as const;
 export type ContractEngine = (typeof CONTRACT_ENGINES)[number];
 
 /** A bare store of `engine`; `targets` are the run's Redis URL and cluster seeds (vitest's inject). */
-export function contractStore(engine: ContractEngine, targets: { redisUrl: string; clusterNodes: string }, opts: { replayLogMax?: number } = {}): Store {
+export function contractStore(engine: ContractEngine, targets: { redisUrl: string; clusterNodes: string }, opts: TestStoreOptions = {}): Store {
   return engine === 'redis-cluster' ? makeClusterStore(targets.clusterNodes, opts) : makeStore(engine, targets.redisUrl, opts);
 }
 
 /** A bare store on a Redis Cluster ("host:port,..." seeds), with its own connection and prefix. */
-export function makeClusterStore(nodes: string, opts: { replayLogMax?: number } = {}): Store {
-  return createRedisStore({
-    redis: new Cluster(clusterSeeds(nodes.split(',')), clusterOptions(redisOptions)),
-    prefix: uniquePrefix(),
-    ownsConnection: true,
-    ...opts,
-  });
+export function makeClusterStore(nodes: string, opts: TestStoreOptions = {}): Store {
+  return createRedisStore({ redis: new Cluster(clusterSeeds(nodes.split(',')), clusterOptions(redisOptions)), prefix: uniquePrefix(), ownsConnection: true, ...opts });
 }
