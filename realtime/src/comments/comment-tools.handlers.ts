@@ -23,6 +23,7 @@ import type { Store } from '../store/types.js';
 import { handle, type HandlerContext } from '../socket/handle.js';
 import type { BoardServer, BoardSocket } from '../socket/types.js';
 import { logAction, requireFacilitator, authorizeModeration } from '../moderation/authorize.js';
+import { deleteComment, visibilityEvent } from '../moderation/comment-changes.js';
 
 export interface CommentToolsDeps {
   io: BoardServer;
@@ -43,7 +44,7 @@ const REPORT_QUEUE_MAX = 200;
 const REPORTS_ACTOR = { id: 'reports', name: 'Reports' };
 
 export function registerCommentToolHandlers(socket: BoardSocket, deps: CommentToolsDeps): void {
-  const { io, store, broadcaster, presence, ctx, editWindowMs, reportHideThreshold } = deps;
+  const { io, store, broadcaster, ctx, editWindowMs, reportHideThreshold } = deps;
 
   /** A queue row changed: every tab of every facilitator of the post hears it, on whichever node. */
   const toFacilitators = async (postId: string, entry: ReportEntry) => {
@@ -55,7 +56,7 @@ export function registerCommentToolHandlers(socket: BoardSocket, deps: CommentTo
   const setHidden = async (postId: string, commentId: string, hidden: boolean): Promise<boolean> => {
     const { seq, value: body } = await store.setHidden(postId, commentId, hidden);
     if (seq === null) return false;
-    broadcaster.send(postId, [hidden ? { type: 'hidden', seq, commentId } : { type: 'restored', seq, commentId, body }]);
+    broadcaster.send(postId, [visibilityEvent(seq, commentId, hidden, body)]);
     return true;
   };
 
@@ -77,12 +78,7 @@ export function registerCommentToolHandlers(socket: BoardSocket, deps: CommentTo
     'comment:delete',
     handle(socket, 'comment:delete', DeleteOwnCommentRequest, async ({ postId, commentId }, reply: (r: null) => void) => {
       await ctx.limits.consume('comment', socket);
-      const { seq } = await store.deleteComment(postId, commentId, socket.data.user.id);
-      reply(null);
-      if (seq === null) return;
-      broadcaster.send(postId, [{ type: 'deleted', seq, commentId }]);
-      presence.statsChanged(postId);
-      await logAction(store, socket, postId, 'delete', commentId);
+      await deleteComment(deps, socket, { postId, commentId, authorId: socket.data.user.id }, reply);
     }, ctx),
   );
 

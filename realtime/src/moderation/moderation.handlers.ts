@@ -21,6 +21,7 @@ import type { Store } from '../store/types.js';
 import { handle, type HandlerContext } from '../socket/handle.js';
 import type { BoardServer, BoardSocket } from '../socket/types.js';
 import { authorizeModeration, logAction, requireFacilitator } from './authorize.js';
+import { deleteComment, visibilityEvent } from './comment-changes.js';
 
 export interface ModerationDeps {
   io: BoardServer;
@@ -33,7 +34,7 @@ export interface ModerationDeps {
 const firstWords = (text: string) => (text.length > 60 ? `${text.slice(0, 57)}…` : text);
 
 export function registerModerationHandlers(socket: BoardSocket, deps: ModerationDeps): void {
-  const { io, store, broadcaster, presence, ctx } = deps;
+  const { io, store, broadcaster, ctx } = deps;
 
   socket.on(
     'mod:pin',
@@ -54,7 +55,7 @@ export function registerModerationHandlers(socket: BoardSocket, deps: Moderation
       const { seq, value: body } = await store.setHidden(postId, commentId, hidden);
       reply(null);
       if (seq === null) return;
-      broadcaster.send(postId, [hidden ? { type: 'hidden', seq, commentId } : { type: 'restored', seq, commentId, body }]);
+      broadcaster.send(postId, [visibilityEvent(seq, commentId, hidden, body)]);
       await logAction(store, socket, postId, hidden ? 'hide' : 'restore', commentId, firstWords(body));
     }, ctx),
   );
@@ -63,12 +64,7 @@ export function registerModerationHandlers(socket: BoardSocket, deps: Moderation
     'mod:delete',
     handle(socket, 'mod:delete', DeleteCommentRequest, async ({ postId, commentId }, reply: (r: null) => void) => {
       await authorizeModeration(store, socket, postId, ctx.limits);
-      const { seq } = await store.deleteComment(postId, commentId);
-      reply(null);
-      if (seq === null) return;
-      broadcaster.send(postId, [{ type: 'deleted', seq, commentId }]);
-      presence.statsChanged(postId);
-      await logAction(store, socket, postId, 'delete', commentId);
+      await deleteComment(deps, socket, { postId, commentId }, reply);
     }, ctx),
   );
 
