@@ -15,10 +15,10 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Redis } from 'ioredis';
-import { io } from 'socket.io-client';
-import { PROTOCOL_VERSION, type JoinResult, type Result } from '@board/shared';
-import { configFrom, createRealtime, seedBigPost, silentLog, type Realtime, type RealtimeDeps } from '@board/realtime';
-import { freePort, startRedisServer } from '../lib/redis-server.js';
+import type { JoinResult } from '@board/shared';
+import { seedBigPost, type RealtimeDeps } from '@board/realtime';
+import { freePort } from '../lib/redis-server.js';
+import { ask, runAlone, sessionSocket, withBoard } from './in-process.js';
 
 export interface BigPostRow {
   engine: 'memory' | 'redis';
@@ -45,15 +45,9 @@ async function commandStats(redis: Redis): Promise<Map<string, number>> {
 }
 
 async function joinOnce(url: string, postId: string): Promise<JoinResult> {
-  const socket = io(url, { transports: ['websocket'], auth: { v: PROTOCOL_VERSION }, forceNew: true, reconnection: false });
+  const socket = await sessionSocket(url);
   try {
-    await new Promise<void>((resolve, reject) => {
-      socket.once('session', () => resolve());
-      socket.once('connect_error', reject);
-    });
-    const res = (await socket.timeout(30_000).emitWithAck('post:join', { postId })) as Result<JoinResult>;
-    if (!res.ok) throw new Error(`join refused: ${res.error.message}`);
-    return res.data;
+    return await ask<JoinResult>(socket, 'post:join', { postId });
   } finally {
     socket.disconnect();
   }
@@ -66,63 +60,57 @@ export async function runBigPost(root: string, say: (line: string) => void = con
   const port = await freePort();
   process.env.REALTIME_INTERNAL_URL = `http://127.0.0.1:${port}`;
   for (const engine of ['memory', 'redis'] as const) {
-    const redisServer = engine === 'redis' ? await startRedisServer() : null;
     const webHandler = existsSync(handlerPath)
       ? ((await import(pathToFileURL(handlerPath).href)) as { handler: NonNullable<RealtimeDeps['webHandler']> }).handler
       : undefined;
-    const realtime: Realtime = createRealtime(
-      configFrom({
-        RATE_LIMIT_FACTOR: '0',
-        SESSION_SECRET: 'bench-secret-that-is-long-enough-0123456789',
-        ...(redisServer ? { REDIS_URL: redisServer.url, REDIS_PREFIX: 'bench:' } : {}),
-      }),
-      { log: silentLog, webHandler },
-    );
-    const url = `http://127.0.0.1:${await realtime.listen(port, '127.0.0.1')}`;
-    const stats = redisServer ? new Redis(redisServer.url) : null;
-    try {
-      for (const comments of SIZES) {
-        const postId = `big-${comments}`;
-        const t0 = performance.now();
-        await seedBigPost(realtime.store, { comments, postId });
-        say(`  bigpost ${engine}: seeded ${comments.toLocaleString('en-US')} comments in ${((performance.now() - t0) / 1_000).toFixed(1)} s`);
-        await joinOnce(url, postId); // warm: scripts loaded, session paths taken
-        const before = stats ? await commandStats(stats) : null;
-        const snapshot = await joinOnce(url, postId);
-        const after = stats ? await commandStats(stats) : null;
-        let joinCommands: number | null = null;
-        let byName: Record<string, number> | null = null;
-        if (before && after) {
-          byName = {};
-          joinCommands = 0;
-          for (const [name, calls] of after) {
-            // The INFO that read the "before" figures is counted in "after".
-            const delta = calls - (before.get(name) ?? 0) - (name === 'info' ? 1 : 0);
-            if (delta > 0) {
-              byName[name] = delta;
-              joinCommands += delta;
+    await withBoard(
+      engine,
+      async ({ realtime, url, redisUrl }) => {
+        const stats = redisUrl ? new Redis(redisUrl) : null;
+        try {
+          for (const comments of SIZES) {
+            const postId = `big-${comments}`;
+            const t0 = performance.now();
+            await seedBigPost(realtime.store, { comments, postId });
+            say(`  bigpost ${engine}: seeded ${comments.toLocaleString('en-US')} comments in ${((performance.now() - t0) / 1_000).toFixed(1)} s`);
+            await joinOnce(url, postId); // warm: scripts loaded, session paths taken
+            const before = stats ? await commandStats(stats) : null;
+            const snapshot = await joinOnce(url, postId);
+            const after = stats ? await commandStats(stats) : null;
+            let joinCommands: number | null = null;
+            let byName: Record<string, number> | null = null;
+            if (before && after) {
+              byName = {};
+              joinCommands = 0;
+              for (const [name, calls] of after) {
+                // The INFO that read the "before" figures is counted in "after".
+                const delta = calls - (before.get(name) ?? 0) - (name === 'info' ? 1 : 0);
+                if (delta > 0) {
+                  byName[name] = delta;
+                  joinCommands += delta;
+                }
+              }
             }
+            const page = webHandler ? await fetch(`${url}/posts/${postId}`) : null;
+            const data = webHandler ? await fetch(`${url}/posts/${postId}/__data.json`) : null;
+            const whole = await realtime.store.listComments(postId);
+            rows.push({
+              engine,
+              comments,
+              htmlBytes: page?.ok ? Buffer.byteLength(await page.text()) : null,
+              dataBytes: data?.ok ? Buffer.byteLength(await data.text()) : null,
+              joinBytes: Buffer.byteLength(JSON.stringify(snapshot)),
+              joinCommands,
+              joinCommandsByName: byName,
+              wholePostBytes: Buffer.byteLength(JSON.stringify(whole?.comments ?? [])),
+            });
           }
+        } finally {
+          stats?.disconnect();
         }
-        const page = webHandler ? await fetch(`${url}/posts/${postId}`) : null;
-        const data = webHandler ? await fetch(`${url}/posts/${postId}/__data.json`) : null;
-        const whole = await realtime.store.listComments(postId);
-        rows.push({
-          engine,
-          comments,
-          htmlBytes: page?.ok ? Buffer.byteLength(await page.text()) : null,
-          dataBytes: data?.ok ? Buffer.byteLength(await data.text()) : null,
-          joinBytes: Buffer.byteLength(JSON.stringify(snapshot)),
-          joinCommands,
-          joinCommandsByName: byName,
-          wholePostBytes: Buffer.byteLength(JSON.stringify(whole?.comments ?? [])),
-        });
-      }
-    } finally {
-      stats?.disconnect();
-      await realtime.close();
-      await redisServer?.dispose();
-    }
+      },
+      { port, webHandler },
+    );
   }
   return rows;
 }
@@ -153,17 +141,4 @@ export function bigPostTable(rows: BigPostRow[]): string {
   return lines.join('\n');
 }
 
-// Run alone.
-if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  const root = join(import.meta.dirname, '..', '..');
-  runBigPost(root).then(
-    (rows) => {
-      console.log(bigPostTable(rows));
-      process.exit(0);
-    },
-    (err: unknown) => {
-      console.error('bigpost failed:', err);
-      process.exit(1);
-    },
-  );
-}
+runAlone(import.meta.url, 'bigpost', () => runBigPost(join(import.meta.dirname, '..', '..')), bigPostTable);

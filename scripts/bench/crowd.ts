@@ -16,13 +16,13 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { pathToFileURL } from 'node:url';
 import { RECONNECT } from '@board/shared';
 import { startRedisServer } from '../lib/redis-server.js';
 import { describeMachine, loadAverage, pinning } from './machine.js';
 import { spawnChild, type Child } from './rpc.js';
 import { Samples, type LatencySummary } from './stats.js';
 import { BENCH_POST_ID } from './wire.js';
+import { runAlone } from './in-process.js';
 
 export interface CrowdSettings {
   viewers: number;
@@ -264,21 +264,16 @@ export function crowdTable(r: CrowdResult): string {
   ].join('\n');
 }
 
-// Run alone.
-if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  const root = join(import.meta.dirname, '..', '..');
-  const viewers = Number(process.env.BENCH_CROWD_VIEWERS ?? CROWD_DEFAULTS.viewers);
-  const history = Number(process.env.BENCH_CROWD_HISTORY ?? CROWD_DEFAULTS.history);
-  // BENCH_CROWD_SPREAD_S: the rush over more seconds, to find the rate one server core absorbs.
-  const spreadS = Number(process.env.BENCH_CROWD_SPREAD_S ?? CROWD_DEFAULTS.spreadS);
-  runCrowd(root, console.log, { ...CROWD_DEFAULTS, viewers, history, spreadS }).then(
-    (r) => {
-      console.log(crowdTable(r));
-      process.exit(0);
-    },
-    (err: unknown) => {
-      console.error('crowd failed:', err);
-      process.exit(1);
-    },
-  );
-}
+// Run alone. BENCH_CROWD_SPREAD_S: the rush over more seconds, to find the rate one server core absorbs.
+runAlone(
+  import.meta.url,
+  'crowd',
+  () =>
+    runCrowd(join(import.meta.dirname, '..', '..'), console.log, {
+      ...CROWD_DEFAULTS,
+      viewers: Number(process.env.BENCH_CROWD_VIEWERS ?? CROWD_DEFAULTS.viewers),
+      history: Number(process.env.BENCH_CROWD_HISTORY ?? CROWD_DEFAULTS.history),
+      spreadS: Number(process.env.BENCH_CROWD_SPREAD_S ?? CROWD_DEFAULTS.spreadS),
+    }),
+  crowdTable,
+);

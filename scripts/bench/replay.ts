@@ -8,12 +8,10 @@
  * of its playhead on screen would have had to load).
  * Run alone: node --import tsx scripts/bench/replay.ts (BENCH_REPLAY_COMMENTS, BENCH_REPLAY_OPENS).
  */
-import { pathToFileURL } from 'node:url';
 import { performance } from 'node:perf_hooks';
-import { io } from 'socket.io-client';
-import { PROTOCOL_VERSION, REPLAY_PREFETCH_MS, type JoinResult, type RangePage, type Result } from '@board/shared';
-import { configFrom, createRealtime, silentLog, type Store } from '@board/realtime';
-import { startRedisServer } from '../lib/redis-server.js';
+import { REPLAY_PREFETCH_MS, type JoinResult, type RangePage } from '@board/shared';
+import type { Store } from '@board/realtime';
+import { ask, runAlone, sessionSocket, withBoard } from './in-process.js';
 import { Samples, type LatencySummary } from './stats.js';
 
 const HOUR = 3_600_000;
@@ -54,22 +52,14 @@ async function seedEvent(store: Store, postId: string, comments: number): Promis
 /** A replay join and the first page of the range the web client asks first: ms and bytes of both answers. */
 async function openReplay(url: string, postId: string): Promise<{ ms: number; bytes: number; comments: number }> {
   const started = performance.now();
-  const socket = io(url, { transports: ['websocket'], auth: { v: PROTOCOL_VERSION }, forceNew: true, reconnection: false });
+  const socket = await sessionSocket(url);
   try {
-    await new Promise<void>((resolve, reject) => {
-      socket.once('session', () => resolve());
-      socket.once('connect_error', reject);
-    });
-    const joined = (await socket.timeout(30_000).emitWithAck('post:join', { postId, replay: true })) as Result<JoinResult>;
-    if (!joined.ok) throw new Error(`replay join refused: ${joined.error.message}`);
-    const page = (await socket.timeout(30_000).emitWithAck('post:range', {
-      postId,
-      fromMs: PLAYHEAD_MS - BACKFILL_MS,
-      toMs: PLAYHEAD_MS + REPLAY_PREFETCH_MS,
-    })) as Result<RangePage>;
-    if (!page.ok) throw new Error(`range refused: ${page.error.message}`);
+    const joined = await ask<JoinResult>(socket, 'post:join', { postId, replay: true });
+    const page = await ask<RangePage>(socket, 'post:range', { postId, fromMs: PLAYHEAD_MS - BACKFILL_MS, toMs: PLAYHEAD_MS + REPLAY_PREFETCH_MS });
     const ms = performance.now() - started;
-    return { ms, bytes: Buffer.byteLength(JSON.stringify(joined)) + Buffer.byteLength(JSON.stringify(page)), comments: page.data.comments.length };
+    // The answers as they travel: { ok, data }.
+    const bytes = Buffer.byteLength(JSON.stringify({ ok: true, data: joined })) + Buffer.byteLength(JSON.stringify({ ok: true, data: page }));
+    return { ms, bytes, comments: page.comments.length };
   } finally {
     socket.disconnect();
   }
@@ -78,17 +68,7 @@ async function openReplay(url: string, postId: string): Promise<{ ms: number; by
 export async function runReplay(say: (line: string) => void = console.log, comments = 20_000, opens = 50): Promise<ReplayRow[]> {
   const rows: ReplayRow[] = [];
   for (const engine of ['memory', 'redis'] as const) {
-    const redisServer = engine === 'redis' ? await startRedisServer() : null;
-    const realtime = createRealtime(
-      configFrom({
-        RATE_LIMIT_FACTOR: '0',
-        SESSION_SECRET: 'bench-secret-that-is-long-enough-0123456789',
-        ...(redisServer ? { REDIS_URL: redisServer.url, REDIS_PREFIX: 'bench:' } : {}),
-      }),
-      { log: silentLog },
-    );
-    const url = `http://127.0.0.1:${await realtime.listen(0, '127.0.0.1')}`;
-    try {
+    const row = await withBoard(engine, async ({ realtime, url }) => {
       const postId = 'replay-event';
       const t0 = performance.now();
       await seedEvent(realtime.store, postId, comments);
@@ -107,11 +87,9 @@ export async function runReplay(say: (line: string) => void = console.log, comme
         wholeBytes = Buffer.byteLength(JSON.stringify(all?.comments ?? []));
         whole.add(performance.now() - w0);
       }
-      rows.push({ engine, comments, open: open.summary(), openBytes: last.bytes, firstPageComments: last.comments, whole: whole.summary(), wholeBytes });
-    } finally {
-      await realtime.close();
-      await redisServer?.dispose();
-    }
+      return { engine, comments, open: open.summary(), openBytes: last.bytes, firstPageComments: last.comments, whole: whole.summary(), wholeBytes };
+    });
+    rows.push(row);
   }
   return rows;
 }
@@ -131,16 +109,9 @@ export function replayTable(rows: ReplayRow[]): string {
   ].join('\n');
 }
 
-// Run alone.
-if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  runReplay(console.log, Number(process.env.BENCH_REPLAY_COMMENTS ?? 20_000), Number(process.env.BENCH_REPLAY_OPENS ?? 50)).then(
-    (rows) => {
-      console.log(replayTable(rows));
-      process.exit(0);
-    },
-    (err: unknown) => {
-      console.error('replay bench failed:', err);
-      process.exit(1);
-    },
-  );
-}
+runAlone(
+  import.meta.url,
+  'replay bench',
+  () => runReplay(console.log, Number(process.env.BENCH_REPLAY_COMMENTS ?? 20_000), Number(process.env.BENCH_REPLAY_OPENS ?? 50)),
+  replayTable,
+);

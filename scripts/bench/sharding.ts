@@ -13,12 +13,11 @@
  * Run: `pnpm bench --only=sharding` or `node --import tsx scripts/bench/sharding.ts
  * [--viewers=2] [--comments=5] [--spread=1]` (viewers per post per node).
  */
-import { pathToFileURL } from 'node:url';
 import { Cluster } from 'ioredis';
-import { io, type Socket } from 'socket.io-client';
-import { PROTOCOL_VERSION, type Result } from '@board/shared';
+import type { Socket } from 'socket.io-client';
 import { clusterOptions, clusterSeeds, configFrom, createRealtime, redisOptions, silentLog, type Realtime } from '@board/realtime';
 import { startRedisCluster } from '../lib/redis-cluster.js';
+import { ask, runAlone, sessionSocket } from './in-process.js';
 
 const NODES = 4;
 const POSTS = 40;
@@ -43,21 +42,6 @@ export interface ShardingRow {
 }
 
 type Sock = Socket;
-
-async function connect(url: string): Promise<Sock> {
-  const socket = io(url, { transports: ['websocket'], auth: { v: PROTOCOL_VERSION }, forceNew: true, reconnection: false });
-  await new Promise<void>((resolve, reject) => {
-    socket.once('session', () => resolve());
-    socket.once('connect_error', reject);
-  });
-  return socket;
-}
-
-async function ask<T>(socket: Sock, event: string, payload: unknown): Promise<T> {
-  const res = (await socket.timeout(30_000).emitWithAck(event, payload)) as Result<T>;
-  if (!res.ok) throw new Error(`${event} refused: ${res.error.message}`);
-  return res.data;
-}
 
 async function redisCpuUs(admin: Cluster): Promise<number> {
   let us = 0;
@@ -113,7 +97,7 @@ async function runOne(seeds: string, admin: Cluster, adapter: 'classic' | 'shard
       for (let k = 0; k < s.spread; k++) {
         const url = urls[(i + k) % NODES]!;
         for (let v = 0; v < s.viewers; v++) {
-          const socket = await connect(url);
+          const socket = await sessionSocket(url);
           socket.on('post:events', (_postId: string, events: { type: string }[]) => {
             for (const e of events) if (e.type === 'comment') delivered++;
           });
@@ -125,7 +109,7 @@ async function runOne(seeds: string, admin: Cluster, adapter: 'classic' | 'shard
     sockets.push(...viewers);
     const writers: Sock[] = [];
     for (let i = 0; i < POSTS; i++) {
-      const w = await connect(urls[i % NODES]!);
+      const w = await sessionSocket(urls[i % NODES]!);
       await ask(w, 'session:rename', { name: `Writer ${i}` });
       await ask(w, 'post:join', { postId: postIds[i] });
       writers.push(w);
@@ -196,22 +180,18 @@ export function shardingSettings(get: (name: string, fallback: string) => string
   return { viewers: n('SHARD_VIEWERS', 5, 1, 500), comments: n('SHARD_COMMENTS', 10, 1, 1_000), spread: n('SHARD_SPREAD', 1, 1, NODES) };
 }
 
-// Run alone.
-if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  const flags = new Map<string, string>();
-  for (const arg of process.argv.slice(2)) {
-    const m = /^--([a-z-]+)=(.*)$/.exec(arg);
-    if (m) flags.set(`SHARD_${m[1]!.replace(/-/g, '_').toUpperCase()}`, m[2]!);
-  }
-  const s = shardingSettings((name, fallback) => flags.get(name) ?? process.env[`BENCH_${name}`] ?? fallback);
-  runSharding(s, (m) => process.stderr.write(`· ${m}\n`)).then(
-    (rows) => {
-      console.log(shardingTable(rows, s));
-      process.exit(0);
-    },
-    (err: unknown) => {
-      console.error('sharding bench failed:', err);
-      process.exit(1);
-    },
-  );
-}
+// Run alone: flags as --shard-viewers=10, or BENCH_SHARD_VIEWERS.
+runAlone(
+  import.meta.url,
+  'sharding bench',
+  async () => {
+    const flags = new Map<string, string>();
+    for (const arg of process.argv.slice(2)) {
+      const m = /^--([a-z-]+)=(.*)$/.exec(arg);
+      if (m) flags.set(`SHARD_${m[1]!.replace(/-/g, '_').toUpperCase()}`, m[2]!);
+    }
+    const s = shardingSettings((name, fallback) => flags.get(name) ?? process.env[`BENCH_${name}`] ?? fallback);
+    return { s, rows: await runSharding(s, (m) => process.stderr.write(`· ${m}\n`)) };
+  },
+  ({ s, rows }) => shardingTable(rows, s),
+);
