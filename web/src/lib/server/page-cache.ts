@@ -25,7 +25,7 @@ export interface PageCacheSettings {
 interface Copy {
   status: number;
   headers: [string, string][];
-  body: Uint8Array;
+  body: Uint8Array<ArrayBuffer>;
   /** Date.now() when it was rendered. */
   at: number;
 }
@@ -48,7 +48,8 @@ function respond(copy: Copy, now: number): Response {
   const headers = new Headers(copy.headers);
   // The standard header for "served from a cache, this many seconds old".
   headers.set('age', String(Math.floor((now - copy.at) / 1_000)));
-  return new Response(copy.body.slice(), { status: copy.status, headers });
+  // The Response copies the bytes it is given (fetch spec), so one shared copy serves every request.
+  return new Response(copy.body, { status: copy.status, headers });
 }
 
 export function createPageCache(settings: () => PageCacheSettings, now: () => number = Date.now): Handle {
