@@ -26,7 +26,7 @@ export function registerReactionHandlers(socket: BoardSocket, deps: { pipeline: 
         ctx.guard.reaction(socket, req); // name, removal by address, per-address budget: limits/identity-guard.ts
         const limited = ctx.limits.consume('reaction', socket);
         // A guest's click on a post that lets only verified people react: VERIFIED_REQUIRED (sso/identity-gate.ts).
-        const gated = socket.data.sso ? undefined : ctx.identity.require(socket, req.postId, 'react');
+        const gated = ctx.identity.reactionCheck(socket, req.postId);
         const wait = limited && gated ? Promise.all([limited, gated]) : (limited ?? gated);
         if (wait) wait.then(() => submit(req, call), (err: unknown) => call.answer(err));
         else submit(req, call);

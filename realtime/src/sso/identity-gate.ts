@@ -15,6 +15,11 @@ import type { BoardSocket } from '../socket/types.js';
 export interface IdentityGate {
   /** Throws VERIFIED_REQUIRED when the post lets only verified people do this. */
   require(socket: BoardSocket, postId: string, action: 'comment' | 'react'): Promise<void>;
+  /**
+   * For the reaction hot path: undefined when the click may go on now (a verified person, or a
+   * fresh cached policy that lets guests react), so it stays synchronous; otherwise require's check.
+   */
+  reactionCheck(socket: BoardSocket, postId: string): Promise<void> | undefined;
   /** Before a join reads the role: a host-signed facilitator of the post's host becomes one of its facilitators. */
   beforeJoin(socket: BoardSocket, postId: string): Promise<void>;
   /** The policy now (for `post:policy`), from the store. */
@@ -40,7 +45,7 @@ export function createIdentityGate(store: Store, cacheMs: number, now: () => num
     return policy;
   };
 
-  return {
+  const gate: IdentityGate = {
     async require(socket, postId, action) {
       if (socket.data.sso) return;
       const policy = action === 'comment' ? await store.identityPolicy(postId) : await cached(postId);
@@ -63,10 +68,18 @@ export function createIdentityGate(store: Store, cacheMs: number, now: () => num
       await store.addHost(postId, socket.data.user.id, socket.data.user.name ?? undefined);
     },
 
+    reactionCheck(socket, postId) {
+      if (socket.data.sso) return undefined;
+      const hit = cache.get(postId);
+      if (hit && hit.until > now() && !hit.policy.verifiedToReact) return undefined;
+      return gate.require(socket, postId, 'react');
+    },
+
     read: (postId) => store.identityPolicy(postId),
 
     changed(postId, policy) {
       cache.set(postId, { policy, until: now() + cacheMs });
     },
   };
+  return gate;
 }
