@@ -2,7 +2,8 @@
  * `post:digest`: validate → within the page budget, of a joined post only →
  * read the digest → ack. Nothing is broadcast: it is one viewer's catch-up.
  */
-import { AppError, DigestRequest, type Digest } from '@board/shared';
+import { DigestRequest, type Digest } from '@board/shared';
+import { readerOf } from '../posts/reader.js';
 import type { Store } from '../store/types.js';
 import { handle, type HandlerContext } from '../socket/handle.js';
 import type { BoardSocket } from '../socket/types.js';
@@ -14,10 +15,7 @@ export function registerDigestHandlers(socket: BoardSocket, deps: { store: Store
     'post:digest',
     handle(socket, 'post:digest', DigestRequest, async ({ postId, sinceSeq }, reply: (r: Digest) => void) => {
       // A digest reads up to readMax comments: budgeted like a page.
-      await ctx.limits.consume('page', socket);
-      if (!socket.data.posts.has(postId)) throw new AppError('INVALID', 'Open the discussion (post:join) before asking what you missed');
-      const userId = socket.data.user.id;
-      reply(await digestFor(store, postId, sinceSeq, { userId, role: await store.role(postId, userId) }, readMax));
+      reply(await digestFor(store, postId, sinceSeq, await readerOf(socket, postId, { store, ctx }), readMax));
     }, ctx),
   );
 }

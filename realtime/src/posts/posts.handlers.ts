@@ -19,6 +19,7 @@ import type { Store } from '../store/types.js';
 import { handle, type HandlerContext } from '../socket/handle.js';
 import type { BoardSocket } from '../socket/types.js';
 import { replayJoin } from '../replay/ranges.js';
+import { readerOf } from './reader.js';
 
 /** A socket may watch a handful of posts at once (tabs share nothing); more is abuse. */
 const MAX_JOINED_POSTS = 20;
@@ -87,17 +88,7 @@ export function registerPostHandlers(
     }, ctx),
   );
 
-  /**
-   * Who reads more of a post (a page, its pins, a thread's replies): within the `page`
-   * budget, of a joined post only (the join checked the post and the person's standing),
-   * with their role now, for redaction.
-   */
-  const reader = async (postId: string) => {
-    await ctx.limits.consume('page', socket);
-    if (!socket.data.posts.has(postId)) throw new AppError('INVALID', 'Open the discussion (post:join) before reading more of it');
-    const userId = socket.data.user.id;
-    return { userId, role: await store.role(postId, userId) };
-  };
+  const reader = (postId: string) => readerOf(socket, postId, { store, ctx });
 
   socket.on(
     'post:page',

@@ -3,7 +3,8 @@
  * time, so a replaying client never receives what lies ahead of its playhead's
  * prefetch window (ADR 19). Validate → authorize → read → ack.
  */
-import { AppError, RangeRequest, type RangePage } from '@board/shared';
+import { RangeRequest, type RangePage } from '@board/shared';
+import { readerOf } from '../posts/reader.js';
 import type { Store } from '../store/types.js';
 import { handle, type HandlerContext } from '../socket/handle.js';
 import type { BoardSocket } from '../socket/types.js';
@@ -16,11 +17,7 @@ export function registerReplayHandlers(socket: BoardSocket, deps: { store: Store
     'post:range',
     handle(socket, 'post:range', RangeRequest, async ({ postId, fromMs, toMs, cursor }, reply: (r: RangePage) => void) => {
       // Like every read of more of a post: within the page budget, of a joined post, redacted for the role now.
-      await ctx.limits.consume('page', socket);
-      if (!socket.data.posts.has(postId)) throw new AppError('INVALID', 'Open the discussion (post:join) before reading more of it');
-      const userId = socket.data.user.id;
-      const viewer = { userId, role: await store.role(postId, userId) };
-      reply(await rangeFor(store, postId, viewer, { fromMs, toMs, cursor }, pageSize));
+      reply(await rangeFor(store, postId, await readerOf(socket, postId, { store, ctx }), { fromMs, toMs, cursor }, pageSize));
     }, ctx),
   );
 }

@@ -5,7 +5,7 @@
  */
 import { TranscriptRequest, type TranscriptLink } from '@board/shared';
 import type { Store } from '../store/types.js';
-import { requireFacilitator } from '../moderation/authorize.js';
+import { authorizeModeration } from '../moderation/authorize.js';
 import { handle, type HandlerContext } from '../socket/handle.js';
 import type { BoardSocket } from '../socket/types.js';
 import type { TicketSigner } from './download-ticket.js';
@@ -15,9 +15,8 @@ export function registerTranscriptHandlers(socket: BoardSocket, deps: { store: S
   socket.on(
     'post:transcript',
     handle(socket, 'post:transcript', TranscriptRequest, async ({ postId, format }, reply: (r: TranscriptLink) => void) => {
-      await requireFacilitator(store, socket, postId);
       // A transcript reads the whole discussion: links come out of the moderation budget.
-      await ctx.limits.consume('mod', socket);
+      await authorizeModeration(store, socket, postId, ctx.limits);
       const ticket = tickets.sign(postId, socket.data.user.id);
       reply({ url: `/api/posts/${encodeURIComponent(postId)}/transcript?format=${format}&ticket=${encodeURIComponent(ticket)}` });
     }, ctx),
