@@ -24,7 +24,7 @@ export interface ViewerPage {
 
 /** A page of threads for this viewer; throws NOT_FOUND for no such post. */
 export async function pageFor(
-  store: Store,
+  store: Pick<Store, 'readPage'>,
   postId: string,
   viewer: Viewer,
   sizes: PageSizes,

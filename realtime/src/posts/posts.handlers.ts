@@ -20,24 +20,26 @@ import { handle, type HandlerContext } from '../socket/handle.js';
 import type { BoardSocket } from '../socket/types.js';
 import { replayJoin } from '../replay/ranges.js';
 import { readerOf } from './reader.js';
+import type { SharedReads } from './shared-reads.js';
 
 /** A socket may watch a handful of posts at once (tabs share nothing); more is abuse. */
 const MAX_JOINED_POSTS = 20;
 
 export function registerPostHandlers(
   socket: BoardSocket,
-  deps: { store: Store; presence: Presence; ctx: HandlerContext; resyncTotalsMax: number; pages: PageSizes },
+  deps: { store: Store; presence: Presence; ctx: HandlerContext; resyncTotalsMax: number; pages: PageSizes; shared: SharedReads },
 ): void {
-  const { store, presence, ctx, resyncTotalsMax, pages } = deps;
-  // Read after the rest of the answer; a post whose event never started has no pulse to read.
-  const pulseOf = (post: { id: string; clock: unknown }) => (post.clock ? store.pulse(post.id) : Promise.resolve([]));
+  const { store, presence, ctx, resyncTotalsMax, pages, shared } = deps;
+  // Read once in the room: a bucket changed after this read comes whole in a later `post:pulse` frame.
+  // A post whose event never started has no pulse to read.
+  const pulseOf = (post: { id: string; clock: unknown }) => (post.clock ? shared.pulse(post.id) : Promise.resolve([]));
 
   socket.on(
     'post:join',
     handle(socket, 'post:join', JoinPostRequest, async ({ postId, sinceSeq, sinceTotals, replay }, reply: (r: JoinResult) => void) => {
       // A join sends a page and the pins: still, looping ones are refused per connection and per address.
       await ctx.limits.consume('join', socket);
-      const post = await store.getPost(postId);
+      const post = await shared.getPost(postId);
       if (!post) throw new AppError('NOT_FOUND', 'No such post');
       if (!socket.data.posts.has(postId) && socket.data.posts.size >= MAX_JOINED_POSTS) {
         throw new AppError('INVALID', `A connection can watch at most ${MAX_JOINED_POSTS} posts`);
@@ -51,39 +53,41 @@ export function registerPostHandlers(
       presence.touched(postId);
       const userId = socket.data.user.id;
       await ctx.identity.beforeJoin(socket, postId); // a host-signed facilitator of this event's host: sso/identity-gate.ts
-      const [mine, storedRole] = await Promise.all([store.myReactions(postId, userId), store.role(postId, userId)]);
-      const role = await ctx.guard.joined(socket, postId, storedRole);
+      // Everything that does not depend on another read goes out together: one round trip, not one each.
+      // A resync reads the current counts of what changed since the client's version (its later changes
+      // reach it live: it joined the room above) and the events after its seq; either missing (too many
+      // changed, or outside the replay window) and a snapshot is as cheap.
+      const resync = sinceSeq !== undefined;
+      const [mine, role, totals, events, pulse] = await Promise.all([
+        store.myReactions(postId, userId),
+        store.role(postId, userId).then((stored) => ctx.guard.joined(socket, postId, stored)),
+        resync ? shared.totalsSince(postId, sinceTotals ?? 0, resyncTotalsMax) : null,
+        resync ? shared.eventsSince(postId, sinceSeq) : null,
+        pulseOf(post),
+      ]);
 
-      if (sinceSeq !== undefined) {
-        // The current counts of what changed since the client's version (its later changes reach
-        // it live: it joined the room above); too many changed, and a snapshot is as cheap.
-        const totals = await store.totalsSince(postId, sinceTotals ?? 0, resyncTotalsMax);
-        const events = totals && (await store.eventsSince(postId, sinceSeq));
-        if (totals && events) {
-          // Read after the events: a hide or delete stored before they were read is seen here.
-          const states = await store.commentStates(postId, textBearingIds(events));
-          const pulse = await pulseOf(post);
-          const seq = events.at(-1)?.seq ?? sinceSeq;
-          ctx.metrics.resyncs.inc({ mode: 'replay' });
-          return reply({
-            mode: 'replay',
-            events: redactEvents(events, { userId, role }, states),
-            seq,
-            totals: totals.totals,
-            totalsVersion: totals.version,
-            mine,
-            role,
-            pulse,
-          });
-        }
+      if (totals && events) {
+        // Read after the events: a hide or delete stored before they were read is seen here.
+        const states = await shared.commentStates(postId, textBearingIds(events));
+        const seq = events.at(-1)?.seq ?? sinceSeq!;
+        ctx.metrics.resyncs.inc({ mode: 'replay' });
+        return reply({
+          mode: 'replay',
+          events: redactEvents(events, { userId, role }, states),
+          seq,
+          totals: totals.totals,
+          totalsVersion: totals.version,
+          mine,
+          role,
+          pulse,
+        });
       }
       // A first join, or a resync outside the replay window: the newest page again, never the whole post.
       const [read, viewers] = await Promise.all([
-        pageFor(store, postId, { userId, role }, pages),
+        pageFor(shared, postId, { userId, role }, pages),
         store.viewers([postId]).then((v) => v[postId] ?? 0),
       ]);
-      if (sinceSeq !== undefined) ctx.metrics.resyncs.inc({ mode: 'snapshot' });
-      const pulse = await pulseOf(post);
+      if (resync) ctx.metrics.resyncs.inc({ mode: 'snapshot' });
       reply({ mode: 'snapshot', post: { ...post, viewers }, ...read, mine, role, pulse });
     }, ctx),
   );

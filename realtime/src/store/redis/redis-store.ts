@@ -567,9 +567,8 @@ export function createRedisStore(opts: RedisStoreOptions): Store {
 
     async role(postId, userId): Promise<Role> {
       const base = postBase(postId);
-      const [host, banned] = unwrap(
-        await redis.multi().sismember(`${base}:hosts`, userId).sismember(`${base}:banned`, userId).exec(),
-      ) as [number, number];
+      // Two plain commands, not a MULTI: autopipelining sends those of every join in this turn in one write.
+      const [host, banned] = await Promise.all([redis.sismember(`${base}:hosts`, userId), redis.sismember(`${base}:banned`, userId)]);
       if (banned) return 'removed';
       return host ? 'facilitator' : 'participant';
     },
