@@ -16,7 +16,7 @@ const config = {
     // allowed (Svelte renders `style:` directives as attributes; they cannot run code).
     csp: {
       // Hashes, not nonces: a post page may be served from a short-lived shared copy
-      // (web/src/lib/server/page-cache.ts), and a nonce must never be sent twice.
+      // (realtime/src/http/shared-pages.ts), and a nonce must never be sent twice.
       mode: 'hash',
       directives: {
         'default-src': ['self'],

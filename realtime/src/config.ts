@@ -288,9 +288,10 @@ export const ConfigSchema = z.object({
   WEB_HANDLER: z.string().optional(),
   /**
    * How long one render of a post page is served to every viewer who asks, ms; 0: render each
-   * request. A render costs ~6 ms of CPU, so a crowd of 500 page loads/s would need three cores;
-   * the page is the same for every viewer and its socket resyncs from the page's seq, so a copy
-   * this old is invisible (web/src/lib/server/page-cache.ts).
+   * request. A render costs ~6 ms of CPU and even a copy served through SvelteKit ~0.8 ms, so a
+   * crowd of 500 page loads/s would need cores of its own; the page is the same for every viewer
+   * and its socket resyncs from the page's seq, so a copy this old is invisible
+   * (http/shared-pages.ts, ADR 25).
    */
   PAGE_CACHE_MS: int(0, 60_000).default(1_000),
   /** Most post pages kept in that cache at once (~100 KB each). */

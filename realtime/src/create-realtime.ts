@@ -12,6 +12,7 @@ import { createRedisFanout } from './fanout/redis-fanout.js';
 import { rooms } from '@board/shared';
 import { allowedOrigins, RATE_BUDGETS, type Config } from './config.js';
 import { createHttpApp } from './http/app.js';
+import { createSharedPages } from './http/shared-pages.js';
 import { createStoreFromConfig, watchRedis, type Store } from './store/index.js';
 import { createSessionSigner } from './session/tokens.js';
 import { loadOrCreateSecret } from './session/secret.js';
@@ -20,6 +21,7 @@ import { registerSessionHandlers } from './session/session.handlers.js';
 import { createPresence } from './presence/presence.js';
 import { createPostBroadcaster } from './posts/post-broadcaster.js';
 import { registerPostHandlers } from './posts/posts.handlers.js';
+import { createSharedReads } from './posts/shared-reads.js';
 import { startHeadBeacon } from './posts/head-beacon.js';
 import { registerCommentHandlers } from './comments/comments.handlers.js';
 import { registerCommentToolHandlers } from './comments/comment-tools.handlers.js';
@@ -138,6 +140,7 @@ export function createRealtime(config: Config, deps: RealtimeDeps = {}): Realtim
 
   // Every viewer's read is a page of this size, whatever the post's history.
   const pages = { threads: config.PAGE_THREADS, replies: config.PAGE_REPLIES, repliesPage: config.REPLIES_PAGE };
+  const shared = createSharedReads(store);
   // Filled once the secret is known (below): the transcript download.
   const apiRoutes = Router();
   const app = createHttpApp({
@@ -154,7 +157,17 @@ export function createRealtime(config: Config, deps: RealtimeDeps = {}): Realtim
     apiRoutes,
     replayPage: config.REPLAY_PAGE,
   });
-  const http = createServer(app);
+  // The address this node answers itself on, once it listens (a shared page's render is a request to itself).
+  let selfOrigin: string | null = null;
+  const sharedPages = createSharedPages({
+    ttlMs: deps.webHandler ? config.PAGE_CACHE_MS : 0,
+    maxEntries: config.PAGE_CACHE_ENTRIES,
+    origin: () => selfOrigin,
+  });
+  const http = createServer((req, res) => {
+    const toApp = () => void app(req, res);
+    if (!sharedPages(req, res, toApp)) toApp();
+  });
 
   const io: BoardServer = new Server(http, {
     // Websocket only: every message of a client reaches one node, so several
@@ -260,7 +273,7 @@ export function createRealtime(config: Config, deps: RealtimeDeps = {}): Realtim
     void socket.join(rooms.user(socket.data.user.id));
     guard.connected(socket);
     registerSessionHandlers(socket, signer, ctx);
-    registerPostHandlers(socket, { store, presence, ctx, resyncTotalsMax: config.RESYNC_TOTALS_MAX, pages });
+    registerPostHandlers(socket, { store, presence, ctx, resyncTotalsMax: config.RESYNC_TOTALS_MAX, pages, shared });
     registerCommentHandlers(socket, { store, broadcaster, presence, pulse, ctx, maxViewerDelayMs: config.MAX_VIEWER_DELAY_MS });
     registerCommentToolHandlers(socket, {
       io, store, broadcaster, presence, ctx, editWindowMs: config.EDIT_WINDOW_MS, reportHideThreshold: config.REPORT_HIDE_THRESHOLD,
@@ -360,7 +373,9 @@ export function createRealtime(config: Config, deps: RealtimeDeps = {}): Realtim
       return new Promise((resolve, reject) => {
         http.once('error', reject);
         http.listen(port, host, () => {
-          const bound = (http.address() as AddressInfo).port;
+          const address = http.address() as AddressInfo;
+          const bound = address.port;
+          selfOrigin = `http://${loopbackFor(address)}:${bound}`;
           if (config.ALLOWED_ORIGINS.length === 0) origins = allowedOrigins(config, bound);
           resolve(bound);
         });
@@ -371,4 +386,10 @@ export function createRealtime(config: Config, deps: RealtimeDeps = {}): Realtim
       return closing;
     },
   };
+}
+
+/** Where this node can reach itself: its own address, or loopback when it listens on every interface. */
+function loopbackFor({ address, family }: AddressInfo): string {
+  if (address === '0.0.0.0' || address === '::') return '127.0.0.1';
+  return family === 'IPv6' ? `[${address}]` : address;
 }

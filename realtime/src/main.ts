@@ -23,7 +23,7 @@ async function main(config: Config, rootLog: Log) {
     // SvelteKit's server-side loads read from this same process over HTTP.
     process.env.REALTIME_INTERNAL_URL ??= `http://127.0.0.1:${config.PORT}`;
   }
-  const webHandler = config.WEB_HANDLER ? await loadWebHandler(config.WEB_HANDLER, rootLog, config) : undefined;
+  const webHandler = config.WEB_HANDLER ? await loadWebHandler(config.WEB_HANDLER, rootLog) : undefined;
 
   const realtime = createRealtime(config, { webHandler, log: rootLog });
   const { log } = realtime;

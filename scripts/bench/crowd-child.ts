@@ -65,12 +65,13 @@ let nextN = 0;
 /** Idempotency keys unique to this run. */
 const clientIdBase = `crowd${Date.now().toString(36)}`;
 let lastPostedSeq = 0;
-let failures = { count: 0, first: '' };
+/** Failures, counted by what went wrong and at which step (`page:` or `join:`). */
+let failures = { count: 0, byReason: new Map<string, number>() };
 let closing = false;
 
 const fail = (why: string) => {
   failures.count++;
-  failures.first ||= why;
+  failures.byReason.set(why, (failures.byReason.get(why) ?? 0) + 1);
 };
 
 /** Counts one comment event at a member, and times it when it was posted during the storm. */
@@ -205,7 +206,7 @@ async function rush(args: { ports: number[]; count: number; spreadMs: number; pa
   const firstLive = new Samples();
   let pageBytes = 0;
   const joinModes: Record<string, number> = {};
-  failures = { count: 0, first: '' };
+  failures = { count: 0, byReason: new Map() };
   const t0 = now();
   const arrivals = Array.from({ length: args.count }, async (_, i) => {
     const wait = t0 + (i * args.spreadMs) / args.count - now();
@@ -225,6 +226,7 @@ async function rush(args: { ports: number[]; count: number; spreadMs: number; pa
       firstLiveAt: -1,
       early: [],
     };
+    let step = 'page';
     try {
       const res = await fetch(`http://127.0.0.1:${port}${args.pagePath}`);
       const body = await res.arrayBuffer();
@@ -238,13 +240,15 @@ async function rush(args: { ports: number[]; count: number; spreadMs: number; pa
         m.fromSeq = m.lastSeq = Number(at[1]);
         m.totalsVersion = Number(at[2]);
       }
+      step = 'join';
       const mode = await connectAndJoin(m, 60_000);
       const how = at ? mode : `${mode} (no seq in the page)`;
       joinModes[how] = (joinModes[how] ?? 0) + 1;
       joined.add(now() - m.startedAt);
       members.push(m);
     } catch (err) {
-      fail(String(err));
+      // fetch's own error says only "fetch failed": the cause is the socket's.
+      fail(`${step}: ${String((err as { cause?: unknown }).cause ?? err)}`);
     }
   });
   await Promise.all(arrivals);
@@ -260,7 +264,7 @@ async function rush(args: { ports: number[]; count: number; spreadMs: number; pa
     arrived: args.count,
     joined: members.length,
     failed: failures.count,
-    firstFailure: failures.first,
+    firstFailure: [...failures.byReason].sort((a, b) => b[1] - a[1]).map(([why, n]) => `${n} × ${why}`).join(', '),
     noLiveEvent: noLive,
     pageBytes,
     joinModes,

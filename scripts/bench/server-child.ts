@@ -77,7 +77,7 @@ async function startBoard(args: StartArgs): Promise<number> {
     ...(args.pageCacheMs !== undefined ? { PAGE_CACHE_MS: String(args.pageCacheMs) } : {}),
     ...(args.redisUrl ? { REDIS_URL: args.redisUrl, REDIS_PREFIX: args.redisPrefix ?? 'bench:' } : {}),
   });
-  const webHandler = args.webHandler ? await loadWebHandler(args.webHandler, log, config) : undefined;
+  const webHandler = args.webHandler ? await loadWebHandler(args.webHandler, log) : undefined;
   board = createRealtime(config, { log, webHandler });
   const port = await board.listen(port0, '127.0.0.1');
   if (args.createPost) {

@@ -10,7 +10,7 @@ test.describe('a strict Content-Security-Policy', () => {
     });
     const res = await viewer.page.reload();
     const csp = res?.headers()['content-security-policy'] ?? '';
-    // Hashes, not nonces: a post page may be one shared copy (web/src/lib/server/page-cache.ts).
+    // Hashes, not nonces: a post page may be one shared copy (realtime/src/http/shared-pages.ts).
     expect(csp).toMatch(/script-src 'self' 'sha256-[A-Za-z0-9+/=]+'/);
     expect(csp).not.toContain('nonce-');
     expect(csp).not.toMatch(/script-src[^;]*'unsafe-inline'/);

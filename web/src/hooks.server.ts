@@ -5,10 +5,8 @@
  * bots cannot flood the log. Anything else is ours and is logged in full.
  */
 import type { Handle, HandleServerError } from '@sveltejs/kit';
-import { sequence } from '@sveltejs/kit/hooks';
 import { env } from '$env/dynamic/private';
 import { EmbedTheme, parseOrigins, type ErrorCode } from '@board/shared';
-import { createPageCache } from '$lib/server/page-cache';
 
 const CODES: Record<number, ErrorCode> = { 400: 'INVALID', 401: 'UNAUTHENTICATED', 403: 'FORBIDDEN', 404: 'NOT_FOUND', 405: 'INVALID' };
 
@@ -43,12 +41,4 @@ const embedFraming: Handle = async ({ event, resolve }) => {
   return response;
 };
 
-// The service sets these from its validated config (realtime/src/config.ts, PAGE_CACHE_*) before it
-// loads this app; absent (vite dev, a bare adapter-node start) they mean no cache. Read per request:
-// $env is filled in when the server starts, after this module may have been imported.
-const sharedPages = createPageCache(() => ({
-  ttlMs: Number(env.PAGE_CACHE_MS ?? 0) || 0,
-  maxEntries: Number(env.PAGE_CACHE_ENTRIES ?? 0) || 0,
-}));
-
-export const handle = sequence(sharedPages, embedFraming);
+export const handle = embedFraming;

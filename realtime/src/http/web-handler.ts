@@ -25,14 +25,7 @@ const IMMUTABLE_PREFIX = '/_app/immutable/';
  * current build (scripts/build-web.sh), and a node keeps serving the build it
  * started with after the link moves on to a newer one.
  */
-export async function loadWebHandler(
-  handlerPath: string,
-  log: Log,
-  pageCache: { PAGE_CACHE_MS: number; PAGE_CACHE_ENTRIES: number } = { PAGE_CACHE_MS: 0, PAGE_CACHE_ENTRIES: 1 },
-): Promise<RequestHandler> {
-  // The app reads its settings from the environment ($env/dynamic/private), filled in as it loads.
-  process.env.PAGE_CACHE_MS = String(pageCache.PAGE_CACHE_MS);
-  process.env.PAGE_CACHE_ENTRIES = String(pageCache.PAGE_CACHE_ENTRIES);
+export async function loadWebHandler(handlerPath: string, log: Log): Promise<RequestHandler> {
   const real = realpathSync(handlerPath);
   const { handler } = (await import(pathToFileURL(real).href)) as { handler: RequestHandler };
   const pages = express.Router();
