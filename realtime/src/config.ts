@@ -160,6 +160,17 @@ export const ConfigSchema = z.object({
   /** Most events in one `post:events` frame; a bigger backlog goes in several (bounds frame bytes). */
   BROADCAST_MAX_EVENTS_PER_FRAME: int(1, 10_000).default(500),
   /**
+   * People watching a post (all nodes) from whom on its `post:events` frames are at least
+   * BROADCAST_CROWD_TICK_MS apart. Each frame is one write per viewer: with thousands watching,
+   * those writes are most of a node's CPU, and halving the frames halves them.
+   */
+  BROADCAST_CROWD_VIEWERS: int(1, 10_000_000).default(1_000),
+  /**
+   * Least time between two frames of a crowded post, ms. An event after a quiet spell still
+   * leaves at once; events closer together wait for at most this and leave as one frame.
+   */
+  BROADCAST_CROWD_TICK_MS: int(1, 5_000).default(500),
+  /**
    * Longest stream delay a viewer's comment is stamped with (ms): "my stream is
    * behind" puts their comment at the event time less their delay. A larger
    * delay in a request is brought down to this; the protocol allows at most

@@ -234,6 +234,10 @@ export function createRealtime(config: Config, deps: RealtimeDeps = {}): Realtim
     batchAbovePerS: config.BROADCAST_BATCH_ABOVE_PER_S,
     tickMs: config.BROADCAST_TICK_MS,
     maxEventsPerFrame: config.BROADCAST_MAX_EVENTS_PER_FRAME,
+    crowdViewers: config.BROADCAST_CROWD_VIEWERS,
+    crowdTickMs: config.BROADCAST_CROWD_TICK_MS,
+    // Presence is made just below; this is first called when an event is sent.
+    audience: (postId) => presence.watching(postId),
     metrics,
   });
   const presence = createPresence({ io, store, nodeId, log, frameMs: config.PRESENCE_FRAME_MS });

@@ -34,6 +34,8 @@ interface StartArgs {
   webHandler?: string;
   /** The post page's shared copy, ms (PAGE_CACHE_MS); absent: the service's default. */
   pageCacheMs?: number;
+  /** More settings for the service (config.ts names), for a section that compares two values in one run. */
+  env?: Record<string, string>;
 }
 
 let errors = 0;
@@ -76,6 +78,7 @@ async function startBoard(args: StartArgs): Promise<number> {
     RATE_LIMIT_FACTOR: String(args.rateLimitFactor),
     ...(args.pageCacheMs !== undefined ? { PAGE_CACHE_MS: String(args.pageCacheMs) } : {}),
     ...(args.redisUrl ? { REDIS_URL: args.redisUrl, REDIS_PREFIX: args.redisPrefix ?? 'bench:' } : {}),
+    ...args.env,
   });
   const webHandler = args.webHandler ? await loadWebHandler(args.webHandler, log) : undefined;
   board = createRealtime(config, { log, webHandler });

@@ -27,6 +27,8 @@ export interface Presence {
   touched(postId: string): void;
   /** Comment count changed: the lobby should hear about it. */
   statsChanged(postId: string): void;
+  /** People watching a post now, all nodes: the last count this node read (0 for a post it has no viewers of). */
+  watching(postId: string): number;
   /** Flushes pending counts now (tests, shutdown). */
   flush(): Promise<void>;
   close(): Promise<void>;
@@ -142,6 +144,7 @@ export function createPresence(opts: PresenceOptions): Presence {
   return {
     touched: (postId) => void dirtyViewers.add(postId),
     statsChanged: (postId) => void dirtyStats.add(postId),
+    watching: (postId) => lastTotal.get(postId) ?? 0,
     flush,
     async close() {
       clearInterval(flushTimer);
