@@ -16,7 +16,7 @@ import { io, type Socket } from 'socket.io-client';
 import { PROTOCOL_VERSION, reconnectWaitMs, type ClientToServerEvents, type ServerToClientEvents } from '@board/shared';
 import { serveRpc } from './rpc.js';
 import { Samples } from './stats.js';
-import { BENCH_POST_ID, bodyFor, sioUrl } from './wire.js';
+import { BENCH_POST_ID, bodyFor, loadPage, pageSeq, sioUrl } from './wire.js';
 
 const now = () => performance.now();
 
@@ -205,6 +205,7 @@ async function rush(args: { ports: number[]; count: number; spreadMs: number; pa
   const joined = new Samples();
   const firstLive = new Samples();
   let pageBytes = 0;
+  let pageWireBytes = 0;
   const joinModes: Record<string, number> = {};
   failures = { count: 0, byReason: new Map() };
   const t0 = now();
@@ -228,17 +229,16 @@ async function rush(args: { ports: number[]; count: number; spreadMs: number; pa
     };
     let step = 'page';
     try {
-      const res = await fetch(`http://127.0.0.1:${port}${args.pagePath}`);
-      const body = await res.arrayBuffer();
-      if (!res.ok) throw new Error(`page ${res.status}`);
-      pageBytes = body.byteLength;
+      const res = await loadPage(`http://127.0.0.1:${port}${args.pagePath}`);
+      if (res.status !== 200) throw new Error(`page ${res.status}`);
+      pageBytes = res.body.length;
+      pageWireBytes = res.wireBytes;
       page.add(now() - m.startedAt);
-      // As the web client does: the page's data says which seq it shows, and the join asks only for what came after
-      // (the page's own `seq`/`totalsVersion` pair; a comment's seq is never followed by totalsVersion).
-      const at = /"?seq"?:(\d+),"?totalsVersion"?:(\d+)/.exec(new TextDecoder().decode(body));
+      // As the web client does: the page's data says which seq it shows, and the join asks only for what came after.
+      const at = pageSeq(res.body);
       if (at) {
-        m.fromSeq = m.lastSeq = Number(at[1]);
-        m.totalsVersion = Number(at[2]);
+        m.fromSeq = m.lastSeq = at.seq;
+        m.totalsVersion = at.totalsVersion;
       }
       step = 'join';
       const mode = await connectAndJoin(m, 60_000);
@@ -267,6 +267,7 @@ async function rush(args: { ports: number[]; count: number; spreadMs: number; pa
     firstFailure: [...failures.byReason].sort((a, b) => b[1] - a[1]).map(([why, n]) => `${n} × ${why}`).join(', '),
     noLiveEvent: noLive,
     pageBytes,
+    pageWireBytes,
     joinModes,
     page: page.summary(),
     join: joined.summary(),

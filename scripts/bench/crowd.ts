@@ -21,7 +21,7 @@ import { startRedisServer } from '../lib/redis-server.js';
 import { describeMachine, loadAverage, pinning } from './machine.js';
 import { spawnChild, type Child } from './rpc.js';
 import { Samples, type LatencySummary } from './stats.js';
-import { BENCH_POST_ID } from './wire.js';
+import { BENCH_POST_ID, loadPage } from './wire.js';
 import { runAlone } from './in-process.js';
 
 export interface CrowdSettings {
@@ -45,7 +45,8 @@ export const CROWD_DEFAULTS: CrowdSettings = {
 export interface CrowdResult {
   settings: CrowdSettings;
   seedS: number;
-  pages: { served: boolean; bytes: number; latency: LatencySummary; failed: number };
+  /** bytes: the page; wireBytes: what crossed the wire for it (gzip taken, as browsers do). */
+  pages: { served: boolean; bytes: number; wireBytes: number; latency: LatencySummary; failed: number };
   /** The same page loads on a node that renders every request (PAGE_CACHE_MS=0); null without a web build. */
   uncached: CrowdResult['pages'] | null;
   rush: {
@@ -55,6 +56,7 @@ export interface CrowdResult {
     firstFailure: string;
     noLiveEvent: number;
     pageBytes: number;
+    pageWireBytes: number;
     /** How the joins were answered: `replay` (the events after the page's seq) or `snapshot` (a page again). */
     joinModes: Record<string, number>;
     page: LatencySummary;
@@ -88,6 +90,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 async function pageLoads(url: string, perS: number, seconds: number): Promise<CrowdResult['pages']> {
   const latency = new Samples();
   let bytes = 0;
+  let wireBytes = 0;
   let failed = 0;
   const total = perS * seconds;
   const t0 = performance.now();
@@ -97,17 +100,17 @@ async function pageLoads(url: string, perS: number, seconds: number): Promise<Cr
       if (wait > 0) await sleep(wait);
       const started = performance.now();
       try {
-        const res = await fetch(url);
-        const body = await res.arrayBuffer();
-        if (!res.ok) throw new Error(String(res.status));
-        bytes = body.byteLength;
+        const res = await loadPage(url);
+        if (res.status !== 200) throw new Error(String(res.status));
+        bytes = res.body.length;
+        wireBytes = res.wireBytes;
         latency.add(performance.now() - started);
       } catch {
         failed++;
       }
     }),
   );
-  return { served: true, bytes, latency: latency.summary(), failed };
+  return { served: true, bytes, wireBytes, latency: latency.summary(), failed };
 }
 
 /**
@@ -115,7 +118,7 @@ async function pageLoads(url: string, perS: number, seconds: number): Promise<Cr
  * first, so the figures are of a node that has been serving, not of its first second.
  */
 async function warmUp(url: string): Promise<void> {
-  for (let i = 0; i < 5; i++) await (await fetch(url)).arrayBuffer();
+  for (let i = 0; i < 5; i++) await loadPage(url);
 }
 
 export async function runCrowd(root: string, say: (line: string) => void = console.log, s: CrowdSettings = CROWD_DEFAULTS): Promise<CrowdResult> {
@@ -177,7 +180,7 @@ export async function runCrowd(root: string, say: (line: string) => void = conso
     type Mem = { heapUsed: number; rss: number };
     const heapMb = async () => (await Promise.all(nodes.map((n) => n.call<Mem>('mem')))).reduce((a, m) => a + m.heapUsed, 0) / 2 ** 20;
     const heapBeforeMb = await heapMb();
-    const crowd = start('crowd', 'crowd-child.ts', pin.load);
+    const crowd = start('crowd', 'crowd-child.ts', pin.load, profile);
     await crowd.call('startPosting', { port: ports[1], everyMs: s.postEveryMs });
     const rush = await crowd.call<CrowdResult['rush']>('rush', { ports, count: s.viewers, spreadMs: s.spreadS * 1_000, pagePath }, 300_000);
     say(
@@ -221,7 +224,7 @@ export function crowdTable(r: CrowdResult): string {
       : []),
     [
       `page load, post with ${s.history.toLocaleString('en-US')} comments, ${s.pageLoadsPerS} loads/s, one render shared for PAGE_CACHE_MS: p50 / p99 ms`,
-      `${ms(pages.latency.p50)} / ${ms(pages.latency.p99)} (${(pages.bytes / 1024).toFixed(1)} KB${pages.served ? ' HTML' : ' API data, no web build'}, ${pages.failed} failed)`,
+      `${ms(pages.latency.p50)} / ${ms(pages.latency.p99)} (${(pages.bytes / 1024).toFixed(1)} KB${pages.served ? ' HTML' : ' API data, no web build'}, ${(pages.wireBytes / 1024).toFixed(1)} KB on the wire, ${pages.failed} failed)`,
       'p99 ≤ 150',
     ],
     [

@@ -8,6 +8,9 @@
  * Reaction clicks go like the web client's: "42[...]" without an ack, with a
  * `ref`, answered in "reaction:receipts" event frames.
  */
+import { request } from 'node:http';
+import { gunzipSync } from 'node:zlib';
+
 export const BENCH_POST_ID = 'bench';
 
 /**
@@ -36,3 +39,55 @@ export function readNumber(buf: Buffer, at: number): { value: number; end: numbe
 }
 
 export const sioUrl = (port: number) => `ws://127.0.0.1:${port}/socket.io/?EIO=4&transport=websocket`;
+
+/** A page load as a browser makes one (gzip taken), read as bytes: node:http and one gunzip, no web streams. */
+export interface LoadedPage {
+  status: number;
+  /** Bytes on the wire, and after decoding. */
+  wireBytes: number;
+  body: Buffer;
+}
+
+/**
+ * GETs `url` with `Accept-Encoding: gzip`. The load generator shares one core with
+ * thousands of viewers: fetch's web streams and a TextDecoder over every 100 KB page
+ * were a third of its CPU in the rush, and a saturated load generator times itself.
+ */
+export function loadPage(url: string): Promise<LoadedPage> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { headers: { 'accept-encoding': 'gzip' } }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('error', reject);
+      res.on('end', () => {
+        const raw = Buffer.concat(chunks);
+        try {
+          const body = res.headers['content-encoding'] === 'gzip' ? gunzipSync(raw) : raw;
+          resolve({ status: res.statusCode ?? 0, wireBytes: raw.length, body });
+        } catch (err) {
+          reject(err as Error);
+        }
+      });
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+const SEQ_MARK = Buffer.from(',"totalsVersion":');
+
+/**
+ * The `seq` and `totalsVersion` a post page's data holds (the page's own pair: a comment's seq is
+ * never followed by totalsVersion), as the web client joins from them; null when absent.
+ */
+export function pageSeq(body: Buffer): { seq: number; totalsVersion: number } | null {
+  // The page's data is a JS object literal: keys may be quoted or not.
+  for (const mark of [SEQ_MARK, Buffer.from(',totalsVersion:')]) {
+    const at = body.indexOf(mark);
+    if (at < 0) continue;
+    let start = at;
+    while (start > 0 && body[start - 1]! >= 0x30 && body[start - 1]! <= 0x39) start--;
+    return { seq: Number(body.toString('latin1', start, at)), totalsVersion: readNumber(body, at + mark.length).value };
+  }
+  return null;
+}
