@@ -376,7 +376,7 @@ export function createRealtime(config: Config, deps: RealtimeDeps = {}): Realtim
     listen(port = config.PORT, host = config.HOST) {
       return new Promise((resolve, reject) => {
         http.once('error', reject);
-        http.listen(port, host, () => {
+        http.listen({ port, host, backlog: config.LISTEN_BACKLOG }, () => {
           const address = http.address() as AddressInfo;
           const bound = address.port;
           selfOrigin = `http://${loopbackFor(address)}:${bound}`;

@@ -302,10 +302,8 @@ export function createRedisStore(opts: RedisStoreOptions): Store {
 
     async getPost(postId) {
       const base = postBase(postId);
-      const [meta, pinned] = unwrap(await redis.multi().hgetall(`${base}:meta`).lrange(`${base}:pins`, 0, -1).exec()) as [
-        Record<string, string>,
-        string[],
-      ];
+      // Plain commands, not a MULTI: autopipelining writes those of every request in this turn at once.
+      const [meta, pinned] = await Promise.all([redis.hgetall(`${base}:meta`), redis.lrange(`${base}:pins`, 0, -1)]);
       return toRecord(meta, pinned);
     },
 
@@ -784,10 +782,7 @@ export function createRedisStore(opts: RedisStoreOptions): Store {
 
     async eventsSince(postId, sinceSeq) {
       const base = postBase(postId);
-      const [exists, seqRaw] = unwrap(await redis.multi().exists(`${base}:meta`).get(`${base}:seq`).exec()) as [
-        number,
-        string | null,
-      ];
+      const [exists, seqRaw] = await Promise.all([redis.exists(`${base}:meta`), redis.get(`${base}:seq`)]);
       if (!exists) return null;
       const seq = Number(seqRaw ?? 0);
       if (sinceSeq >= seq) return [];
@@ -805,14 +800,11 @@ export function createRedisStore(opts: RedisStoreOptions): Store {
       const out = new Map<string, CommentState>();
       if (commentIds.length === 0) return out;
       const base = postBase(postId);
-      const [jsons, hidden, deleted] = unwrap(
-        await redis
-          .multi()
-          .hmget(`${base}:c`, ...commentIds)
-          .smismember(`${base}:hidden`, ...commentIds)
-          .smismember(`${base}:deleted`, ...commentIds)
-          .exec(),
-      ) as [(string | null)[], number[], number[]];
+      const [jsons, hidden, deleted] = await Promise.all([
+        redis.hmget(`${base}:c`, ...commentIds),
+        redis.smismember(`${base}:hidden`, ...commentIds),
+        redis.smismember(`${base}:deleted`, ...commentIds),
+      ]);
       commentIds.forEach((id, i) => {
         const json = jsons[i];
         if (!json) return;
