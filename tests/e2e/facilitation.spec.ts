@@ -251,9 +251,16 @@ test('a new discussion appears at the top of an open post list', async ({ browse
   // Wait until the list is live (joined the lobby) before the other person starts one.
   await expect(page.getByRole('heading', { level: 2 }).first()).toBeVisible();
   await page.waitForFunction(() => document.readyState === 'complete');
+  // The list as it was: other tests running beside this one may start discussions too, later
+  // than ours and so above it; ours must come above every one that was there before.
+  const before = await page.getByRole('article').getByRole('heading').allTextContents();
   const title = unique('Brand new watch-along');
   const host = await startDiscussion(browser, 'List Host', title);
-  await expect(page.getByRole('article').first().getByRole('heading', { name: title })).toBeVisible();
+  await expect(page.getByRole('article').getByRole('heading', { name: title })).toBeVisible();
+  const after = await page.getByRole('article').getByRole('heading').allTextContents();
+  const ours = after.indexOf(title);
+  expect(before.length).toBeGreaterThan(0);
+  expect(before.filter((t) => after.indexOf(t) < ours)).toEqual([]);
   await host.page.context().close();
 });
 
