@@ -205,7 +205,6 @@ async function rush(args: { ports: number[]; count: number; spreadMs: number; pa
   const joined = new Samples();
   const firstLive = new Samples();
   let pageBytes = 0;
-  let pageWireBytes = 0;
   const joinModes: Record<string, number> = {};
   failures = { count: 0, byReason: new Map() };
   const t0 = now();
@@ -232,7 +231,6 @@ async function rush(args: { ports: number[]; count: number; spreadMs: number; pa
       const res = await loadPage(`http://127.0.0.1:${port}${args.pagePath}`);
       if (res.status !== 200) throw new Error(`page ${res.status}`);
       pageBytes = res.body.length;
-      pageWireBytes = res.wireBytes;
       page.add(now() - m.startedAt);
       // As the web client does: the page's data says which seq it shows, and the join asks only for what came after.
       const at = pageSeq(res.body);
@@ -247,8 +245,7 @@ async function rush(args: { ports: number[]; count: number; spreadMs: number; pa
       joined.add(now() - m.startedAt);
       members.push(m);
     } catch (err) {
-      // fetch's own error says only "fetch failed": the cause is the socket's.
-      fail(`${step}: ${String((err as { cause?: unknown }).cause ?? err)}`);
+      fail(`${step}: ${String(err)}`);
     }
   });
   await Promise.all(arrivals);
@@ -264,10 +261,9 @@ async function rush(args: { ports: number[]; count: number; spreadMs: number; pa
     arrived: args.count,
     joined: members.length,
     failed: failures.count,
-    firstFailure: [...failures.byReason].sort((a, b) => b[1] - a[1]).map(([why, n]) => `${n} × ${why}`).join(', '),
+    failureReasons: [...failures.byReason].sort((a, b) => b[1] - a[1]).map(([why, n]) => `${n} × ${why}`).join(', '),
     noLiveEvent: noLive,
     pageBytes,
-    pageWireBytes,
     joinModes,
     page: page.summary(),
     join: joined.summary(),

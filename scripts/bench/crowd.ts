@@ -53,10 +53,10 @@ export interface CrowdResult {
     arrived: number;
     joined: number;
     failed: number;
-    firstFailure: string;
+    /** Failures by reason and step, most frequent first (`n × page: Error: …`). */
+    failureReasons: string;
     noLiveEvent: number;
     pageBytes: number;
-    pageWireBytes: number;
     /** How the joins were answered: `replay` (the events after the page's seq) or `snapshot` (a page again). */
     joinModes: Record<string, number>;
     page: LatencySummary;
@@ -231,7 +231,7 @@ export function crowdTable(r: CrowdResult): string {
       `rush: ${s.viewers.toLocaleString('en-US')} load + join within ${s.spreadS} s: failures`,
       `${rush.failed} (${rush.joined} joined: ${Object.entries(rush.joinModes)
         .map(([k, v]) => `${v} by ${k}`)
-        .join(', ')}${rush.firstFailure ? `; ${rush.firstFailure}` : ''})`,
+        .join(', ')}${rush.failureReasons ? `; ${rush.failureReasons}` : ''})`,
       '0',
     ],
     ['rush: page request → page, → joined, → first live event: p99 ms', `${ms(rush.page.p99)} / ${ms(rush.join.p99)} / ${ms(rush.firstLive.p99)}`, 'first live ≤ 3,000'],

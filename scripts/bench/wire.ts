@@ -74,15 +74,15 @@ export function loadPage(url: string): Promise<LoadedPage> {
   });
 }
 
-const SEQ_MARK = Buffer.from(',"totalsVersion":');
+/** What follows the page's seq, with the key quoted (JSON) or not (a JS object literal). */
+const SEQ_MARKS = [Buffer.from(',"totalsVersion":'), Buffer.from(',totalsVersion:')];
 
 /**
  * The `seq` and `totalsVersion` a post page's data holds (the page's own pair: a comment's seq is
  * never followed by totalsVersion), as the web client joins from them; null when absent.
  */
 export function pageSeq(body: Buffer): { seq: number; totalsVersion: number } | null {
-  // The page's data is a JS object literal: keys may be quoted or not.
-  for (const mark of [SEQ_MARK, Buffer.from(',totalsVersion:')]) {
+  for (const mark of SEQ_MARKS) {
     const at = body.indexOf(mark);
     if (at < 0) continue;
     let start = at;

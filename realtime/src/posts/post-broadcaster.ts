@@ -94,7 +94,6 @@ export function createPostBroadcaster(io: BoardServer, opts: PostBroadcasterOpti
     emit(postId, events);
   };
 
-
   /** Sliding-window estimate (events/s): the previous window weighted by how much of it still overlaps. */
   const rateOf = (state: PostRate, now: number): number => {
     const elapsed = now - state.windowStart;
