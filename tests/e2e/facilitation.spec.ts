@@ -298,7 +298,10 @@ test.describe('hostile text is shown, never run', () => {
       await expect(view.comments.locator('script, img, svg, a[href^="javascript"]')).toHaveCount(0);
     }
     // Names reach the moderation log as text too.
-    await facilitator.moderate(facilitator.comments.getByRole('article', { name: CORPUS[1]!, exact: true }).first(), 'Hide');
+    const target = facilitator.comments.getByRole('article', { name: CORPUS[1]!, exact: true }).first();
+    await facilitator.moderate(target, 'Hide');
+    // The log is read when it opens: wait until the hide is stored (its badge is back), or it may read before it.
+    await expect(target.getByText('Hidden', { exact: true })).toBeVisible();
     await facilitator.tools.getByRole('button', { name: 'Moderation log' }).click();
     await expect(facilitator.page.getByRole('dialog', { name: 'Moderation log' })).toContainText('hid a comment');
     expect(dialogs).toEqual([]);
