@@ -15,6 +15,7 @@ export interface AxeReport {
 }
 
 export async function checkWcag(page: Page): Promise<AxeReport> {
+  await settled(page);
   const results = await new AxeBuilder({ page }).withTags(WCAG_21_AA).analyze();
   return {
     serious: results.violations
@@ -22,4 +23,21 @@ export async function checkWcag(page: Page): Promise<AxeReport> {
       .map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`),
     passed: results.passes.map((p) => p.id),
   };
+}
+
+/**
+ * Waits for every finite animation on the page to end. A comment arrives with a
+ * fade (1 ms under reduced motion, but it ends only when the next frame is drawn,
+ * which on a busy machine can come after axe has read the colours): axe reads a
+ * half-faded element's text as low contrast. Endless animations are left running.
+ */
+async function settled(page: Page): Promise<void> {
+  await page.evaluate(() =>
+    Promise.all(
+      document
+        .getAnimations()
+        .filter((animation) => animation.effect?.getComputedTiming().endTime !== Infinity)
+        .map((animation) => animation.finished.catch(() => undefined)),
+    ),
+  );
 }
