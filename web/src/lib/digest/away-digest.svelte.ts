@@ -10,6 +10,7 @@
 import { AWAY_DIGEST_MS, type Comment, type Moment } from '@board/shared';
 import { connection } from '$lib/realtime/connection.svelte';
 import type { PostFeed } from '$lib/realtime/post-feed.svelte';
+import { sleptBetweenTicks, TICK_MS } from './sleep-detector';
 
 /**
  * localStorage key that shortens the threshold (ms, 1,000 up to AWAY_DIGEST_MS):
@@ -17,8 +18,6 @@ import type { PostFeed } from '$lib/realtime/post-feed.svelte';
  * only make the digest come sooner; nothing else reads it.
  */
 export const AWAY_MS_KEY = 'board.awayDigestMs';
-/** Ticks of the sleep detector, ms: a gap between ticks longer than the threshold was time away (timers do not run asleep). */
-const TICK_MS = 5_000;
 
 export function awayThresholdMs(): number {
   try {
@@ -76,7 +75,7 @@ export class AwayDigest {
     const onOffline = () => this.leave();
     const tick = () => {
       const now = Date.now();
-      const slept = this.visible && !this.#away && this.#tick !== null && now - this.#tick.since >= this.#thresholdMs;
+      const slept = this.visible && !this.#away && this.#tick !== null && sleptBetweenTicks(now - this.#tick.since, this.#thresholdMs);
       if (slept) this.#away = this.#tick;
       this.#tick = this.#here(now);
       // Asleep since the last tick, and the socket survived it: nothing else will say we are back.
