@@ -240,7 +240,7 @@ export function createRealtime(config: Config, deps: RealtimeDeps = {}): Realtim
     audience: (postId) => presence.watching(postId),
     metrics,
   });
-  const presence = createPresence({ io, store, nodeId, log, frameMs: config.PRESENCE_FRAME_MS });
+  const presence = createPresence({ io, store, nodeId, log, frameMs: config.PRESENCE_FRAME_MS, peers: Boolean(owned.redis) });
   const pulse = createPulseRelay({
     store,
     broadcast: (postId, buckets) => io.to(rooms.post(postId)).emit('post:pulse', postId, buckets),

@@ -68,6 +68,8 @@ let lastPostedSeq = 0;
 /** Failures, counted by what went wrong and at which step (`page:` or `join:`). */
 let failures = { count: 0, byReason: new Map<string, number>() };
 let closing = false;
+/** Frames the members received, by event name (`42["name",…`), since the rush began. */
+let framesByEvent = new Map<string, number>();
 
 const fail = (why: string) => {
   failures.count++;
@@ -92,6 +94,10 @@ function receive(m: Member, e: SeenEvent, at: number): void {
 function onFrame(m: Member, data: Buffer): void {
   const s = data.toString();
   if (s === '2') return void m.ws?.send('3');
+  if (s.startsWith('42["')) {
+    const name = s.slice(4, s.indexOf('"', 4));
+    framesByEvent.set(name, (framesByEvent.get(name) ?? 0) + 1);
+  }
   if (s.startsWith('42["post:events"')) {
     const at = now();
     const [, , events] = JSON.parse(s.slice(2)) as [string, string, SeenEvent[]];
@@ -207,6 +213,7 @@ async function rush(args: { ports: number[]; count: number; spreadMs: number; pa
   let pageBytes = 0;
   const joinModes: Record<string, number> = {};
   failures = { count: 0, byReason: new Map() };
+  framesByEvent = new Map();
   const t0 = now();
   const arrivals = Array.from({ length: args.count }, async (_, i) => {
     const wait = t0 + (i * args.spreadMs) / args.count - now();
@@ -269,6 +276,7 @@ async function rush(args: { ports: number[]; count: number; spreadMs: number; pa
     join: joined.summary(),
     firstLive: firstLive.summary(),
     wallMs: now() - t0,
+    frames: Object.fromEntries(framesByEvent),
   };
 }
 

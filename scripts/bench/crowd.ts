@@ -18,7 +18,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { RECONNECT } from '@board/shared';
 import { startRedisServer } from '../lib/redis-server.js';
-import { describeMachine, loadAverage, pinning } from './machine.js';
+import { describeMachine, loadAverage, pinning, procCpuUs } from './machine.js';
 import { spawnChild, type Child } from './rpc.js';
 import { Samples, type LatencySummary } from './stats.js';
 import { BENCH_POST_ID, loadPage } from './wire.js';
@@ -63,6 +63,10 @@ export interface CrowdResult {
     join: LatencySummary;
     firstLive: LatencySummary;
     wallMs: number;
+    /** Frames the viewers received during the rush, by event name. */
+    frames: Record<string, number>;
+    /** CPU seconds over the rush (its wall time is wallMs): both nodes, redis-server, the load generator. */
+    cpuS?: { nodes: number; redis: number; load: number };
   };
   /** Both nodes after the rush, after full collections. */
   memory: { heapBeforeMb: number; heapMb: number };
@@ -182,7 +186,12 @@ export async function runCrowd(root: string, say: (line: string) => void = conso
     const heapBeforeMb = await heapMb();
     const crowd = start('crowd', 'crowd-child.ts', pin.load, profile);
     await crowd.call('startPosting', { port: ports[1], everyMs: s.postEveryMs });
+    // CPU seconds over the rush: the server core (both nodes and redis-server) and the load generator's.
+    const cpuNow = () => ({ nodes: nodes.reduce((sum, n) => sum + procCpuUs(n.pid), 0), redis: procCpuUs(redis.pid), load: procCpuUs(crowd.pid) });
+    const cpu0 = cpuNow();
     const rush = await crowd.call<CrowdResult['rush']>('rush', { ports, count: s.viewers, spreadMs: s.spreadS * 1_000, pagePath }, 300_000);
+    const cpu1 = cpuNow();
+    rush.cpuS = { nodes: (cpu1.nodes - cpu0.nodes) / 1e6, redis: (cpu1.redis - cpu0.redis) / 1e6, load: (cpu1.load - cpu0.load) / 1e6 };
     say(
       `  crowd: rush of ${s.viewers} in ${s.spreadS} s: ${rush.joined} joined, ${rush.failed} failed, first live event p99 ${ms(rush.firstLive.p99)} ms`,
     );
@@ -233,6 +242,19 @@ export function crowdTable(r: CrowdResult): string {
         .map(([k, v]) => `${v} by ${k}`)
         .join(', ')}${rush.failureReasons ? `; ${rush.failureReasons}` : ''})`,
       '0',
+    ],
+    [
+      'rush: CPU seconds over its wall time: both nodes / redis-server (the server core) / load generator',
+      rush.cpuS ? `${rush.cpuS.nodes.toFixed(1)} / ${rush.cpuS.redis.toFixed(1)} / ${rush.cpuS.load.toFixed(1)} in ${(rush.wallMs / 1_000).toFixed(1)} s` : '–',
+      'measured',
+    ],
+    [
+      'rush: frames per viewer during it, by event',
+      Object.entries(rush.frames)
+        .sort((a, b) => b[1] - a[1])
+        .map(([name, n]) => `${name} ${(n / Math.max(1, rush.joined)).toFixed(1)}`)
+        .join(', '),
+      'measured',
     ],
     ['rush: page request → page, → joined, → first live event: p99 ms', `${ms(rush.page.p99)} / ${ms(rush.join.p99)} / ${ms(rush.firstLive.p99)}`, 'first live ≤ 3,000'],
     [

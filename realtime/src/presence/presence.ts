@@ -3,6 +3,11 @@
  * writes that number to the store under its node id; the total is the sum over
  * live nodes. Changes are flushed at most every `flushMs`, so a crowd joining at
  * once costs a few writes and broadcasts per second, not one per join.
+ *
+ * Each node sends the count to its own viewers only. A node whose count changed
+ * tells the other nodes the new total (one server-side message, not a frame per
+ * viewer): sent to the whole room through the adapter, every viewer got the frames
+ * of every node, and in a crowd those were a third of a node's socket writes.
  */
 import { rooms } from '@board/shared';
 import type { Store } from '../store/types.js';
@@ -20,6 +25,8 @@ export interface PresenceOptions {
   heartbeatMs?: number;
   /** Least time between two "N watching now" frames to one post's viewers, ms (PRESENCE_FRAME_MS); 0: every change. */
   frameMs?: number;
+  /** Other nodes share the store (the Redis engine): new totals are told to them. */
+  peers?: boolean;
 }
 
 export interface Presence {
@@ -70,8 +77,8 @@ export function createPresence(opts: PresenceOptions): Presence {
       sentTotal.set(postId, total);
       sentAt.set(postId, Date.now());
     }
-    io.to(rooms.post(postId)).emit('presence', { postId, viewers: total });
-    io.to(rooms.lobby).emit('lobby:stats', { postId, viewers: total });
+    io.local.to(rooms.post(postId)).emit('presence', { postId, viewers: total });
+    io.local.to(rooms.lobby).emit('lobby:stats', { postId, viewers: total });
   };
 
   /**
@@ -99,13 +106,20 @@ export function createPresence(opts: PresenceOptions): Presence {
     due.set(postId, timer);
   };
 
+  /** A total this node read after writing its own count: its viewers and the other nodes' hear it. */
+  const publishOwn = (postId: string, total: number, now = false) => {
+    publishTotal(postId, total, now);
+    if (opts.peers) io.serverSideEmit('presence:total', postId, total);
+  };
+  io.on('presence:total', (postId, total) => publishTotal(postId, total));
+
   const doFlush = async () => {
     const viewerPosts = [...dirtyViewers];
     const statPosts = [...dirtyStats];
     dirtyViewers.clear();
     dirtyStats.clear();
     await Promise.all([
-      ...viewerPosts.map(async (postId) => publishTotal(postId, await store.setViewers(nodeId, postId, localCount(postId)))),
+      ...viewerPosts.map(async (postId) => publishOwn(postId, await store.setViewers(nodeId, postId, localCount(postId)))),
       ...statPosts.map(async (postId) => {
         const post = await store.getPost(postId);
         if (post) io.to(rooms.lobby).emit('lobby:stats', { postId, commentCount: post.commentCount });
@@ -155,7 +169,7 @@ export function createPresence(opts: PresenceOptions): Presence {
       await Promise.all(
         [...lastTotal.keys()].map(async (postId) => {
           try {
-            publishTotal(postId, await store.setViewers(nodeId, postId, 0), true);
+            publishOwn(postId, await store.setViewers(nodeId, postId, 0), true);
           } catch (err) {
             log.error('presence release', err);
           }

@@ -18,8 +18,11 @@ export interface SocketData {
   sso?: SsoSession;
 }
 
-// No events travel between nodes other than the adapter's own broadcasts.
-export type InterServerEvents = Record<string, never>;
+/** Between nodes, besides the adapter's own broadcasts (io.serverSideEmit). */
+export interface InterServerEvents {
+  /** A node's count of a post's viewers changed: the total over all nodes it read then. */
+  'presence:total': (postId: string, viewers: number) => void;
+}
 
 export type BoardServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
 export type BoardSocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
