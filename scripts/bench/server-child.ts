@@ -11,6 +11,8 @@
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { PerformanceObserver } from 'node:perf_hooks';
+import { createServer } from 'node:http';
+import { Server as SocketIoServer } from 'socket.io';
 import { WebSocketServer, WebSocket } from 'ws';
 import { configFrom, createRealtime, loadWebHandler, seedBigPost, silentLog, type Log, type Realtime } from '@board/realtime';
 import { freePort } from '../lib/redis-server.js';
@@ -19,7 +21,8 @@ import { BENCH_POST_ID } from './wire.js';
 import type { GcPauses } from './results.js';
 
 interface StartArgs {
-  kind: 'board' | 'bare';
+  /** board: the service; bare: a plain `ws` server (the yardstick); bare-sio: a Socket.IO server with nothing added. */
+  kind: 'board' | 'bare' | 'bare-sio';
   redisUrl?: string;
   redisPrefix?: string;
   nodeId?: string;
@@ -90,6 +93,18 @@ async function startBoard(args: StartArgs): Promise<number> {
     await board.store.createPost(post as Parameters<Realtime['store']['createPost']>[0]);
   }
   return port;
+}
+
+/**
+ * Socket.IO as it comes (WebSocket transport only, no middleware, no handlers):
+ * what a connection costs the library before the board adds anything (arrival.ts).
+ */
+async function startBareSocketIo(): Promise<number> {
+  const http = createServer();
+  const io = new SocketIoServer(http, { transports: ['websocket'], perMessageDeflate: false });
+  io.on('connection', () => {});
+  await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
+  return (http.address() as AddressInfo).port;
 }
 
 /**
@@ -209,7 +224,7 @@ const gc = (globalThis as { gc?: () => void }).gc;
 
 serveRpc({
   async start(args: StartArgs) {
-    const port = args.kind === 'bare' ? await startBare() : await startBoard(args);
+    const port = args.kind === 'bare' ? await startBare() : args.kind === 'bare-sio' ? await startBareSocketIo() : await startBoard(args);
     return { port, pid: process.pid };
   },
   cpu() {
