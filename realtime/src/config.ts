@@ -131,9 +131,9 @@ export const ConfigSchema = z.object({
    */
   PULSE_FRAME_MS: int(50, 10_000).default(200),
   /**
-   * Least gap between two "N watching now" frames to one post's viewers, per node (ms). A
-   * crowd changes the count many times a second and each change is a frame to everyone;
-   * a count that settles within 2 s reads as live.
+   * Least gap between two "N watching now" frames to a node's viewers of a post (ms; each
+   * node sends to its own). A crowd changes the count many times a second and each change is
+   * a frame to every viewer; a count that settles within 2 s reads as live.
    */
   PRESENCE_FRAME_MS: int(0, 60_000).default(2_000),
   /**
