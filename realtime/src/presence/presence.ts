@@ -111,7 +111,8 @@ export function createPresence(opts: PresenceOptions): Presence {
     publishTotal(postId, total, now);
     if (opts.peers) io.serverSideEmit('presence:total', postId, total);
   };
-  io.on('presence:total', (postId, total) => publishTotal(postId, total));
+  const fromPeer = (postId: string, total: number) => publishTotal(postId, total);
+  io.on('presence:total', fromPeer);
 
   const doFlush = async () => {
     const viewerPosts = [...dirtyViewers];
@@ -163,6 +164,7 @@ export function createPresence(opts: PresenceOptions): Presence {
     async close() {
       clearInterval(flushTimer);
       clearInterval(beatTimer);
+      io.off('presence:total', fromPeer);
       for (const timer of due.values()) clearTimeout(timer);
       await flushing;
       // This node is going away: its viewers stop counting now, not when its heartbeat expires.
