@@ -87,6 +87,9 @@ export function pageSeq(body: Buffer): { seq: number; totalsVersion: number } | 
     if (at < 0) continue;
     let start = at;
     while (start > 0 && body[start - 1]! >= 0x30 && body[start - 1]! <= 0x39) start--;
+    // The digits must be the value of `seq` (quoted or not), or the page's shape has changed.
+    const key = body.toString('latin1', Math.max(0, start - 6), start);
+    if (start === at || !(key.endsWith('"seq":') || key.endsWith('seq:'))) return null;
     return { seq: Number(body.toString('latin1', start, at)), totalsVersion: readNumber(body, at + mark.length).value };
   }
   return null;

@@ -73,6 +73,8 @@ describe('drain on SIGTERM', () => {
     expect(await node.exited).toBe(1);
     // The deadline, plus a loaded machine's slack; without the deadline it would wait forever.
     expect(Date.now() - started).toBeLessThan(15_000);
-    expect(node.output()).toMatch(/Drain did not finish within 2000 ms \(still [a-z' ]+\); exiting anyway/);
+    // Which step it is stuck in depends on how far the node got before Redis froze (the adapter's
+    // connections may not be ready yet); any step, named.
+    expect(node.output()).toMatch(/Drain did not finish within 2000 ms \(still [A-Za-z' ]+\); exiting anyway/);
   });
 });
