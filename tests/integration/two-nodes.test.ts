@@ -7,7 +7,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vi
 import type { PostEvent, PostTotals, ReactionSetResult, Result } from '@board/shared';
 import { closeAll, connect, join, nextPostEvent, nextTotals, postComment, recordEvents, untilCount, unwrap, waitFor } from '../support/clients.js';
 import { startBoard, uniquePrefix, type Board } from '../support/board.js';
-import { Cluster } from 'ioredis';
+import { Cluster, Redis } from 'ioredis';
 import { rooms } from '@board/shared';
 import { clusterOptions, clusterSeeds, redisOptions } from '@board/realtime';
 
@@ -155,6 +155,30 @@ describe.each(variants)('two nodes over $name', ({ redis, sharded }) => {
     await join(b, 'crowd');
     await join(c, 'crowd');
     await total;
+  });
+
+  it.skipIf(sharded)("sends 'N watching now' to each node's own viewers, never through the adapter", async () => {
+    await one.store.createPost({ id: 'counted', title: 'Counted', description: '', body: '' });
+    // What the classic adapter publishes for rooms, as bytes: every frame that would reach the other node's viewers.
+    const listener = new Redis(inject('redisUrl'), redisOptions);
+    const published: Buffer[] = [];
+    listener.on('pmessageBuffer', (_pattern: Buffer, _channel: Buffer, message: Buffer) => published.push(message));
+    await listener.psubscribe(`${prefix}socket.io#/#*`);
+    try {
+      const a = await connect(one.url);
+      const both = waitFor(a, 'presence', (p) => p.postId === 'counted' && p.viewers === 2);
+      await join(a, 'counted');
+      const b = await connect(two.url, { name: 'On two' });
+      await join(b, 'counted');
+      // Node two's count reached the viewer on node one (told by node two, sent by node one).
+      await both;
+      // A comment from node two goes through the adapter after any count it sent: when it is in, all is.
+      await postComment(b, 'counted', 'after the counts');
+      await until(async () => published.filter((m) => m.includes('after the counts')).length, 1);
+      expect(published.filter((m) => m.includes('presence')).length).toBe(0);
+    } finally {
+      listener.disconnect();
+    }
   });
 
   it.skipIf(!sharded)('subscribes a node to a post only while its viewers have joined it', async () => {
